@@ -1,0 +1,102 @@
+# cyber_mapping: the front door. `make help` lists the targets.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+#################################################################################
+# GLOBALS                                                                       #
+#################################################################################
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+RAW := data/raw
+PROCESSED := data/processed
+REPORTS := reports
+# The data product is rebuilt only when an input, the code or the reference data changed.
+PRODUCT := $(PROCESSED)/manifest.json
+PRODUCT_INPUTS := $(wildcard $(RAW)/*.xlsx) $(wildcard cyber_mapping/*.py) \
+	$(wildcard cyber_mapping/reference/*)
+
+#################################################################################
+# COMMANDS                                                                      #
+#################################################################################
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+.PHONY: env
+## Create .venv with the package (editable) and every dependency
+env: $(STAMP)
+
+.PHONY: sample
+## Regenerate the illustrative sample workbooks in data/raw/ (deterministic)
+sample: $(STAMP)
+	$(BIN)/cyber-mapping sample --out $(RAW)
+
+.PHONY: validate
+## Read and validate every workbook in data/raw/; write issues.csv and quarantine.csv
+validate: $(STAMP)
+	$(BIN)/cyber-mapping validate --raw $(RAW) --out $(PROCESSED)
+
+$(PRODUCT): $(STAMP) $(PRODUCT_INPUTS)
+	$(BIN)/cyber-mapping build --raw $(RAW) --out $(PROCESSED)
+
+.PHONY: build
+## Validate, allocate and write the data product to data/processed/
+build: $(PRODUCT)
+
+.PHONY: reports
+## Build the data product and render every report (HTML, PDF, Excel annex, index)
+reports: $(PRODUCT)
+	$(BIN)/cyber-mapping report --all --processed $(PROCESSED) --out $(REPORTS)
+
+.PHONY: test
+## Run the whole test suite (creates the environment first if needed)
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+.PHONY: lint
+## Lint and check formatting with ruff (library, tests, benchmarks, notebooks)
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+.PHONY: format
+## Format the code and notebooks with ruff and fix what ruff can
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+.PHONY: lab
+## Start JupyterLab on the notebooks/ folder
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+.PHONY: bench
+## Run the benchmarks (intake, allocation, reports) and print their figures
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_intake.py
+	$(BIN)/python benchmarks/bench_allocation.py
+	$(BIN)/python benchmarks/bench_reports.py
+
+.PHONY: clean
+## Delete the processed data, the reports and caches (raw data is never touched)
+clean:
+	find $(PROCESSED) -mindepth 1 ! -name README.md -exec rm -rf {} +
+	find $(REPORTS) -mindepth 1 ! -name README.md -exec rm -rf {} +
+	rm -rf .pytest_cache .ruff_cache .hypothesis
+	find . -name __pycache__ -not -path './$(VENV)/*' -exec rm -rf {} +
+
+#################################################################################
+# Self-documenting help                                                         #
+#################################################################################
+
+.PHONY: help
+## Show this list of targets
+help:
+	@echo "cyber_mapping targets:"
+	@awk '/^## /{doc=substr($$0,4); next} /^[a-zA-Z_-]+:/{if(doc){split($$1,t,":"); printf "  \033[36m%-10s\033[0m %s\n", t[1], doc; doc=""}}' $(MAKEFILE_LIST)

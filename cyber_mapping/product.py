@@ -1,0 +1,316 @@
+"""The processed data product: write it (atomically, deterministically) and load it back.
+
+``build`` = validate + allocate + write ``activities``, ``expenditure``, ``allocations``,
+``implementor_allocations``, ``outputs``, ``issues``, ``quarantine`` (CSV and Parquet) and
+``manifest.json``. CSV text that a spreadsheet would run as a formula is neutralised;
+Parquet keeps the exact text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from cyber_mapping import __version__
+from cyber_mapping.allocation import allocate
+from cyber_mapping.exceptions import ProductNotFoundError, StrictBuildError
+from cyber_mapping.reference import load_reference
+from cyber_mapping.schemas import AllocationTable, IssueTable, QuarantineTable
+from cyber_mapping.validation import DEFAULT_PERIOD, Validated, validate_folder
+
+TABLES = (
+    "activities",
+    "expenditure",
+    "allocations",
+    "implementor_allocations",
+    "outputs",
+    "issues",
+    "quarantine",
+)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: object) -> object:
+    """Prefix text that a spreadsheet would evaluate (``=``, ``+``, ``-``, ``@``…) with ``'``."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    for name in out.columns:
+        if name == "amount_chf" and "amount_cents" in out.columns:
+            # Exact decimal text from integer cents, never a float repr.
+            out[name] = out["amount_cents"].map(_cents_text)
+        elif out[name].dtype == object or pd.api.types.is_string_dtype(out[name]) or isinstance(
+            out[name].dtype, pd.CategoricalDtype
+        ):
+            out[name] = out[name].astype(object).map(neutralise)
+        elif pd.api.types.is_datetime64_any_dtype(out[name]):
+            out[name] = out[name].dt.strftime("%Y-%m-%d")
+    return out
+
+
+def _cents_text(cents: object) -> str:
+    if cents is None or cents is pd.NA or (isinstance(cents, float) and cents != cents):
+        return ""
+    cents = int(cents)
+    sign = "-" if cents < 0 else ""
+    return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"
+
+
+def write_table(frame: pd.DataFrame, folder: Path, name: str) -> None:
+    """Write one table as ``name.csv`` (neutralised, UTF-8) and ``name.parquet`` (exact)."""
+    _csv_frame(frame).to_csv(folder / f"{name}.csv", index=False, encoding="utf-8",
+                             lineterminator="\n")
+    pq = frame.copy()
+    for c in pq.columns:
+        if isinstance(pq[c].dtype, pd.CategoricalDtype):
+            pq[c] = pq[c].astype(object)
+    pq.to_parquet(folder / f"{name}.parquet", index=False, compression="zstd")
+
+
+def _quarantine_out(v: Validated) -> pd.DataFrame:
+    return v.quarantine.drop(columns=["amount_cents"]).assign(
+        amount_cents=v.quarantine["amount_cents"]
+    )
+
+
+def write_validation(result: Validated, out_dir: Path) -> None:
+    """Write ``issues`` and ``quarantine`` (CSV and Parquet) for ``cyber-mapping validate``."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    write_table(result.issues, out_dir, "issues")
+    write_table(_quarantine_out(result), out_dir, "quarantine")
+
+
+def _chf(cents: int) -> str:
+    return f"CHF {cents / 100:,.2f}".replace(",", "'")
+
+
+def summary_text(result: Validated, first: int = 5) -> str:
+    """Readable per-workbook summary: rows read, errors, warnings, the first problems."""
+    issues = result.issues
+    q = result.quarantine
+    lines = [
+        f"Read {len(result.workbooks)} file(s) for the mapping period "
+        f"{result.period[0]}-{result.period[1]}.",
+        "",
+    ]
+    for info in result.workbooks:
+        mine = issues[issues["workbook"] == info.name]
+        errors = int((mine["severity"] == "error").sum())
+        warnings = int((mine["severity"] == "warning").sum())
+        chf_q = int(q.loc[q["workbook"] == info.name, "amount_cents"].dropna().sum())
+        rows = ", ".join(f"{k} {n}" for k, n in info.rows.items()) or info.status
+        lines.append(
+            f"{info.name}: {rows} rows; {errors} error(s), {warnings} warning(s); "
+            f"{_chf(chf_q)} quarantined"
+        )
+        for rec in mine.sort_values("severity").head(first).itertuples(index=False):
+            where = f"{rec.sheet} row {rec.row}" if pd.notna(rec.row) else (rec.sheet or "file")
+            col = f", column '{rec.column}'" if rec.column else ""
+            lines.append(f"  - {rec.severity.upper()} {where}{col}: {rec.message}")
+        if len(mine) > first:
+            lines.append(f"  … and {len(mine) - first} more in issues.csv")
+    r = result.reconciliation
+    lines += [
+        "",
+        f"Total: {result.n_errors} error(s), {result.n_warnings} warning(s); "
+        f"{len(q)} row(s) quarantined.",
+        f"CHF read {_chf(r['chf_cents_read'])} = processed {_chf(r['chf_cents_processed'])} "
+        f"+ quarantined {_chf(r['chf_cents_quarantined'])}; "
+        f"{r['rows_amount_unreadable']} row(s) whose amount could not be read or converted.",
+    ]
+    return "\n".join(lines)
+
+
+def _sorted(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    return frame.sort_values(keys, kind="stable").reset_index(drop=True)
+
+
+def build(
+    raw_dir: Path,
+    out_dir: Path,
+    period: tuple[int, int] = DEFAULT_PERIOD,
+    strict: bool = False,
+) -> dict:
+    """Validate, allocate and write the data product; return the manifest.
+
+    The product is written to a temporary folder beside ``out_dir`` and swapped in only when
+    complete, so a failed build leaves the last good product in place.
+
+    Raises
+    ------
+    StrictBuildError
+        With ``strict=True``, when validation found any error (nothing is written).
+    """
+    raw_dir, out_dir = Path(raw_dir), Path(out_dir)
+    ref = load_reference()
+    result = validate_folder(raw_dir, ref=ref, period=period)
+    if strict and result.n_errors:
+        raise StrictBuildError(
+            f"{result.n_errors} error(s) found; nothing written (--strict). "
+            "Run `cyber-mapping validate` to list them."
+        )
+    alloc = allocate(result.activities, result.expenditure, result.activity_resolutions,
+                     result.activity_places, result.activity_implementors)
+    allocations = _sorted(alloc.allocations, ["expenditure_id", "year", "resolution_id",
+                                              "region", "country_iso3"])
+    impl = _sorted(alloc.implementor_allocations, ["expenditure_id", "year", "implementor"])
+    AllocationTable.validate(allocations.astype({c: object for c in allocations.columns
+                                                 if isinstance(allocations[c].dtype,
+                                                               pd.CategoricalDtype)}), lazy=True)
+    IssueTable.validate(result.issues, lazy=True)
+    QuarantineTable.validate(result.quarantine, lazy=True)
+    activities = result.activities.copy()
+    tables = {
+        "activities": activities,
+        "expenditure": result.expenditure,
+        "allocations": allocations,
+        "implementor_allocations": impl,
+        "outputs": result.outputs,
+        "issues": result.issues,
+        "quarantine": _quarantine_out(result),
+        "activity_resolutions": result.activity_resolutions,
+        "activity_places": result.activity_places,
+        "activity_implementors": result.activity_implementors,
+        "mappings": result.mappings,
+    }
+    rec = result.reconciliation
+    allocated = int(allocations["amount_cents"].sum())
+    if allocated != rec["chf_cents_processed"]:
+        raise RuntimeError(f"allocation lost cents: {allocated} != {rec['chf_cents_processed']}")
+    manifest = {
+        "package_version": __version__,
+        "built_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+        "parameters": {"mapping_period": list(period), "raw_dir": raw_dir.name},
+        "inputs": [
+            {"file": w.name, "sha256": w.sha256, "status": w.status, "rows": w.rows}
+            for w in result.workbooks
+        ],
+        "reference": {"version": ref.version(), "files": ref.checksums},
+        "row_counts": {name: len(frame) for name, frame in tables.items()},
+        "rows_read": result.rows_read,
+        "issues": {"errors": result.n_errors, "warnings": result.n_warnings},
+        "chf": {
+            "read": rec["chf_cents_read"] / 100,
+            "processed": rec["chf_cents_processed"] / 100,
+            "quarantined": rec["chf_cents_quarantined"] / 100,
+            "allocated": allocated / 100,
+        },
+        "chf_cents": {
+            "read": rec["chf_cents_read"],
+            "processed": rec["chf_cents_processed"],
+            "quarantined": rec["chf_cents_quarantined"],
+        },
+        "rows_amount_unreadable": rec["rows_amount_unreadable"],
+        "sample": any(w.name.startswith("sample_") for w in result.workbooks),
+    }
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".building-", dir=out_dir.parent))
+    try:
+        for name, frame in tables.items():
+            write_table(frame, staging, name)
+        (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True))
+        _swap_in(staging, out_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return manifest
+
+
+def _swap_in(staging: Path, out_dir: Path) -> None:
+    """Replace the product files of ``out_dir`` by those of ``staging`` (kept READMEs)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    old = out_dir.parent / f".old-{out_dir.name}-{os.getpid()}"
+    keep = [p for p in out_dir.iterdir() if p.name.lower() == "readme.md"]
+    for p in keep:
+        shutil.copy2(p, staging / p.name)
+    os.replace(out_dir, old)
+    try:
+        os.replace(staging, out_dir)
+    except BaseException:
+        os.replace(old, out_dir)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def reconciliation_text(manifest: dict) -> str:
+    """The reconciliation a build prints (CHF read = processed + quarantined)."""
+    c = manifest["chf_cents"]
+    ok = c["read"] == c["processed"] + c["quarantined"]
+    counts = manifest["row_counts"]
+    return "\n".join(
+        [
+            f"Data product written ({counts['activities']} activities, "
+            f"{counts['expenditure']} expenditure lines, {counts['allocations']} allocation "
+            f"rows; {manifest['issues']['errors']} error(s), "
+            f"{manifest['issues']['warnings']} warning(s)).",
+            f"CHF read         {_chf(c['read']):>20}",
+            f"CHF processed    {_chf(c['processed']):>20}",
+            f"CHF quarantined  {_chf(c['quarantined']):>20}",
+            f"Rows whose amount could not be read or converted: "
+            f"{manifest['rows_amount_unreadable']}",
+            "Reconciliation: " + ("balances (read = processed + quarantined)." if ok else
+                                  "DOES NOT BALANCE - report this as a bug."),
+        ]
+    )
+
+
+@dataclass(frozen=True)
+class Product:
+    """The data product loaded for analysis (see :func:`load`)."""
+
+    activities: pd.DataFrame
+    expenditure: pd.DataFrame
+    allocations: pd.DataFrame
+    implementor_allocations: pd.DataFrame
+    outputs: pd.DataFrame
+    issues: pd.DataFrame
+    quarantine: pd.DataFrame
+    activity_resolutions: pd.DataFrame
+    activity_places: pd.DataFrame
+    activity_implementors: pd.DataFrame
+    manifest: dict
+    directory: Path
+
+
+def load(processed_dir: Path | None = None) -> Product:
+    """Load the data product written by ``cyber-mapping build``.
+
+    Parameters
+    ----------
+    processed_dir
+        The product folder (default ``data/processed/``).
+
+    Raises
+    ------
+    ProductNotFoundError
+        When the folder holds no complete product; run ``make build`` first.
+    """
+    from cyber_mapping.paths import PROCESSED_DIR
+
+    folder = Path(processed_dir or PROCESSED_DIR)
+    manifest_path = folder / "manifest.json"
+    if not manifest_path.is_file():
+        raise ProductNotFoundError(
+            f"no data product in {folder} (manifest.json missing). Run `make build` or "
+            "`cyber-mapping build --out DIR` first."
+        )
+    names = [*TABLES, "activity_resolutions", "activity_places", "activity_implementors"]
+    frames = {}
+    for name in names:
+        path = folder / f"{name}.parquet"
+        if not path.is_file():
+            raise ProductNotFoundError(f"{path} is missing; rebuild with `make build`.")
+        frames[name] = pd.read_parquet(path)
+    return Product(**frames, manifest=json.loads(manifest_path.read_text()), directory=folder)

@@ -1,0 +1,273 @@
+"""Read every submission workbook in a folder into raw tables, one per contract sheet.
+
+Cells keep their Excel types (text, number, date); nothing is interpreted here except
+headers. Every row carries its workbook, sheet and Excel row number so that any later
+problem can point at the cell. Reading uses calamine, which skips formatting-only rows,
+so a sheet formatted down to row 1,000,000 still reads in well under a second.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import python_calamine
+
+from cyber_mapping.contract import (
+    ERROR,
+    NO_FILL_COLUMNS,
+    SHEETS,
+    WARNING,
+    Sheet,
+    fold_header,
+    issue,
+)
+
+logger = logging.getLogger(__name__)
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+# Documentation that may sit beside the workbooks and is not a submission.
+IGNORED_NAMES = frozenset({"readme.md", "readme.txt", ".gitkeep"})
+META_COLUMNS = ("_workbook", "_sheet", "_row")
+
+
+@dataclass(frozen=True)
+class WorkbookInfo:
+    """What was read from one file."""
+
+    name: str
+    sha256: str
+    status: str  # "read", "skipped" or "unreadable"
+    rows: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Intake:
+    """Raw tables of all workbooks, plus what reading found wrong."""
+
+    tables: dict[str, pd.DataFrame]
+    issues: list[dict[str, object]]
+    workbooks: list[WorkbookInfo]
+
+
+def _cell_to_a1(row: int, col: int) -> str:
+    letters = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return f"{letters}{row + 1}"
+
+
+def _is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() == "")
+
+
+def _read_sheet(
+    sheet_obj: python_calamine.CalamineSheet, spec: Sheet, workbook: str
+) -> tuple[pd.DataFrame, list[dict[str, object]]]:
+    """Read one sheet: map headers, fill merged ranges, drop empty rows."""
+    problems: list[dict[str, object]] = []
+    grid = sheet_obj.to_python(skip_empty_area=False)
+    title = spec.title
+    columns = [c.name for c in spec.columns]
+    empty = pd.DataFrame({c: pd.Series(dtype=object) for c in (*columns, *META_COLUMNS)})
+    if not grid:
+        problems.append(issue(workbook, title, None, "", "", WARNING, "the sheet is empty."))
+        return empty, problems
+    header = grid[0]
+    known = spec.by_header()
+    position: dict[str, int] = {}
+    for j, cell in enumerate(header):
+        if _is_blank(cell):
+            continue
+        col = known.get(fold_header(cell))
+        if col is None:
+            problems.append(
+                issue(
+                    workbook, title, 1, str(cell), cell, WARNING,
+                    f"unknown column '{cell}' is ignored. Remove it, or rename it to one of the "
+                    f"contract's headers: {', '.join(c.header for c in spec.columns)}.",
+                )
+            )
+        elif col.name in position:
+            problems.append(
+                issue(
+                    workbook, title, 1, col.header, cell, WARNING,
+                    f"column '{col.header}' appears twice; only the first is read. "
+                    "Delete the duplicate column.",
+                )
+            )
+        else:
+            position[col.name] = j
+    for col in spec.columns:
+        if col.name not in position and col.required:
+            problems.append(
+                issue(
+                    workbook, title, 1, col.header, "", ERROR,
+                    f"required column '{col.header}' is missing from row 1; every row of this "
+                    f"sheet is quarantined. Add a column headed '{col.header}'.",
+                )
+            )
+    # A merged range keeps its value in the top-left cell only; copy it down/across
+    # (except into money columns) and say so.
+    fill: dict[tuple[int, int], object] = {}
+    name_at = {j: name for name, j in position.items()}
+    for (r0, c0), (r1, c1) in sheet_obj.merged_cell_ranges or []:
+        if r0 >= len(grid) or c0 >= len(grid[r0]):
+            continue
+        value = grid[r0][c0]
+        cols_names = {name_at.get(c) for c in range(c0, c1 + 1)}
+        money = bool(cols_names & NO_FILL_COLUMNS)
+        span = f"{_cell_to_a1(r0, c0)}:{_cell_to_a1(r1, c1)}"
+        if r0 == 0:
+            continue
+        for r in range(r0, r1 + 1):
+            for c in range(c0, c1 + 1):
+                if (r, c) != (r0, c0) and not money:
+                    fill[(r, c)] = value
+        problems.append(
+            issue(
+                workbook, title, r0 + 1, ", ".join(sorted(n for n in cols_names if n)), value,
+                WARNING,
+                f"merged cells {span}: "
+                + (
+                    "an amount is not copied into the other rows, so they have no amount."
+                    if money
+                    else "the value was copied into every merged row."
+                )
+                + " Unmerge the cells and write the value in each row.",
+            )
+        )
+    records: list[list[object]] = []
+    rows: list[int] = []
+    for i in range(1, len(grid)):
+        line = grid[i]
+        values = []
+        for name in columns:
+            j = position.get(name)
+            value = None
+            if j is not None:
+                value = fill.get((i, j), line[j] if j < len(line) else None)
+            if isinstance(value, str):
+                value = value.replace("\u00a0", " ").strip()
+                value = value if value else None
+            values.append(value)
+        if all(_is_blank(v) for v in values):
+            continue
+        records.append(values)
+        rows.append(i + 1)
+    frame = pd.DataFrame(records, columns=columns, dtype=object)
+    if frame.empty:
+        return empty, problems
+    frame["_workbook"] = workbook
+    frame["_sheet"] = title
+    frame["_row"] = rows
+    missing = [c.name for c in spec.columns if c.required and c.name not in position]
+    frame.attrs["missing_columns"] = missing
+    return frame, problems
+
+
+def read_workbook(path: Path) -> tuple[dict[str, pd.DataFrame], list[dict[str, object]]]:
+    """Read the contract sheets of one workbook.
+
+    Raises
+    ------
+    python_calamine.CalamineError, OSError, ValueError
+        When the file cannot be opened as a workbook (the caller reports it).
+    """
+    workbook = path.name
+    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    by_folded = {fold_header(n): n for n in book.sheet_names}
+    tables: dict[str, pd.DataFrame] = {}
+    problems: list[dict[str, object]] = []
+    for spec in SHEETS:
+        actual = by_folded.get(fold_header(spec.title))
+        if actual is None:
+            if spec.required:
+                problems.append(
+                    issue(
+                        workbook, spec.title, None, "", "", ERROR,
+                        f"sheet '{spec.title}' is missing (sheets found: "
+                        f"{', '.join(book.sheet_names)}). Add or rename a sheet to "
+                        f"'{spec.title}'.",
+                    )
+                )
+            continue
+        frame, sheet_problems = _read_sheet(book.get_sheet_by_name(actual), spec, workbook)
+        problems.extend(sheet_problems)
+        tables[spec.key] = frame
+    return tables, problems
+
+
+def sha256_of(path: Path) -> str:
+    """SHA-256 of a file's bytes."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def read_folder(raw_dir: Path) -> Intake:
+    """Read every workbook of ``raw_dir`` (sorted by name, so results are deterministic).
+
+    Non-workbooks and Excel lock files are skipped with a warning; a workbook that cannot be
+    opened is an error for that file alone.
+    """
+    raw_dir = Path(raw_dir)
+    if not raw_dir.is_dir():
+        from cyber_mapping.exceptions import CyberMappingError
+
+        raise CyberMappingError(f"raw data folder {raw_dir} does not exist; pass --raw DIR.")
+    parts: dict[str, list[pd.DataFrame]] = {s.key: [] for s in SHEETS}
+    problems: list[dict[str, object]] = []
+    infos: list[WorkbookInfo] = []
+    for path in sorted(raw_dir.iterdir(), key=lambda p: p.name):
+        name = path.name
+        if path.is_dir() or name.lower() in IGNORED_NAMES or name.startswith("."):
+            continue
+        if name.startswith("~$"):
+            problems.append(
+                issue(name, "", None, "", "", WARNING,
+                      "Excel lock file skipped (the workbook is open somewhere). Close Excel.")
+            )
+            infos.append(WorkbookInfo(name, sha256_of(path), "skipped"))
+            continue
+        if path.suffix.lower() not in WORKBOOK_SUFFIXES:
+            problems.append(
+                issue(name, "", None, "", "", WARNING,
+                      "not an .xlsx workbook, skipped. Save submissions as Excel .xlsx files.")
+            )
+            infos.append(WorkbookInfo(name, sha256_of(path), "skipped"))
+            continue
+        digest = sha256_of(path)
+        try:
+            tables, sheet_problems = read_workbook(path)
+        except Exception as exc:  # noqa: BLE001 - any failure to open is this file's error
+            logger.warning("cannot open %s: %s", name, exc)
+            problems.append(
+                issue(name, "", None, "", "", ERROR,
+                      f"the workbook cannot be opened ({type(exc).__name__}: {exc}). "
+                      "Re-save it from Excel as .xlsx and send it again.")
+            )
+            infos.append(WorkbookInfo(name, digest, "unreadable"))
+            continue
+        problems.extend(sheet_problems)
+        for key, frame in tables.items():
+            parts[key].append(frame)
+        infos.append(WorkbookInfo(name, digest, "read", {k: len(v) for k, v in tables.items()}))
+    tables_out: dict[str, pd.DataFrame] = {}
+    for spec in SHEETS:
+        frames = [f for f in parts[spec.key] if not f.empty]
+        cols = [*(c.name for c in spec.columns), *META_COLUMNS]
+        if frames:
+            merged = pd.concat(frames, ignore_index=True)
+            # Which workbook lacks which column, for row-level quarantine.
+            merged.attrs["missing_columns"] = {
+                f["_workbook"].iloc[0]: f.attrs.get("missing_columns", []) for f in frames
+            }
+        else:
+            merged = pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+            merged.attrs["missing_columns"] = {}
+        tables_out[spec.key] = merged
+    return Intake(tables_out, problems, infos)

@@ -1,0 +1,274 @@
+"""Loaders for the package's reference data: resolutions, regions, offices, groups, rates.
+
+The files live in ``cyber_mapping/reference/``; each carries provenance columns (source and
+note) that the reports cite. They are immutable inputs, so one cached load per folder is
+kept; callers must treat the returned frames as read-only.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pycountry
+import yaml
+
+from cyber_mapping.exceptions import ReferenceDataError
+from cyber_mapping.paths import REFERENCE_DIR
+
+GLOBAL = "Global"
+
+REFERENCE_FILES = (
+    "resolutions.yaml",
+    "conferences.csv",
+    "itu_regions.csv",
+    "offices.csv",
+    "implementor_aliases.csv",
+    "country_groups.csv",
+    "country_aliases.csv",
+    "themes.csv",
+    "vocabulary.csv",
+    "exchange_rates.csv",
+    "tile_grid.csv",
+    "funders.csv",
+)
+
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'"})
+_DASHES = str.maketrans({"–": "-", "—": "-", "‑": "-", "‐": "-", "−": "-"})
+
+
+def normalise_key(text: object) -> str:
+    """Fold a label for matching: no accents, any case, straight apostrophes, single spaces.
+
+    Parameters
+    ----------
+    text
+        Any cell value; non-strings are converted with ``str``.
+
+    Returns
+    -------
+    str
+        The folded key, e.g. ``"Côte d’Ivoire "`` gives ``"cote d'ivoire"``.
+    """
+    s = unicodedata.normalize("NFKD", str(text))
+    s = "".join(ch for ch in s if not unicodedata.combining(ch))
+    s = s.translate(_APOSTROPHES).translate(_DASHES).replace("&", " and ")
+    return " ".join(s.casefold().split()).strip(" .")
+
+
+@dataclass(frozen=True)
+class Reference:
+    """The reference data, loaded once per folder. Frames are shared: do not modify them."""
+
+    directory: Path
+    resolutions: pd.DataFrame
+    clauses: pd.DataFrame
+    conferences: pd.DataFrame
+    regions: pd.DataFrame
+    offices: pd.DataFrame
+    implementor_aliases: pd.DataFrame
+    groups: pd.DataFrame
+    country_aliases: pd.DataFrame
+    themes: pd.DataFrame
+    vocabulary: pd.DataFrame
+    exchange_rates: pd.DataFrame
+    tile_grid: pd.DataFrame
+    funders: pd.DataFrame
+    checksums: dict[str, str] = field(repr=False)
+    country_keys: dict[str, tuple[str, str]] = field(repr=False)
+    implementor_keys: dict[str, tuple[str, str]] = field(repr=False)
+    names: dict[str, str] = field(repr=False, default_factory=dict)
+    regions_by_iso3: dict[str, str] = field(repr=False, default_factory=dict)
+    vocabularies: dict[str, dict[str, str]] = field(repr=False, default_factory=dict)
+
+    @property
+    def region_names(self) -> tuple[str, ...]:
+        """The six ITU-D regions in the contract's order."""
+        return tuple(sorted(self.regions["region"].unique()))
+
+    @property
+    def member_states(self) -> pd.DataFrame:
+        """ITU Member States only (the State of Palestine is an observer)."""
+        return self.regions[self.regions["member_state"] == "yes"]
+
+    def region_of(self) -> dict[str, str]:
+        """Map ISO3 code to ITU-D region."""
+        return self.regions_by_iso3
+
+    def country_name(self) -> dict[str, str]:
+        """Map ISO3 code to the ITU short name."""
+        return self.names
+
+    def vocab(self, field_name: str) -> dict[str, str]:
+        """Map folded alias to canonical value for one vocabulary field (status, basis…)."""
+        return self.vocabularies.get(field_name, {})
+
+    def funder_keys(self) -> dict[str, str]:
+        """Map folded funder alias to its canonical name."""
+        return {normalise_key(a): f for a, f in zip(self.funders["alias"], self.funders["funder"], strict=True)}
+
+    def version(self) -> str:
+        """Short fingerprint of every reference file, for manifests and report footers."""
+        digest = hashlib.sha256("".join(sorted(self.checksums.values())).encode())
+        return digest.hexdigest()[:12]
+
+
+def _read_csv(directory: Path, name: str, required: list[str]) -> pd.DataFrame:
+    path = directory / name
+    if not path.is_file():
+        raise ReferenceDataError(f"Reference file {path} is missing; restore it from git.")
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise ReferenceDataError(f"{path} lacks column(s) {missing}; compare with git history.")
+    return frame
+
+
+def _read_resolutions(directory: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    path = directory / "resolutions.yaml"
+    if not path.is_file():
+        raise ReferenceDataError(f"Reference file {path} is missing; restore it from git.")
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    rows, clauses = [], []
+    for item in doc.get("resolutions", []):
+        rid = str(item["id"])
+        rows.append(
+            {
+                "resolution_id": rid,
+                "body": str(item["body"]),
+                "number": int(item["number"]),
+                "title": str(item.get("title", "")),
+                "revision": str(item.get("revision", "")),
+                "revision_year": item.get("year"),
+                "title_verification": str(item.get("title_verification", "unverified")),
+                "source_url": str(item.get("source_url", "")),
+                "notes": str(item.get("notes", "")),
+            }
+        )
+        for clause in item.get("clauses") or []:
+            clauses.append(
+                {
+                    "resolution_id": rid,
+                    "clause_ref": str(clause["ref"]),
+                    "section": str(clause.get("section", "")),
+                    "paragraph": clause.get("paragraph"),
+                    "instructs_bdt": bool(clause.get("bdt_relevant", False)),
+                    "verification": str(clause.get("verification", "unverified")),
+                    "summary": str(clause.get("summary", "")),
+                }
+            )
+    if not rows:
+        raise ReferenceDataError(f"{path} lists no resolutions under `resolutions:`.")
+    res = pd.DataFrame(rows)
+    res["revision_year"] = res["revision_year"].astype("Int64")
+    return res, pd.DataFrame(clauses)
+
+
+def _country_keys(regions: pd.DataFrame, aliases: pd.DataFrame) -> dict[str, tuple[str, str]]:
+    """Folded name or code -> (ISO3, how it matched). ITU names win over ISO names."""
+    keys: dict[str, tuple[str, str]] = {}
+    for iso3 in regions["iso3"]:
+        country = pycountry.countries.get(alpha_3=iso3)
+        if country is None:
+            continue
+        keys.setdefault(normalise_key(country.alpha_3), (iso3, "ISO3 code"))
+        keys.setdefault(normalise_key(country.alpha_2), (iso3, "ISO2 code"))
+        for attr in ("name", "common_name", "official_name"):
+            value = getattr(country, attr, None)
+            if value:
+                keys[normalise_key(value)] = (iso3, "ISO 3166 name")
+    for iso3, name in zip(regions["iso3"], regions["itu_name"], strict=True):
+        keys[normalise_key(name)] = (iso3, "ITU name")
+    for alias, iso3 in zip(aliases["alias"], aliases["iso3"], strict=True):
+        keys.setdefault(normalise_key(alias), (iso3, "alias"))
+    return keys
+
+
+def _implementor_keys(offices: pd.DataFrame, aliases: pd.DataFrame) -> dict[str, tuple[str, str]]:
+    keys: dict[str, tuple[str, str]] = {}
+    for row in offices.itertuples(index=False):
+        keys[normalise_key(row.implementor)] = (row.implementor, "name")
+        keys.setdefault(normalise_key(row.official_name), (row.implementor, "official name"))
+        if row.kind != "hq":
+            keys.setdefault(normalise_key(row.city), (row.implementor, "city"))
+            for prefix in ("ITU Area Office", "Area Office", "Regional Office", "ITU Office"):
+                keys.setdefault(normalise_key(f"{prefix} {row.city}"), (row.implementor, "city"))
+    for alias, impl in zip(aliases["alias"], aliases["implementor"], strict=True):
+        keys.setdefault(normalise_key(alias), (impl, "alias"))
+    return keys
+
+
+@functools.lru_cache(maxsize=4)
+def load_reference(directory: Path | None = None) -> Reference:
+    """Load (once) every reference file of ``directory`` (default: the package's own).
+
+    Parameters
+    ----------
+    directory
+        Folder holding the reference files; tests may pass a modified copy.
+
+    Returns
+    -------
+    Reference
+        The loaded, cross-checked reference data.
+
+    Raises
+    ------
+    ReferenceDataError
+        If a file is missing, lacks a column, or the files contradict each other.
+    """
+    directory = Path(directory or REFERENCE_DIR)
+    resolutions, clauses = _read_resolutions(directory)
+    regions = _read_csv(directory, "itu_regions.csv", ["iso3", "itu_name", "region"])
+    offices = _read_csv(directory, "offices.csv", ["implementor", "kind", "city", "region"])
+    impl_aliases = _read_csv(directory, "implementor_aliases.csv", ["alias", "implementor"])
+    aliases = _read_csv(directory, "country_aliases.csv", ["alias", "iso3"])
+    rates = _read_csv(directory, "exchange_rates.csv", ["currency", "year", "chf_per_unit"])
+    rates["year"] = rates["year"].astype(int)
+    unknown_alias = set(aliases["iso3"]) - set(regions["iso3"])
+    if unknown_alias:
+        raise ReferenceDataError(
+            f"country_aliases.csv points to codes not in itu_regions.csv: {sorted(unknown_alias)}"
+        )
+    unknown_impl = set(impl_aliases["implementor"]) - set(offices["implementor"])
+    if unknown_impl:
+        raise ReferenceDataError(
+            f"implementor_aliases.csv names unknown implementors: {sorted(unknown_impl)}"
+        )
+    vocabulary = _read_csv(directory, "vocabulary.csv", ["field", "value", "alias"])
+    vocabularies: dict[str, dict[str, str]] = {}
+    for fld, value, alias in zip(vocabulary["field"], vocabulary["value"], vocabulary["alias"],
+                                 strict=True):
+        keys = vocabularies.setdefault(fld, {})
+        keys[normalise_key(value)] = value
+        keys.setdefault(normalise_key(alias), value)
+    checksums = {
+        name: hashlib.sha256((directory / name).read_bytes()).hexdigest()
+        for name in REFERENCE_FILES
+    }
+    return Reference(
+        directory=directory,
+        resolutions=resolutions,
+        clauses=clauses,
+        conferences=_read_csv(directory, "conferences.csv", ["body", "place", "year"]),
+        regions=regions,
+        offices=offices,
+        implementor_aliases=impl_aliases,
+        groups=_read_csv(directory, "country_groups.csv", ["iso3", "group"]),
+        country_aliases=aliases,
+        themes=_read_csv(directory, "themes.csv", ["theme", "gfce_theme"]),
+        vocabulary=vocabulary,
+        exchange_rates=rates,
+        tile_grid=_read_csv(directory, "tile_grid.csv", ["iso3", "row", "col"]),
+        funders=_read_csv(directory, "funders.csv", ["alias", "funder"]),
+        checksums=checksums,
+        country_keys=_country_keys(regions, aliases),
+        implementor_keys=_implementor_keys(offices, impl_aliases),
+        names=dict(zip(regions["iso3"], regions["itu_name"], strict=True)),
+        regions_by_iso3=dict(zip(regions["iso3"], regions["region"], strict=True)),
+        vocabularies=vocabularies,
+    )

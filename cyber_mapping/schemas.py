@@ -1,0 +1,191 @@
+"""Pandera schemas, one per stage of the pipeline; they double as the data dictionary.
+
+Validation is always lazy (every failure at once). :func:`failures_to_issues` turns pandera's
+failure cases into rows of the ``issues`` table that name workbook, sheet and Excel row.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from cyber_mapping.contract import ERROR, issue
+
+STATUSES = ("Completed", "Ongoing", "Planned")
+COST_TYPES = ("Staff", "Non-staff")
+BASES = ("Actual", "Estimated")
+
+
+class _Located(pa.DataFrameModel):
+    """Where a row came from (kept on every clean table)."""
+
+    workbook: Series[str] = pa.Field(description="Workbook file name")
+    sheet: Series[str] = pa.Field(description="Sheet name")
+    row: Series[int] = pa.Field(ge=2, description="Excel row number")
+
+
+class ActivityTable(_Located):
+    """Stage 1: one row per cleaned activity."""
+
+    activity_id: Series[str] = pa.Field(
+        nullable=False, str_length={"min_value": 1}, description="Activity ID"
+    )
+    resolution_ids: Series[str] = pa.Field(
+        str_length={"min_value": 1}, description="Resolution ids, '; '-separated (PP-130)"
+    )
+    theme: Series[str] = pa.Field(nullable=False, description="Activity theme")
+    gfce_theme: Series[str] = pa.Field(description="GFCE theme of the activity theme")
+    title: Series[str] = pa.Field(str_length={"min_value": 1}, description="Activity title")
+    beneficiaries: Series[str] = pa.Field(description="ISO3 codes, regions or Global")
+    implementors: Series[str] = pa.Field(
+        str_length={"min_value": 1}, description="Implementors, '; '-separated"
+    )
+    status: Series[str] = pa.Field(isin=STATUSES, description="Completed, Ongoing or Planned")
+    start_date: Series[pd.Timestamp] = pa.Field(nullable=False, description="Start date")
+    end_date: Series[pd.Timestamp] = pa.Field(nullable=True, description="End date")
+
+    @pa.dataframe_check(name="end_not_before_start")
+    @classmethod
+    def end_not_before_start(cls, df: pd.DataFrame) -> Series[bool]:
+        """The end date is on or after the start date."""
+        return df["end_date"].isna() | (df["end_date"] >= df["start_date"])
+
+    class Config:
+        strict = False
+
+
+class ExpenditureTable(_Located):
+    """Stage 1: one clean expenditure line, converted to CHF cents."""
+
+    expenditure_id: Series[str] = pa.Field(unique=True, description="workbook:row")
+    activity_id: Series[str] = pa.Field(description="Activity ID (exists on Activities)")
+    funder: Series[str] = pa.Field(str_length={"min_value": 1}, description="Funder")
+    year_start: Series[int] = pa.Field(ge=1990, le=2100, description="First accounting year")
+    year_end: Series[int] = pa.Field(ge=1990, le=2100, description="Last accounting year")
+    cost_type: Series[str] = pa.Field(isin=COST_TYPES, description="Staff or Non-staff")
+    basis: Series[str] = pa.Field(isin=BASES, description="Actual or Estimated")
+    currency: Series[str] = pa.Field(str_length=3, description="ISO 4217 code")
+    amount_cents: Series[int] = pa.Field(ge=0, description="Amount, cents of its currency")
+    chf_cents: Series[int] = pa.Field(ge=0, description="Amount in CHF cents")
+
+    @pa.dataframe_check(name="period_in_order")
+    @classmethod
+    def period_in_order(cls, df: pd.DataFrame) -> Series[bool]:
+        """A span does not end before it starts."""
+        return df["year_end"] >= df["year_start"]
+
+
+class OutputTable(_Located):
+    """Stage 1: one measured output."""
+
+    activity_id: Series[str] = pa.Field(description="Activity ID (exists on Activities)")
+    indicator: Series[str] = pa.Field(str_length={"min_value": 1}, description="Indicator")
+    value: Series[float] = pa.Field(ge=0, description="Reported value")
+
+
+class AllocationTable(pa.DataFrameModel):
+    """Stage 2: one share of spend (activity × year × resolution × place)."""
+
+    expenditure_id: Series[str]
+    activity_id: Series[str]
+    resolution_id: Series[str]
+    country_iso3: Series[str] = pa.Field(nullable=True, description="Empty for regional/global")
+    region: Series[str]
+    year: Series[int] = pa.Field(ge=1990, le=2100)
+    funder: Series[str]
+    cost_type: Series[str] = pa.Field(isin=COST_TYPES)
+    basis: Series[str] = pa.Field(isin=BASES)
+    status: Series[str] = pa.Field(isin=STATUSES)
+    theme: Series[str]
+    amount_cents: Series[int] = pa.Field(ge=0, description="CHF cents")
+    amount_chf: Series[float] = pa.Field(ge=0, description="CHF")
+
+
+class ImplementorAllocationTable(pa.DataFrameModel):
+    """Stage 2: spend split equally across an activity's implementors."""
+
+    expenditure_id: Series[str]
+    activity_id: Series[str]
+    implementor: Series[str]
+    year: Series[int] = pa.Field(ge=1990, le=2100)
+    amount_cents: Series[int] = pa.Field(ge=0)
+
+
+class IssueTable(pa.DataFrameModel):
+    """Every problem found."""
+
+    workbook: Series[str]
+    sheet: Series[str]
+    row: Series[pd.Int64Dtype] = pa.Field(nullable=True)
+    column: Series[str]
+    value: Series[str]
+    severity: Series[str] = pa.Field(isin=("error", "warning"))
+    message: Series[str] = pa.Field(str_length={"min_value": 1})
+
+
+class QuarantineTable(pa.DataFrameModel):
+    """Every rejected row with its reasons."""
+
+    workbook: Series[str]
+    sheet: Series[str]
+    row: Series[pd.Int64Dtype] = pa.Field(nullable=True)
+    activity_id: Series[str] = pa.Field(nullable=True)
+    amount_chf: Series[float] = pa.Field(nullable=True, description="CHF as read; may be negative")
+    reasons: Series[str] = pa.Field(str_length={"min_value": 1})
+
+
+# What to tell the person fixing the workbook when a pandera check fails.
+_FIXES = {
+    "end_not_before_start": (
+        "end_date",
+        "the end date is before the start date. Swap them or correct the end date.",
+    ),
+    "period_in_order": ("period", "the period ends before it starts. Write e.g. 2019-2022."),
+    "not_nullable": ("", "a required value is missing. Fill in the cell."),
+}
+
+
+def failures_to_issues(
+    exc: pa.errors.SchemaErrors, frame: pd.DataFrame, headers: dict[str, str]
+) -> tuple[list[dict[str, object]], dict[int, list[str]]]:
+    """Turn pandera failure cases into issue rows and per-row reasons.
+
+    Parameters
+    ----------
+    exc
+        The lazy validation error.
+    frame
+        The validated frame; its ``workbook``, ``sheet`` and ``row`` columns locate each case.
+    headers
+        Column name -> workbook header, for messages in the reporter's words.
+    """
+    issues: list[dict[str, object]] = []
+    reasons: dict[int, list[str]] = {}
+    cases = exc.failure_cases
+    # A dataframe-level check reports one case per column of the failing row: keep one.
+    frame_checks = cases["column"].isna() | (cases["schema_context"] == "DataFrameSchema")
+    cases = pd.concat([cases[~frame_checks],
+                       cases[frame_checks].drop_duplicates(subset=["check", "index"])])
+    for case in cases.itertuples(index=False):
+        index = case.index
+        if index is None or (isinstance(index, float) and index != index):
+            # A column-level failure (e.g. a wrong dtype) is a bug in cleaning, not in input.
+            raise RuntimeError(f"schema failure not tied to a row: {case}")
+        located = frame.loc[index]
+        check = str(case.check)
+        column = str(case.column) if case.column is not None else ""
+        fix_col, fix = _FIXES.get(check, (column, ""))
+        column = fix_col or column
+        header = headers.get(column, column)
+        if not fix:
+            fix = f"value fails the check '{check}'. Correct the '{header}' cell."
+        value = located[column] if column in located.index else case.failure_case
+        issues.append(
+            issue(
+                located["workbook"], located["sheet"], int(located["row"]), header, value,
+                ERROR, fix,
+            )
+        )
+        reasons.setdefault(index, []).append(f"{header}: {fix}")
+    return issues, reasons
