@@ -24,8 +24,9 @@ import pandas as pd
 GLOBAL = "Global"
 
 
-def largest_remainder(totals: np.ndarray, weights: np.ndarray, groups: np.ndarray,
-                      tiebreak: np.ndarray | None = None) -> np.ndarray:
+def largest_remainder(
+    totals: np.ndarray, weights: np.ndarray, groups: np.ndarray, tiebreak: np.ndarray | None = None
+) -> np.ndarray:
     """Split each group's total into integer parts proportional to ``weights``.
 
     Parameters
@@ -93,8 +94,9 @@ class Allocation:
     implementor_allocations: pd.DataFrame
 
 
-def _year_parts(exp: pd.DataFrame, act_start: np.ndarray, act_end: np.ndarray,
-                act_code: np.ndarray):
+def _year_parts(
+    exp: pd.DataFrame, act_start: np.ndarray, act_end: np.ndarray, act_code: np.ndarray
+):
     """Stage 1: spread each line over its years by activity days."""
     y0 = exp["year_start"].to_numpy(np.int64)
     y1 = exp["year_end"].to_numpy(np.int64)

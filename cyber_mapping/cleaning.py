@@ -54,11 +54,28 @@ class Match:
         return " Did you mean " + " or ".join(f"'{s}'" for s in self.suggestions) + "?"
 
 
+def _similarity(text: str, key: str) -> float:
+    """Best of whole-string similarity and similarity to any run of words of ``key``."""
+    best = difflib.SequenceMatcher(None, text, key).ratio()
+    words, width = key.split(), len(text.split())
+    if len(words) > width:
+        for i in range(len(words) - width + 1):
+            part = " ".join(words[i : i + width])
+            best = max(best, 0.95 * difflib.SequenceMatcher(None, text, part).ratio())
+    return best
+
+
 def suggest(text: str, keys: dict[str, str], n: int = 3, cutoff: float = 0.72) -> tuple[str, ...]:
     """Closest canonical values to ``text`` among folded ``keys`` (key -> canonical)."""
-    close = difflib.get_close_matches(normalise_key(text), list(keys), n=n * 3, cutoff=cutoff)
+    folded = normalise_key(text)
+    if not folded:
+        return ()
+    scored = sorted(
+        ((s, key) for key in keys if (s := _similarity(folded, key)) >= cutoff),
+        key=lambda pair: (-pair[0], pair[1]),
+    )
     out: list[str] = []
-    for key in close:
+    for _, key in scored:
         if keys[key] not in out:
             out.append(keys[key])
     return tuple(out[:n])
@@ -345,7 +362,11 @@ def parse_amount(value: object) -> Amount:
         thousands = "." if decimal_sep == "," else ","
         text = text.replace(thousands, "").replace(decimal_sep, ".")
     elif "," in text:
-        text = text.replace(",", "") if re.fullmatch(r"\d{1,3}(,\d{3})+", text) else text.replace(",", ".")
+        text = (
+            text.replace(",", "")
+            if re.fullmatch(r"\d{1,3}(,\d{3})+", text)
+            else text.replace(",", ".")
+        )
     elif re.fullmatch(r"\d{1,3}(\.\d{3}){2,}", text):
         text = text.replace(".", "")
     try:
@@ -386,7 +407,11 @@ def parse_period(value: object) -> Period:
         )
     start = int(m.group(1))
     end_text = m.group(2)
-    end = start if end_text is None else int(end_text if len(end_text) == 4 else m.group(1)[:2] + end_text)
+    end = (
+        start
+        if end_text is None
+        else int(end_text if len(end_text) == 4 else m.group(1)[:2] + end_text)
+    )
     if not 1990 <= start <= 2100 or not 1990 <= end <= 2100:
         return Period(None, None, f"'{text}' is not a plausible accounting year.")
     if end < start:

@@ -94,8 +94,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--raw", type=Path, default=RAW_DIR, help="folder of workbooks")
     p.add_argument("--out", type=Path, default=PROCESSED_DIR, help="where issues.csv goes")
     p.add_argument("--period", type=_period, default=(2017, 2025), help="mapping period")
-    p.add_argument("--feedback", type=Path, default=None,
-                   help="write an annotated copy of each workbook into this folder")
+    p.add_argument(
+        "--feedback",
+        type=Path,
+        default=None,
+        help="write an annotated copy of each workbook into this folder",
+    )
     p.set_defaults(func=_cmd_validate)
 
     p = sub.add_parser("build", help="validate, allocate and write the data product")

@@ -95,7 +95,9 @@ EXPENDITURE = Sheet(
     True,
     (
         Column("Activity ID", "activity_id", True, "Must exist on the Activities sheet"),
-        Column("Funder", "funder", True, "e.g. ITU regular budget, United Kingdom, European Union"),
+        Column(
+            "Funder", "funder", True, "e.g. ITU regular budget, United Kingdom, European Union"
+        ),
         Column("Period", "period", True, "An accounting year (2021) or a span (2019-2022)"),
         Column("Cost type", "cost_type", True, "Staff or Non-staff"),
         Column("Basis", "basis", True, "Actual (complete) or Estimated (ongoing or planned)"),

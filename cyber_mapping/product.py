@@ -50,8 +50,10 @@ def _csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
         if name == "amount_chf" and "amount_cents" in out.columns:
             # Exact decimal text from integer cents, never a float repr.
             out[name] = out["amount_cents"].map(_cents_text)
-        elif out[name].dtype == object or pd.api.types.is_string_dtype(out[name]) or isinstance(
-            out[name].dtype, pd.CategoricalDtype
+        elif (
+            out[name].dtype == object
+            or pd.api.types.is_string_dtype(out[name])
+            or isinstance(out[name].dtype, pd.CategoricalDtype)
         ):
             out[name] = out[name].astype(object).map(neutralise)
         elif pd.api.types.is_datetime64_any_dtype(out[name]):
@@ -69,8 +71,9 @@ def _cents_text(cents: object) -> str:
 
 def write_table(frame: pd.DataFrame, folder: Path, name: str) -> None:
     """Write one table as ``name.csv`` (neutralised, UTF-8) and ``name.parquet`` (exact)."""
-    _csv_frame(frame).to_csv(folder / f"{name}.csv", index=False, encoding="utf-8",
-                             lineterminator="\n")
+    _csv_frame(frame).to_csv(
+        folder / f"{name}.csv", index=False, encoding="utf-8", lineterminator="\n"
+    )
     pq = frame.copy()
     for c in pq.columns:
         if isinstance(pq[c].dtype, pd.CategoricalDtype):
@@ -161,14 +164,18 @@ def build(
             f"{result.n_errors} error(s) found; nothing written (--strict). "
             "Run `cyber-mapping validate` to list them."
         )
-    alloc = allocate(result.activities, result.expenditure, result.activity_resolutions,
-                     result.activity_places, result.activity_implementors)
-    allocations = _sorted(alloc.allocations, ["expenditure_id", "year", "resolution_id",
-                                              "region", "country_iso3"])
+    alloc = allocate(
+        result.activities,
+        result.expenditure,
+        result.activity_resolutions,
+        result.activity_places,
+        result.activity_implementors,
+    )
+    allocations = _sorted(
+        alloc.allocations, ["expenditure_id", "year", "resolution_id", "region", "country_iso3"]
+    )
     impl = _sorted(alloc.implementor_allocations, ["expenditure_id", "year", "implementor"])
-    AllocationTable.validate(allocations.astype({c: object for c in allocations.columns
-                                                 if isinstance(allocations[c].dtype,
-                                                               pd.CategoricalDtype)}), lazy=True)
+    AllocationTable.validate(allocations, lazy=True)
     IssueTable.validate(result.issues, lazy=True)
     QuarantineTable.validate(result.quarantine, lazy=True)
     activities = result.activities.copy()
@@ -260,8 +267,12 @@ def reconciliation_text(manifest: dict) -> str:
             f"CHF quarantined  {_chf(c['quarantined']):>20}",
             f"Rows whose amount could not be read or converted: "
             f"{manifest['rows_amount_unreadable']}",
-            "Reconciliation: " + ("balances (read = processed + quarantined)." if ok else
-                                  "DOES NOT BALANCE - report this as a bug."),
+            "Reconciliation: "
+            + (
+                "balances (read = processed + quarantined)."
+                if ok
+                else "DOES NOT BALANCE - report this as a bug."
+            ),
         ]
     )
 

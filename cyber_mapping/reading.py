@@ -88,7 +88,12 @@ def _read_sheet(
         if col is None:
             problems.append(
                 issue(
-                    workbook, title, 1, str(cell), cell, WARNING,
+                    workbook,
+                    title,
+                    1,
+                    str(cell),
+                    cell,
+                    WARNING,
                     f"unknown column '{cell}' is ignored. Remove it, or rename it to one of the "
                     f"contract's headers: {', '.join(c.header for c in spec.columns)}.",
                 )
@@ -96,7 +101,12 @@ def _read_sheet(
         elif col.name in position:
             problems.append(
                 issue(
-                    workbook, title, 1, col.header, cell, WARNING,
+                    workbook,
+                    title,
+                    1,
+                    col.header,
+                    cell,
+                    WARNING,
                     f"column '{col.header}' appears twice; only the first is read. "
                     "Delete the duplicate column.",
                 )
@@ -107,7 +117,12 @@ def _read_sheet(
         if col.name not in position and col.required:
             problems.append(
                 issue(
-                    workbook, title, 1, col.header, "", ERROR,
+                    workbook,
+                    title,
+                    1,
+                    col.header,
+                    "",
+                    ERROR,
                     f"required column '{col.header}' is missing from row 1; every row of this "
                     f"sheet is quarantined. Add a column headed '{col.header}'.",
                 )
@@ -131,7 +146,11 @@ def _read_sheet(
                     fill[(r, c)] = value
         problems.append(
             issue(
-                workbook, title, r0 + 1, ", ".join(sorted(n for n in cols_names if n)), value,
+                workbook,
+                title,
+                r0 + 1,
+                ", ".join(sorted(n for n in cols_names if n)),
+                value,
                 WARNING,
                 f"merged cells {span}: "
                 + (
@@ -190,7 +209,12 @@ def read_workbook(path: Path) -> tuple[dict[str, pd.DataFrame], list[dict[str, o
             if spec.required:
                 problems.append(
                     issue(
-                        workbook, spec.title, None, "", "", ERROR,
+                        workbook,
+                        spec.title,
+                        None,
+                        "",
+                        "",
+                        ERROR,
                         f"sheet '{spec.title}' is missing (sheets found: "
                         f"{', '.join(book.sheet_names)}). Add or rename a sheet to "
                         f"'{spec.title}'.",
@@ -228,15 +252,29 @@ def read_folder(raw_dir: Path) -> Intake:
             continue
         if name.startswith("~$"):
             problems.append(
-                issue(name, "", None, "", "", WARNING,
-                      "Excel lock file skipped (the workbook is open somewhere). Close Excel.")
+                issue(
+                    name,
+                    "",
+                    None,
+                    "",
+                    "",
+                    WARNING,
+                    "Excel lock file skipped (the workbook is open somewhere). Close Excel.",
+                )
             )
             infos.append(WorkbookInfo(name, sha256_of(path), "skipped"))
             continue
         if path.suffix.lower() not in WORKBOOK_SUFFIXES:
             problems.append(
-                issue(name, "", None, "", "", WARNING,
-                      "not an .xlsx workbook, skipped. Save submissions as Excel .xlsx files.")
+                issue(
+                    name,
+                    "",
+                    None,
+                    "",
+                    "",
+                    WARNING,
+                    "not an .xlsx workbook, skipped. Save submissions as Excel .xlsx files.",
+                )
             )
             infos.append(WorkbookInfo(name, sha256_of(path), "skipped"))
             continue
@@ -246,9 +284,16 @@ def read_folder(raw_dir: Path) -> Intake:
         except Exception as exc:  # noqa: BLE001 - any failure to open is this file's error
             logger.warning("cannot open %s: %s", name, exc)
             problems.append(
-                issue(name, "", None, "", "", ERROR,
-                      f"the workbook cannot be opened ({type(exc).__name__}: {exc}). "
-                      "Re-save it from Excel as .xlsx and send it again.")
+                issue(
+                    name,
+                    "",
+                    None,
+                    "",
+                    "",
+                    ERROR,
+                    f"the workbook cannot be opened ({type(exc).__name__}: {exc}). "
+                    "Re-save it from Excel as .xlsx and send it again.",
+                )
             )
             infos.append(WorkbookInfo(name, digest, "unreadable"))
             continue

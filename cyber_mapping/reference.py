@@ -109,7 +109,10 @@ class Reference:
 
     def funder_keys(self) -> dict[str, str]:
         """Map folded funder alias to its canonical name."""
-        return {normalise_key(a): f for a, f in zip(self.funders["alias"], self.funders["funder"], strict=True)}
+        return {
+            normalise_key(a): f
+            for a, f in zip(self.funders["alias"], self.funders["funder"], strict=True)
+        }
 
     def version(self) -> str:
         """Short fingerprint of every reference file, for manifests and report footers."""
@@ -241,8 +244,9 @@ def load_reference(directory: Path | None = None) -> Reference:
         )
     vocabulary = _read_csv(directory, "vocabulary.csv", ["field", "value", "alias"])
     vocabularies: dict[str, dict[str, str]] = {}
-    for fld, value, alias in zip(vocabulary["field"], vocabulary["value"], vocabulary["alias"],
-                                 strict=True):
+    for fld, value, alias in zip(
+        vocabulary["field"], vocabulary["value"], vocabulary["alias"], strict=True
+    ):
         keys = vocabularies.setdefault(fld, {})
         keys[normalise_key(value)] = value
         keys.setdefault(normalise_key(alias), value)

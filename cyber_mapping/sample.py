@@ -32,7 +32,11 @@ OFFICES = {
     "RO_Africa": ("Regional Office for Africa", "RO-AFR", "Africa"),
     "RO_Americas": ("Regional Office for the Americas", "RO-AMS", "Americas"),
     "RO_Arab_States": ("Regional Office for Arab States", "RO-ARB", "Arab States"),
-    "RO_Asia_Pacific": ("Regional Office for Asia and the Pacific", "RO-ASP", "Asia and the Pacific"),
+    "RO_Asia_Pacific": (
+        "Regional Office for Asia and the Pacific",
+        "RO-ASP",
+        "Asia and the Pacific",
+    ),
     "RO_CIS": ("Regional Office for CIS", "RO-CIS", "CIS"),
     "RO_Europe": ("Regional Office for Europe", "RO-EUR", "Europe"),
 }
@@ -42,8 +46,11 @@ _IMPL_VARIANTS = {
     "Regional Office for Africa": ["Regional Office for Africa", "RO Africa", "Addis Ababa"],
     "Regional Office for the Americas": ["Regional Office for the Americas", "Brasilia"],
     "Regional Office for Arab States": ["Regional Office for Arab States", "Arab Regional Office"],
-    "Regional Office for Asia and the Pacific": ["Regional Office for Asia and the Pacific",
-                                                 "RO Asia-Pacific", "Bangkok"],
+    "Regional Office for Asia and the Pacific": [
+        "Regional Office for Asia and the Pacific",
+        "RO Asia-Pacific",
+        "Bangkok",
+    ],
     "Regional Office for CIS": ["Regional Office for CIS", "Moscow"],
     "Regional Office for Europe": ["Regional Office for Europe", "RO Europe"],
     "BDT (HQ)": ["BDT (HQ)", "BDT HQ", "BDT"],
@@ -71,8 +78,12 @@ _VARIANTS = {
     "KGZ": ["Kyrgyzstan", "KGZ"],
 }
 _RES_FORMS = {
-    "PP-130": ["PP-130", "PP Res. 130 (Rev. Bucharest, 2022)", "Resolution 130",
-               "PP Resolution 130"],
+    "PP-130": [
+        "PP-130",
+        "PP Res. 130 (Rev. Bucharest, 2022)",
+        "Resolution 130",
+        "PP Resolution 130",
+    ],
     "WTDC-45": ["WTDC-45", "WTDC Resolution 45", "Res 45 (Rev. Kigali, 2022)"],
     "WTDC-67": ["WTDC-67", "WTDC Res. 67", "Resolution 67 (Kigali)"],
     "WTDC-69": ["WTDC-69", "Res 69 (Kigali)", "WTDC Resolution 69 (Rev. Kigali, 2022)"],
@@ -110,51 +121,153 @@ class Family:
 
 
 FAMILIES = (
-    Family("drill", "Cyber drills and exercises", ("WTDC-69", "PP-130"),
-           "Regional CyberDrill {region} {year}", "region", (30_000, 120_000), (1, 1),
-           ("ITU regular budget", "Oman", "United Arab Emirates"), "participants"),
-    Family("cirt_assess", "Incident response and CIRTs", ("WTDC-69",),
-           "CIRT readiness assessment, {country}", "country", (20_000, 60_000), (1, 1),
-           ("ITU regular budget",)),
-    Family("cirt_build", "Incident response and CIRTs", ("WTDC-69", "PP-130"),
-           "National CIRT establishment, {country}", "country", (100_000, 500_000), (2, 3),
-           ("ITU regular budget", "Australia", "United States", "European Union")),
-    Family("strategy", "Cybersecurity strategy and governance", ("WTDC-45", "PP-130"),
-           "National cybersecurity strategy support, {country}", "country", (40_000, 150_000),
-           (1, 2), ("ITU regular budget", "United Kingdom")),
-    Family("cop", "Child online protection", ("WTDC-67", "PP-179"),
-           "Child online protection national workshops", "countries", (50_000, 300_000), (1, 3),
-           ("ITU regular budget", "Saudi Arabia", "Australia"), "participants"),
-    Family("skills", "Cyber skills and workforce development", ("WTDC-73", "PP-130"),
-           "Cybersecurity training through ITU Academy Training Centres", "countries",
-           (10_000, 40_000), (1, 1), ("ITU regular budget", "European Union"), "participants"),
-    Family("women", "Women in cybersecurity", ("PP-130", "WTDC-45"),
-           "Her CyberTracks / women in cyber mentorship, {region}", "countries",
-           (60_000, 200_000), (1, 2), ("Germany", "ITU regular budget"), "women"),
-    Family("legal", "Legal and regulatory frameworks", ("PP-130",),
-           "Cybercrime and cybersecurity legislation review, {country}", "country",
-           (20_000, 80_000), (1, 1), ("ITU regular budget",)),
-    Family("awareness", "Awareness and cyber hygiene", ("WTDC-45",),
-           "Cyber hygiene awareness campaign", "countries", (10_000, 50_000), (1, 1),
-           ("ITU regular budget",)),
-    Family("gci", "Assessment and measurement", ("WTDC-45", "PP-130"),
-           "Global Cybersecurity Index {year}: questionnaire support", "global",
-           (80_000, 250_000), (1, 1), ("ITU regular budget",)),
-    Family("spam", "Spam and consumer protection", ("WTDC-64", "WTSA-52"),
-           "Countering spam and protecting consumers workshop", "countries", (15_000, 40_000),
-           (1, 1), ("ITU regular budget",)),
-    Family("cip", "Critical infrastructure protection", ("PP-130", "WTSA-50"),
-           "Critical information infrastructure protection workshop", "countries",
-           (20_000, 70_000), (1, 1), ("ITU regular budget",)),
-    Family("coop", "International cooperation", ("WTDC-45",),
-           "Regional cybersecurity forum {region} {year}", "region", (15_000, 60_000), (1, 1),
-           ("ITU regular budget",)),
+    Family(
+        "drill",
+        "Cyber drills and exercises",
+        ("WTDC-69", "PP-130"),
+        "Regional CyberDrill {region} {year}",
+        "region",
+        (30_000, 120_000),
+        (1, 1),
+        ("ITU regular budget", "Oman", "United Arab Emirates"),
+        "participants",
+    ),
+    Family(
+        "cirt_assess",
+        "Incident response and CIRTs",
+        ("WTDC-69",),
+        "CIRT readiness assessment, {country}",
+        "country",
+        (20_000, 60_000),
+        (1, 1),
+        ("ITU regular budget",),
+    ),
+    Family(
+        "cirt_build",
+        "Incident response and CIRTs",
+        ("WTDC-69", "PP-130"),
+        "National CIRT establishment, {country}",
+        "country",
+        (100_000, 500_000),
+        (2, 3),
+        ("ITU regular budget", "Australia", "United States", "European Union"),
+    ),
+    Family(
+        "strategy",
+        "Cybersecurity strategy and governance",
+        ("WTDC-45", "PP-130"),
+        "National cybersecurity strategy support, {country}",
+        "country",
+        (40_000, 150_000),
+        (1, 2),
+        ("ITU regular budget", "United Kingdom"),
+    ),
+    Family(
+        "cop",
+        "Child online protection",
+        ("WTDC-67", "PP-179"),
+        "Child online protection national workshops",
+        "countries",
+        (50_000, 300_000),
+        (1, 3),
+        ("ITU regular budget", "Saudi Arabia", "Australia"),
+        "participants",
+    ),
+    Family(
+        "skills",
+        "Cyber skills and workforce development",
+        ("WTDC-73", "PP-130"),
+        "Cybersecurity training through ITU Academy Training Centres",
+        "countries",
+        (10_000, 40_000),
+        (1, 1),
+        ("ITU regular budget", "European Union"),
+        "participants",
+    ),
+    Family(
+        "women",
+        "Women in cybersecurity",
+        ("PP-130", "WTDC-45"),
+        "Her CyberTracks / women in cyber mentorship, {region}",
+        "countries",
+        (60_000, 200_000),
+        (1, 2),
+        ("Germany", "ITU regular budget"),
+        "women",
+    ),
+    Family(
+        "legal",
+        "Legal and regulatory frameworks",
+        ("PP-130",),
+        "Cybercrime and cybersecurity legislation review, {country}",
+        "country",
+        (20_000, 80_000),
+        (1, 1),
+        ("ITU regular budget",),
+    ),
+    Family(
+        "awareness",
+        "Awareness and cyber hygiene",
+        ("WTDC-45",),
+        "Cyber hygiene awareness campaign",
+        "countries",
+        (10_000, 50_000),
+        (1, 1),
+        ("ITU regular budget",),
+    ),
+    Family(
+        "gci",
+        "Assessment and measurement",
+        ("WTDC-45", "PP-130"),
+        "Global Cybersecurity Index {year}: questionnaire support",
+        "global",
+        (80_000, 250_000),
+        (1, 1),
+        ("ITU regular budget",),
+    ),
+    Family(
+        "spam",
+        "Spam and consumer protection",
+        ("WTDC-64", "WTSA-52"),
+        "Countering spam and protecting consumers workshop",
+        "countries",
+        (15_000, 40_000),
+        (1, 1),
+        ("ITU regular budget",),
+    ),
+    Family(
+        "cip",
+        "Critical infrastructure protection",
+        ("PP-130", "WTSA-50"),
+        "Critical information infrastructure protection workshop",
+        "countries",
+        (20_000, 70_000),
+        (1, 1),
+        ("ITU regular budget",),
+    ),
+    Family(
+        "coop",
+        "International cooperation",
+        ("WTDC-45",),
+        "Regional cybersecurity forum {region} {year}",
+        "region",
+        (15_000, 60_000),
+        (1, 1),
+        ("ITU regular budget",),
+    ),
 )
 _WEIGHTS = (12, 10, 6, 8, 6, 12, 3, 5, 5, 0, 3, 4, 6)
-_CURRENCY = {"Australia": "AUD", "United Kingdom": "GBP", "Germany": "EUR",
-             "European Union": "EUR", "United States": "USD"}
-_FUNDER_SPELLING = {"ITU regular budget": ["ITU regular budget", "ITU Regular Budget", "RB"],
-                    "United Kingdom": ["United Kingdom", "UK FCDO"]}
+_CURRENCY = {
+    "Australia": "AUD",
+    "United Kingdom": "GBP",
+    "Germany": "EUR",
+    "European Union": "EUR",
+    "United States": "USD",
+}
+_FUNDER_SPELLING = {
+    "ITU regular budget": ["ITU regular budget", "ITU Regular Budget", "RB"],
+    "United Kingdom": ["United Kingdom", "UK FCDO"],
+}
 
 
 def _date_text(rng: random.Random, day: dt.date) -> object:
@@ -198,9 +311,27 @@ def _activities_for(office_key: str, n: int, rng: random.Random, ref: Reference)
     counter: dict[int, int] = {}
     families = list(FAMILIES)
     for _ in range(n):
-        fam = rng.choices(families, weights=_WEIGHTS)[0] if region else rng.choice(
-            [f for f in families if f.key in {"gci", "women", "cop", "skills", "drill",
-                                               "strategy", "cirt_build", "cirt_assess"}])
+        fam = (
+            rng.choices(families, weights=_WEIGHTS)[0]
+            if region
+            else rng.choice(
+                [
+                    f
+                    for f in families
+                    if f.key
+                    in {
+                        "gci",
+                        "women",
+                        "cop",
+                        "skills",
+                        "drill",
+                        "strategy",
+                        "cirt_build",
+                        "cirt_assess",
+                    }
+                ]
+            )
+        )
         if fam.key == "gci":
             year = rng.choice([2017, 2018, 2020, 2024])
         else:
@@ -217,8 +348,7 @@ def _activities_for(office_key: str, n: int, rng: random.Random, ref: Reference)
             end = start + dt.timedelta(days=365 * duration - rng.randint(0, 120))
         end = min(end, dt.date(2025, 11, 28))
         start = min(start, end)
-        status = ("Completed" if end < SNAPSHOT else "Ongoing" if start <= SNAPSHOT
-                  else "Planned")
+        status = "Completed" if end < SNAPSHOT else "Ongoing" if start <= SNAPSHOT else "Planned"
         counter[start.year] = counter.get(start.year, 0) + 1
         aid = f"{prefix}-{start.year}-{counter[start.year]:03d}"
         country = rng.choice(pool)
@@ -229,9 +359,15 @@ def _activities_for(office_key: str, n: int, rng: random.Random, ref: Reference)
         else:
             places = []
         if fam.scope == "region":
-            beneficiaries = rng.choice([f"Region: {act_region}", f"Region: {act_region}",
-                                        "Region: Asia-Pacific" if act_region ==
-                                        "Asia and the Pacific" else f"Region: {act_region}"])
+            beneficiaries = rng.choice(
+                [
+                    f"Region: {act_region}",
+                    f"Region: {act_region}",
+                    "Region: Asia-Pacific"
+                    if act_region == "Asia and the Pacific"
+                    else f"Region: {act_region}",
+                ]
+            )
         elif fam.scope == "global":
             beneficiaries = "Global"
         else:
@@ -245,35 +381,41 @@ def _activities_for(office_key: str, n: int, rng: random.Random, ref: Reference)
         if region in _AREA and rng.random() < 0.25:
             implementors.append(rng.choice(_AREA[region]))
         if not region and fam.scope != "global" and rng.random() < 0.3:
-            implementors.append(f"Regional Office for {act_region}"
-                                if act_region not in ("Americas",)
-                                else "Regional Office for the Americas")
+            implementors.append(
+                f"Regional Office for {act_region}"
+                if act_region not in ("Americas",)
+                else "Regional Office for the Americas"
+            )
         res_ids = list(fam.resolutions)
         res_text = rng.choice(["; ", "\n"]).join(rng.choice(_RES_FORMS[r]) for r in res_ids)
         res_shares = "60; 40" if len(res_ids) == 2 and rng.random() < 0.2 else ""
-        title = fam.title.format(region=act_region, year=start.year,
-                                 country=names[country])
+        title = fam.title.format(region=act_region, year=start.year, country=names[country])
         participants = rng.randint(15, 120)
-        acts.append({
-            "Activity ID": aid,
-            "Resolution references": res_text,
-            "Resolution shares (%)": res_shares,
-            "Clause quoted": _CLAUSES.get(res_ids[0], ""),
-            "Activity theme": fam.theme if rng.random() > 0.1 else fam.theme.lower(),
-            "Activity": title,
-            "Description": f"{title}. Illustrative sample activity.",
-            "Beneficiary countries": beneficiaries,
-            "Country shares (%)": shares,
-            "Implementor(s)": "; ".join(implementors),
-            "Partners": rng.choice(["", "", "FIRST", "GFCE", "national CIRT", "UNODC"]),
-            "Status": status if rng.random() > 0.1 else status.lower(),
-            "Start date": _date_text(rng, start),
-            "End date": _date_text(rng, end),
-            "Main outputs": (f"As of {end.strftime('%m %Y')}, {participants} participants "
-                             "were trained" if fam.outputs and status == "Completed" else ""),
-            "Envisaged outcomes": "Strengthened national capacity to prevent and respond to "
-            "cyber incidents",
-        })
+        acts.append(
+            {
+                "Activity ID": aid,
+                "Resolution references": res_text,
+                "Resolution shares (%)": res_shares,
+                "Clause quoted": _CLAUSES.get(res_ids[0], ""),
+                "Activity theme": fam.theme if rng.random() > 0.1 else fam.theme.lower(),
+                "Activity": title,
+                "Description": f"{title}. Illustrative sample activity.",
+                "Beneficiary countries": beneficiaries,
+                "Country shares (%)": shares,
+                "Implementor(s)": "; ".join(implementors),
+                "Partners": rng.choice(["", "", "FIRST", "GFCE", "national CIRT", "UNODC"]),
+                "Status": status if rng.random() > 0.1 else status.lower(),
+                "Start date": _date_text(rng, start),
+                "End date": _date_text(rng, end),
+                "Main outputs": (
+                    f"As of {end.strftime('%m %Y')}, {participants} participants were trained"
+                    if fam.outputs and status == "Completed"
+                    else ""
+                ),
+                "Envisaged outcomes": "Strengthened national capacity to prevent and respond to "
+                "cyber incidents",
+            }
+        )
         # Expenditure: per funder, per year (or one span line), staff and non-staff.
         total = rng.randint(*fam.cost) // 100 * 100
         funders = [fam.funders[0]]
@@ -290,33 +432,43 @@ def _activities_for(office_key: str, n: int, rng: random.Random, ref: Reference)
             for per in periods:
                 per_total = f_total // len(periods)
                 y = int(per[:4])
-                basis = "Actual" if status == "Completed" or (
-                    status == "Ongoing" and y < SNAPSHOT.year) else "Estimated"
+                basis = (
+                    "Actual"
+                    if status == "Completed" or (status == "Ongoing" and y < SNAPSHOT.year)
+                    else "Estimated"
+                )
                 staff = per_total * rng.randint(15, 40) // 100
                 for cost_type, amount in (("Staff", staff), ("Non-staff", per_total - staff)):
                     if amount <= 0:
                         continue
-                    exps.append({
-                        "Activity ID": aid,
-                        "Funder": rng.choice(_FUNDER_SPELLING.get(funder, [funder])),
-                        "Period": int(per) if per.isdigit() and rng.random() < 0.5 else per,
-                        "Cost type": cost_type,
-                        "Basis": basis,
-                        "Amount": _amount_text(rng, amount),
-                        "Currency": currency if currency != "CHF" or rng.random() < 0.5 else "",
-                    })
+                    exps.append(
+                        {
+                            "Activity ID": aid,
+                            "Funder": rng.choice(_FUNDER_SPELLING.get(funder, [funder])),
+                            "Period": int(per) if per.isdigit() and rng.random() < 0.5 else per,
+                            "Cost type": cost_type,
+                            "Basis": basis,
+                            "Amount": _amount_text(rng, amount),
+                            "Currency": currency
+                            if currency != "CHF" or rng.random() < 0.5
+                            else "",
+                        }
+                    )
         if fam.outputs and status == "Completed":
             for iso3 in (places or [None])[:3]:
-                outs.append({
-                    "Activity ID": aid,
-                    "Indicator": "Participants trained",
-                    "Value": rng.randint(8, 60),
-                    "Unit": "people",
-                    "Country": names[iso3] if iso3 else "",
-                    "Group": "women" if fam.outputs == "women" else rng.choice(
-                        ["Ministry of ICT", "national CIRT", "regulator", ""]),
-                    "As of": end.strftime("%m %Y"),
-                })
+                outs.append(
+                    {
+                        "Activity ID": aid,
+                        "Indicator": "Participants trained",
+                        "Value": rng.randint(8, 60),
+                        "Unit": "people",
+                        "Country": names[iso3] if iso3 else "",
+                        "Group": "women"
+                        if fam.outputs == "women"
+                        else rng.choice(["Ministry of ICT", "national CIRT", "regulator", ""]),
+                        "As of": end.strftime("%m %Y"),
+                    }
+                )
     return acts, exps, outs
 
 
@@ -335,8 +487,12 @@ def _inject_errors(rng: random.Random, acts: list, exps: list, outs: list, offic
         row = acts[rng.randrange(len(acts))]
         row[col] = bad
     exp_faults = [
-        ("Amount", "tbd"), ("Amount", -5000), ("Period", 2016), ("Currency", "JPY"),
-        ("Cost type", "Travel"), ("Activity ID", "RO-XXX-2020-999"),
+        ("Amount", "tbd"),
+        ("Amount", -5000),
+        ("Period", 2016),
+        ("Currency", "JPY"),
+        ("Cost type", "Travel"),
+        ("Activity ID", "RO-XXX-2020-999"),
     ]
     for k in range(max(1, len(exps) * 3 // 100)):
         col, bad = exp_faults[(k + len(office)) % len(exp_faults)]
@@ -398,8 +554,9 @@ def _pin_core_dates(xml: bytes) -> bytes:
     import re
 
     stamp = _FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    return re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)", rb"\g<1>" + stamp + rb"\2",
-                  xml)
+    return re.sub(
+        rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)", rb"\g<1>" + stamp + rb"\2", xml
+    )
 
 
 def generate_sample(out_dir: Path, seed: int = 2017, ref: Reference | None = None) -> list[Path]:
@@ -410,8 +567,15 @@ def generate_sample(out_dir: Path, seed: int = 2017, ref: Reference | None = Non
     ref = ref or load_reference()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    sizes = {"BDT_HQ": 70, "RO_Africa": 40, "RO_Americas": 34, "RO_Arab_States": 30,
-             "RO_Asia_Pacific": 38, "RO_CIS": 20, "RO_Europe": 28}
+    sizes = {
+        "BDT_HQ": 70,
+        "RO_Africa": 40,
+        "RO_Americas": 34,
+        "RO_Arab_States": 30,
+        "RO_Asia_Pacific": 38,
+        "RO_CIS": 20,
+        "RO_Europe": 28,
+    }
     written = []
     for office, n in sizes.items():
         rng = random.Random(f"{seed}-{office}")

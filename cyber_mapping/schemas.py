@@ -101,6 +101,9 @@ class AllocationTable(pa.DataFrameModel):
     amount_cents: Series[int] = pa.Field(ge=0, description="CHF cents")
     amount_chf: Series[float] = pa.Field(ge=0, description="CHF")
 
+    class Config:
+        coerce = True  # categorical columns in memory are validated as text
+
 
 class ImplementorAllocationTable(pa.DataFrameModel):
     """Stage 2: spend split equally across an activity's implementors."""
@@ -123,6 +126,9 @@ class IssueTable(pa.DataFrameModel):
     severity: Series[str] = pa.Field(isin=("error", "warning"))
     message: Series[str] = pa.Field(str_length={"min_value": 1})
 
+    class Config:
+        coerce = True
+
 
 class QuarantineTable(pa.DataFrameModel):
     """Every rejected row with its reasons."""
@@ -133,6 +139,9 @@ class QuarantineTable(pa.DataFrameModel):
     activity_id: Series[str] = pa.Field(nullable=True)
     amount_chf: Series[float] = pa.Field(nullable=True, description="CHF as read; may be negative")
     reasons: Series[str] = pa.Field(str_length={"min_value": 1})
+
+    class Config:
+        coerce = True
 
 
 # What to tell the person fixing the workbook when a pandera check fails.
@@ -165,8 +174,9 @@ def failures_to_issues(
     cases = exc.failure_cases
     # A dataframe-level check reports one case per column of the failing row: keep one.
     frame_checks = cases["column"].isna() | (cases["schema_context"] == "DataFrameSchema")
-    cases = pd.concat([cases[~frame_checks],
-                       cases[frame_checks].drop_duplicates(subset=["check", "index"])])
+    cases = pd.concat(
+        [cases[~frame_checks], cases[frame_checks].drop_duplicates(subset=["check", "index"])]
+    )
     for case in cases.itertuples(index=False):
         index = case.index
         if index is None or (isinstance(index, float) and index != index):
@@ -183,8 +193,13 @@ def failures_to_issues(
         value = located[column] if column in located.index else case.failure_case
         issues.append(
             issue(
-                located["workbook"], located["sheet"], int(located["row"]), header, value,
-                ERROR, fix,
+                located["workbook"],
+                located["sheet"],
+                int(located["row"]),
+                header,
+                value,
+                ERROR,
+                fix,
             )
         )
         reasons.setdefault(index, []).append(f"{header}: {fix}")

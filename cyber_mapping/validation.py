@@ -82,20 +82,28 @@ class _Log:
 
     def error(self, sheet: Sheet, idx: int, rec: pd.Series, col: str, value: object, msg: str):
         header = next((c.header for c in sheet.columns if c.name == col), col)
-        self.issues.append(issue(rec["_workbook"], sheet.title, int(rec["_row"]), header, value,
-                                 ERROR, msg))
+        self.issues.append(
+            issue(rec["_workbook"], sheet.title, int(rec["_row"]), header, value, ERROR, msg)
+        )
         self.reasons[(sheet.key, idx)].append(f"{header}: {msg}")
 
     def warn(self, sheet: Sheet, rec: pd.Series, col: str, value: object, msg: str) -> None:
         header = next((c.header for c in sheet.columns if c.name == col), col)
-        self.issues.append(issue(rec["_workbook"], sheet.title, int(rec["_row"]), header, value,
-                                 WARNING, msg))
+        self.issues.append(
+            issue(rec["_workbook"], sheet.title, int(rec["_row"]), header, value, WARNING, msg)
+        )
 
     def mapped(self, kind: str, text: str, m: cleaning.Match) -> None:
         self.mappings.setdefault(
             (kind, text),
-            {"kind": kind, "text": text, "value": m.value or "", "exact": m.exact,
-             "via": m.via, "suggestions": "; ".join(m.suggestions)},
+            {
+                "kind": kind,
+                "text": text,
+                "value": m.value or "",
+                "exact": m.exact,
+                "via": m.via,
+                "suggestions": "; ".join(m.suggestions),
+            },
         )
 
 
@@ -120,12 +128,9 @@ def _required(log: _Log, sheet: Sheet, frame: pd.DataFrame) -> None:
         for idx in frame.index[blank]:
             rec = frame.loc[idx]
             if col.name in missing_by_book.get(rec["_workbook"], []):
-                log.reasons[(sheet.key, idx)].append(
-                    f"the sheet has no '{col.header}' column"
-                )
+                log.reasons[(sheet.key, idx)].append(f"the sheet has no '{col.header}' column")
                 continue
-            log.error(sheet, idx, rec, col.name, "",
-                      f"required value missing. {col.hint}.")
+            log.error(sheet, idx, rec, col.name, "", f"required value missing. {col.hint}.")
 
 
 def _unique_map(series: pd.Series, fn) -> pd.Series:
@@ -158,15 +163,21 @@ def _validate_activities(raw: pd.DataFrame, ref: Reference, log: _Log):
                 if parsed.problem:
                     log.error(sheet, idx, rec, "resolution_refs", piece, parsed.problem)
                 elif parsed.match.value in [r for r, _ in res_ids]:
-                    log.warn(sheet, rec, "resolution_refs", piece,
-                             f"{parsed.match.value} is listed twice; it is counted once. "
-                             "Remove the repetition.")
+                    log.warn(
+                        sheet,
+                        rec,
+                        "resolution_refs",
+                        piece,
+                        f"{parsed.match.value} is listed twice; it is counted once. "
+                        "Remove the repetition.",
+                    )
                 else:
                     res_ids.append((parsed.match.value, parsed.revision_text))
         res_shares = cleaning.parse_shares(rec["resolution_shares"], len(res_ids))
         if res_shares.problem and res_ids:
-            log.error(sheet, idx, rec, "resolution_shares", rec["resolution_shares"],
-                      res_shares.problem)
+            log.error(
+                sheet, idx, rec, "resolution_shares", rec["resolution_shares"], res_shares.problem
+            )
         places = places_of[idx]
         place_list = places.places if places is not None else ()
         if places is not None:
@@ -175,8 +186,14 @@ def _validate_activities(raw: pd.DataFrame, ref: Reference, log: _Log):
             for problem in places.problems:
                 log.error(sheet, idx, rec, "beneficiaries", rec["beneficiaries"], problem)
         if len({(p.country_iso3, p.region) for p in place_list}) < len(place_list):
-            log.error(sheet, idx, rec, "beneficiaries", rec["beneficiaries"],
-                      "a beneficiary is listed twice. List each country once.")
+            log.error(
+                sheet,
+                idx,
+                rec,
+                "beneficiaries",
+                rec["beneficiaries"],
+                "a beneficiary is listed twice. List each country once.",
+            )
         c_shares = cleaning.parse_shares(rec["country_shares"], len(place_list))
         if c_shares.problem and place_list:
             log.error(sheet, idx, rec, "country_shares", rec["country_shares"], c_shares.problem)
@@ -190,14 +207,26 @@ def _validate_activities(raw: pd.DataFrame, ref: Reference, log: _Log):
         if theme is not None:
             log.mapped("theme", _text(rec["theme"]), theme)
             if not theme.ok:
-                log.error(sheet, idx, rec, "theme", rec["theme"],
-                          f"'{rec['theme']}' is not one of the package's themes.{theme.hint()} "
-                          "Choose a theme from the template's drop-down list.")
+                log.error(
+                    sheet,
+                    idx,
+                    rec,
+                    "theme",
+                    rec["theme"],
+                    f"'{rec['theme']}' is not one of the package's themes.{theme.hint()} "
+                    "Choose a theme from the template's drop-down list.",
+                )
         status = status_of[idx]
         if status is not None and not status.ok:
-            log.error(sheet, idx, rec, "status", rec["status"],
-                      f"'{rec['status']}' is not a status.{status.hint()} "
-                      "Write Completed, Ongoing or Planned.")
+            log.error(
+                sheet,
+                idx,
+                rec,
+                "status",
+                rec["status"],
+                f"'{rec['status']}' is not a status.{status.hint()} "
+                "Write Completed, Ongoing or Planned.",
+            )
         start, end = start_of[idx], end_of[idx]
         for col, parsed in (("start_date", start), ("end_date", end)):
             if parsed is not None and parsed.problem:
@@ -215,9 +244,10 @@ def _validate_activities(raw: pd.DataFrame, ref: Reference, log: _Log):
                 "gfce_theme": themes.get(theme.value, "") if theme is not None else "",
                 "title": _text(rec["title"]),
                 "description": _text(rec["description"]),
-                "beneficiaries": "; ".join(p.country_iso3 or f"Region: {p.region}"
-                                           if p.region != "Global" else "Global"
-                                           for p in place_list),
+                "beneficiaries": "; ".join(
+                    p.country_iso3 or f"Region: {p.region}" if p.region != "Global" else "Global"
+                    for p in place_list
+                ),
                 "beneficiary_kind": _kind(place_list),
                 "implementors": "; ".join(impls.names) if impls is not None else "",
                 "partners": _text(rec["partners"]),
@@ -231,16 +261,32 @@ def _validate_activities(raw: pd.DataFrame, ref: Reference, log: _Log):
         )
         weights = res_shares.weights or (1,) * len(res_ids)
         for pos, ((rid, rev), w) in enumerate(zip(res_ids, weights, strict=False)):
-            res_links.append({"activity_id": aid, "position": pos, "resolution_id": rid,
-                              "revision_text": rev, "weight": w, "_idx": idx})
+            res_links.append(
+                {
+                    "activity_id": aid,
+                    "position": pos,
+                    "resolution_id": rid,
+                    "revision_text": rev,
+                    "weight": w,
+                    "_idx": idx,
+                }
+            )
         weights = c_shares.weights or (1,) * len(place_list)
         for pos, (p, w) in enumerate(zip(place_list, weights, strict=False)):
-            place_links.append({"activity_id": aid, "position": pos,
-                                "country_iso3": p.country_iso3, "region": p.region,
-                                "weight": w, "_idx": idx})
+            place_links.append(
+                {
+                    "activity_id": aid,
+                    "position": pos,
+                    "country_iso3": p.country_iso3,
+                    "region": p.region,
+                    "weight": w,
+                    "_idx": idx,
+                }
+            )
         for pos, name in enumerate(impls.names if impls is not None else ()):
-            impl_links.append({"activity_id": aid, "position": pos, "implementor": name,
-                               "_idx": idx})
+            impl_links.append(
+                {"activity_id": aid, "position": pos, "implementor": name, "_idx": idx}
+            )
     acts = pd.DataFrame(records, index=raw.index) if records else _empty_activities()
     _duplicates(raw, log)
     if not acts.empty:
@@ -248,16 +294,19 @@ def _validate_activities(raw: pd.DataFrame, ref: Reference, log: _Log):
             ActivityTable.validate(acts.drop(columns="_idx"), lazy=True)
         except pa.errors.SchemaErrors as exc:
             headers = {c.name: c.header for c in sheet.columns}
-            headers.update({"resolution_ids": "Resolution references",
-                            "gfce_theme": "Activity theme"})
+            headers.update(
+                {"resolution_ids": "Resolution references", "gfce_theme": "Activity theme"}
+            )
             found, reasons = failures_to_issues(exc, acts, headers)
             _merge_schema_failures(log, sheet, found, reasons)
     return acts, res_links, place_links, impl_links
 
 
 def _kind(places) -> str:
-    kinds = {"country" if p.country_iso3 else ("global" if p.region == "Global" else "region")
-             for p in places}
+    kinds = {
+        "country" if p.country_iso3 else ("global" if p.region == "Global" else "region")
+        for p in places
+    }
     return "; ".join(sorted(kinds))
 
 
@@ -285,16 +334,26 @@ def _duplicates(raw: pd.DataFrame, log: _Log) -> None:
             f"{raw.at[i, '_workbook']} Activities row {raw.at[i, '_row']}" for i in group.index
         )
         for idx in group.index:
-            log.error(ACTIVITIES, idx, raw.loc[idx], "activity_id", aid,
-                      f"Activity ID '{aid}' is used {len(group)} times ({places}). "
-                      "Give each activity its own ID.")
+            log.error(
+                ACTIVITIES,
+                idx,
+                raw.loc[idx],
+                "activity_id",
+                aid,
+                f"Activity ID '{aid}' is used {len(group)} times ({places}). "
+                "Give each activity its own ID.",
+            )
 
 
 def _rate_table(ref: Reference) -> dict[tuple[str, int], Decimal]:
     return {
         (c, int(y)): Decimal(r)
-        for c, y, r in zip(ref.exchange_rates["currency"], ref.exchange_rates["year"],
-                           ref.exchange_rates["chf_per_unit"], strict=True)
+        for c, y, r in zip(
+            ref.exchange_rates["currency"],
+            ref.exchange_rates["year"],
+            ref.exchange_rates["chf_per_unit"],
+            strict=True,
+        )
     }
 
 
@@ -317,53 +376,101 @@ def _validate_expenditure(raw: pd.DataFrame, ref: Reference, log: _Log, period):
         if per is not None and per.problem:
             log.error(sheet, idx, rec, "period", rec["period"], per.problem)
         if cost is not None and not cost.ok:
-            log.error(sheet, idx, rec, "cost_type", rec["cost_type"],
-                      f"'{rec['cost_type']}' is not a cost type.{cost.hint()} "
-                      "Write Staff or Non-staff.")
+            log.error(
+                sheet,
+                idx,
+                rec,
+                "cost_type",
+                rec["cost_type"],
+                f"'{rec['cost_type']}' is not a cost type.{cost.hint()} Write Staff or Non-staff.",
+            )
         if basis is not None and not basis.ok:
-            log.error(sheet, idx, rec, "basis", rec["basis"],
-                      f"'{rec['basis']}' is not a basis.{basis.hint()} "
-                      "Write Actual or Estimated.")
+            log.error(
+                sheet,
+                idx,
+                rec,
+                "basis",
+                rec["basis"],
+                f"'{rec['basis']}' is not a basis.{basis.hint()} Write Actual or Estimated.",
+            )
         currency = cur.value if cur is not None and cur.ok else None
         if cur is not None and not cur.ok:
-            log.error(sheet, idx, rec, "currency", rec["currency"],
-                      f"'{rec['currency']}' is not an ISO 4217 currency code.{cur.hint()} "
-                      "Write e.g. CHF, USD or EUR.")
+            log.error(
+                sheet,
+                idx,
+                rec,
+                "currency",
+                rec["currency"],
+                f"'{rec['currency']}' is not an ISO 4217 currency code.{cur.hint()} "
+                "Write e.g. CHF, USD or EUR.",
+            )
         if amount is not None and amount.currency:
             if rec["currency"] in (None, "") and currency == "CHF":
                 currency = amount.currency
             elif currency and amount.currency != currency:
-                log.error(sheet, idx, rec, "amount", rec["amount"],
-                          f"the amount names {amount.currency} but the Currency column says "
-                          f"{currency}. Keep the currency in the Currency column only.")
+                log.error(
+                    sheet,
+                    idx,
+                    rec,
+                    "amount",
+                    rec["amount"],
+                    f"the amount names {amount.currency} but the Currency column says "
+                    f"{currency}. Keep the currency in the Currency column only.",
+                )
         cents = amount.cents if amount is not None else None
         if cents is not None and cents < 0:
-            log.error(sheet, idx, rec, "amount", rec["amount"],
-                      "the amount is negative. Report spend as a positive number; "
-                      "correct refunds in the line they belong to.")
+            log.error(
+                sheet,
+                idx,
+                rec,
+                "amount",
+                rec["amount"],
+                "the amount is negative. Report spend as a positive number; "
+                "correct refunds in the line they belong to.",
+            )
         chf = None
         year = per.start if per is not None else None
         if cents is not None and currency and year is not None:
             rate = rates.get((currency, year))
             if rate is None:
-                log.error(sheet, idx, rec, "currency", currency,
-                          f"no exchange rate to CHF for {currency} in {year}. Add it to "
-                          "cyber_mapping/reference/exchange_rates.csv (or report in CHF).")
+                log.error(
+                    sheet,
+                    idx,
+                    rec,
+                    "currency",
+                    currency,
+                    f"no exchange rate to CHF for {currency} in {year}. Add it to "
+                    "cyber_mapping/reference/exchange_rates.csv (or report in CHF).",
+                )
             else:
                 chf = int((Decimal(cents) * rate).quantize(Decimal(1), ROUND_HALF_UP))
-        if per is not None and per.start is not None and (
-            per.start < period[0] or per.end > period[1]
+        if (
+            per is not None
+            and per.start is not None
+            and (per.start < period[0] or per.end > period[1])
         ):
-            log.error(sheet, idx, rec, "period", rec["period"],
-                      f"period {_years(per)} lies outside the mapping period "
-                      f"{period[0]}-{period[1]} (WTDC-17 to WTDC-25): the spend is quarantined. "
-                      "Split the row so that each part lies inside or outside the period.")
+            log.error(
+                sheet,
+                idx,
+                rec,
+                "period",
+                rec["period"],
+                f"period {_years(per)} lies outside the mapping period "
+                f"{period[0]}-{period[1]} (WTDC-17 to WTDC-25): the spend is quarantined. "
+                "Split the row so that each part lies inside or outside the period.",
+            )
         funder_text = _text(rec["funder"])
         funder = funder_keys.get(normalise_key(funder_text), funder_text)
         if funder_text:
-            log.mapped("funder", funder_text, cleaning.Match(
-                funder, exact=funder == funder_text,
-                via="alias" if normalise_key(funder_text) in funder_keys else "as written"))
+            log.mapped(
+                "funder",
+                funder_text,
+                cleaning.Match(
+                    funder,
+                    exact=funder == funder_text,
+                    via="alias" if normalise_key(funder_text) in funder_keys else "as written",
+                ),
+            )
         records.append(
             {
                 "expenditure_id": f"{rec['_workbook']}:{int(rec['_row'])}",
@@ -394,11 +501,23 @@ def _validate_outputs(raw: pd.DataFrame, ref: Reference, log: _Log):
         value = None
         if amount is not None:
             if amount.problem or amount.currency:
-                log.error(sheet, idx, rec, "value", rec["value"],
-                          f"'{rec['value']}' is not a number. Write the value as a number.")
+                log.error(
+                    sheet,
+                    idx,
+                    rec,
+                    "value",
+                    rec["value"],
+                    f"'{rec['value']}' is not a number. Write the value as a number.",
+                )
             elif amount.cents < 0:
-                log.error(sheet, idx, rec, "value", rec["value"],
-                          "the value is negative. Write a non-negative number.")
+                log.error(
+                    sheet,
+                    idx,
+                    rec,
+                    "value",
+                    rec["value"],
+                    "the value is negative. Write a non-negative number.",
+                )
             else:
                 value = amount.cents / 100
         iso3 = None
@@ -408,8 +527,14 @@ def _validate_outputs(raw: pd.DataFrame, ref: Reference, log: _Log):
             if m.ok:
                 iso3 = m.value
             else:
-                log.error(sheet, idx, rec, "country", rec["country"],
-                          f"'{rec['country']}' is not a recognised ITU Member State.{m.hint()}")
+                log.error(
+                    sheet,
+                    idx,
+                    rec,
+                    "country",
+                    rec["country"],
+                    f"'{rec['country']}' is not a recognised ITU Member State.{m.hint()}",
+                )
         as_of = None
         if rec["as_of"] is not None:
             parsed = cleaning.parse_date(rec["as_of"], end_of_month=True)
@@ -434,8 +559,14 @@ def _validate_outputs(raw: pd.DataFrame, ref: Reference, log: _Log):
     return pd.DataFrame(records, index=raw.index) if records else None
 
 
-def _referential(frame: pd.DataFrame | None, sheet: Sheet, raw: pd.DataFrame, known: set[str],
-                 rejected: dict[str, str], log: _Log) -> None:
+def _referential(
+    frame: pd.DataFrame | None,
+    sheet: Sheet,
+    raw: pd.DataFrame,
+    known: set[str],
+    rejected: dict[str, str],
+    log: _Log,
+) -> None:
     """Rows must point to an activity; rows of a rejected activity follow it."""
     if frame is None:
         return
@@ -445,9 +576,15 @@ def _referential(frame: pd.DataFrame | None, sheet: Sheet, raw: pd.DataFrame, kn
         if aid not in known:
             ids = {normalise_key(k): k for k in known}
             hint = cleaning.Match(None, suggestions=cleaning.suggest(aid, ids)).hint()
-            log.error(sheet, idx, raw.loc[idx], "activity_id", aid,
-                      f"no activity '{aid}' on any Activities sheet.{hint} "
-                      "Add the activity, or correct the ID.")
+            log.error(
+                sheet,
+                idx,
+                raw.loc[idx],
+                "activity_id",
+                aid,
+                f"no activity '{aid}' on any Activities sheet.{hint} "
+                "Add the activity, or correct the ID.",
+            )
         elif aid in rejected:
             log.reasons[(sheet.key, idx)].append(
                 f"its activity '{aid}' was rejected ({rejected[aid]})"
@@ -491,8 +628,9 @@ def validate_intake(
     if exp is not None:
         good = exp[[not log.reasons.get(("expenditure", i)) for i in exp.index]]
         try:
-            ExpenditureTable.validate(good.drop(columns="_idx").astype({"chf_cents": "int64"}),
-                                      lazy=True)
+            ExpenditureTable.validate(
+                good.drop(columns="_idx").astype({"chf_cents": "int64"}), lazy=True
+            )
         except pa.errors.SchemaErrors as exc:
             headers = {c.name: c.header for c in EXPENDITURE.columns}
             found, reasons = failures_to_issues(exc, good, headers)
@@ -512,26 +650,43 @@ def validate_intake(
         status_of = dict(zip(acts["activity_id"], acts["status"], strict=False))
         for idx, rec in acts.iterrows():
             if rec["activity_id"] and rec["activity_id"] not in spent:
-                log.warn(ACTIVITIES, raw_a.loc[idx], "activity_id", rec["activity_id"],
-                         "no expenditure is reported for this activity. Add its spend on the "
-                         "Expenditure sheet (0 if it had none).")
+                log.warn(
+                    ACTIVITIES,
+                    raw_a.loc[idx],
+                    "activity_id",
+                    rec["activity_id"],
+                    "no expenditure is reported for this activity. Add its spend on the "
+                    "Expenditure sheet (0 if it had none).",
+                )
         for idx, rec in exp.iterrows():
             st = status_of.get(rec["activity_id"])
             if st == "Completed" and rec["basis"] == "Estimated":
-                log.warn(EXPENDITURE, raw_e.loc[idx], "basis", rec["basis"],
-                         "the activity is Completed but this spend is Estimated. Report the "
-                         "actual amount once the accounts are closed.")
+                log.warn(
+                    EXPENDITURE,
+                    raw_e.loc[idx],
+                    "basis",
+                    rec["basis"],
+                    "the activity is Completed but this spend is Estimated. Report the "
+                    "actual amount once the accounts are closed.",
+                )
             elif st == "Planned" and rec["basis"] == "Actual":
-                log.warn(EXPENDITURE, raw_e.loc[idx], "basis", rec["basis"],
-                         "the activity is Planned but this spend is Actual. Check the status "
-                         "or the basis.")
+                log.warn(
+                    EXPENDITURE,
+                    raw_e.loc[idx],
+                    "basis",
+                    rec["basis"],
+                    "the activity is Planned but this spend is Actual. Check the status "
+                    "or the basis.",
+                )
 
     return _assemble(intake, acts, res_links, place_links, impl_links, exp, outs, log, period)
 
 
 def _assemble(intake, acts, res_links, place_links, impl_links, exp, outs, log, period):
-    bad = {key: {i for (k, i), why in log.reasons.items() if k == key and why}
-           for key in ("activities", "expenditure", "outputs")}
+    bad = {
+        key: {i for (k, i), why in log.reasons.items() if k == key and why}
+        for key in ("activities", "expenditure", "outputs")
+    }
     quarantine: list[dict[str, object]] = []
 
     def _quarantine(frame, key, amount=False):
@@ -563,21 +718,31 @@ def _assemble(intake, acts, res_links, place_links, impl_links, exp, outs, log, 
         frame = pd.DataFrame(rows)
         if frame.empty:
             return frame
-        return frame[frame["activity_id"].isin(good_ids) & ~frame["_idx"].isin(bad["activities"])
-                     ].drop(columns="_idx").reset_index(drop=True)
+        return (
+            frame[frame["activity_id"].isin(good_ids) & ~frame["_idx"].isin(bad["activities"])]
+            .drop(columns="_idx")
+            .reset_index(drop=True)
+        )
 
-    good_e = (exp.drop(index=list(bad["expenditure"])) if exp is not None else
-              pd.DataFrame(columns=["expenditure_id", "activity_id", "chf_cents"]))
-    good_o = (outs.drop(index=list(bad["outputs"])) if outs is not None else
-              pd.DataFrame(columns=["activity_id"]))
+    good_e = (
+        exp.drop(index=list(bad["expenditure"]))
+        if exp is not None
+        else pd.DataFrame(columns=["expenditure_id", "activity_id", "chf_cents"])
+    )
+    good_o = (
+        outs.drop(index=list(bad["outputs"]))
+        if outs is not None
+        else pd.DataFrame(columns=["activity_id"])
+    )
     good_e = good_e.drop(columns="_idx", errors="ignore").reset_index(drop=True)
     if not good_e.empty:
         good_e["chf_cents"] = good_e["chf_cents"].astype("int64")
         good_e["amount_chf"] = good_e["chf_cents"] / 100
     issues = pd.DataFrame(log.issues, columns=list(ISSUE_COLUMNS))
     issues["row"] = issues["row"].astype("Int64")
-    issues = issues.sort_values(["workbook", "sheet", "row", "column"], na_position="first",
-                                kind="stable").reset_index(drop=True)
+    issues = issues.sort_values(
+        ["workbook", "sheet", "row", "column"], na_position="first", kind="stable"
+    ).reset_index(drop=True)
     q = pd.DataFrame(quarantine, columns=[*QUARANTINE_COLUMNS, "amount_cents"])
     q["row"] = q["row"].astype("Int64")
     q["amount_cents"] = q["amount_cents"].astype("Int64")
@@ -590,8 +755,10 @@ def _assemble(intake, acts, res_links, place_links, impl_links, exp, outs, log, 
         "chf_cents_quarantined": int(q["amount_cents"].dropna().sum()),
         "rows_amount_unreadable": unreadable,
     }
-    mappings = pd.DataFrame(list(log.mappings.values()),
-                            columns=["kind", "text", "value", "exact", "via", "suggestions"])
+    mappings = pd.DataFrame(
+        list(log.mappings.values()),
+        columns=["kind", "text", "value", "exact", "via", "suggestions"],
+    )
     mappings = mappings.sort_values(["kind", "text"], kind="stable").reset_index(drop=True)
     return Validated(
         activities=good_a.drop(columns="_idx", errors="ignore").reset_index(drop=True),

@@ -1,0 +1,145 @@
+"""The data product: build, reconciliation, determinism, atomicity, spreadsheet safety, load."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pandas as pd
+import pytest
+
+from cyber_mapping import load
+from cyber_mapping.exceptions import ProductNotFoundError, StrictBuildError
+from cyber_mapping.paths import RAW_DIR
+from cyber_mapping.product import TABLES, build, neutralise
+from tests.conftest import GOOD_ACTIVITY, GOOD_SPEND, write_workbook
+
+
+@pytest.fixture(scope="module")
+def sample_product(tmp_path_factory):
+    out = tmp_path_factory.mktemp("product") / "processed"
+    manifest = build(RAW_DIR, out)
+    return out, manifest
+
+
+def test_sample_build_reconciles(sample_product):
+    out, manifest = sample_product
+    c = manifest["chf_cents"]
+    assert c["read"] == c["processed"] + c["quarantined"]
+    assert manifest["chf"]["allocated"] == manifest["chf"]["processed"]
+    for name in TABLES:
+        assert (out / f"{name}.csv").is_file() and (out / f"{name}.parquet").is_file()
+    alloc = pd.read_parquet(out / "allocations.parquet")
+    for col in (
+        "activity_id",
+        "resolution_id",
+        "country_iso3",
+        "region",
+        "year",
+        "funder",
+        "cost_type",
+        "basis",
+        "status",
+        "theme",
+        "amount_chf",
+    ):
+        assert col in alloc.columns
+    assert int(alloc["amount_cents"].sum()) == c["processed"]
+    # Quarantine: deliberate errors of the sample are there, with reasons.
+    q = pd.read_parquet(out / "quarantine.parquet")
+    assert len(q) > 20 and q["reasons"].str.len().min() > 10
+    assert manifest["sample"] is True
+    assert {i["file"] for i in manifest["inputs"]} >= {"sample_BDT_HQ.xlsx"}
+
+
+def test_build_is_deterministic(sample_product, tmp_path):
+    out, _ = sample_product
+    again = tmp_path / "again"
+    build(RAW_DIR, again)
+    for name in TABLES:
+        for ext in ("csv", "parquet"):
+            assert (out / f"{name}.{ext}").read_bytes() == (
+                again / f"{name}.{ext}"
+            ).read_bytes(), (name, ext)
+
+
+def test_csv_neutralises_formulas_and_parquet_keeps_text(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    # openpyxl would store a leading "=" as a formula, so the workbook uses +, - and @.
+    act = {**GOOD_ACTIVITY, "Activity": "+cmd|' /C calc'!A0", "Description": "@SUM(1)"}
+    write_workbook(raw / "w.xlsx", activities=[act], expenditure=[GOOD_SPEND])
+    build(raw, tmp_path / "out")
+    csv = (tmp_path / "out" / "activities.csv").read_text()
+    assert "'+cmd|" in csv and "'@SUM(1)" in csv
+    pq = pd.read_parquet(tmp_path / "out" / "activities.parquet")
+    assert pq.loc[0, "title"] == "+cmd|' /C calc'!A0"
+    assert neutralise("-1+1") == "'-1+1" and neutralise("ok") == "ok" and neutralise(5) == 5
+
+
+def test_strict_writes_nothing_and_failed_build_keeps_last_product(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    write_workbook(raw / "w.xlsx", activities=[GOOD_ACTIVITY], expenditure=[GOOD_SPEND])
+    out = tmp_path / "out"
+    build(raw, out)
+    before = (out / "manifest.json").read_text()
+    write_workbook(
+        raw / "bad.xlsx", activities=[{**GOOD_ACTIVITY, "Activity ID": "Z", "Status": "??"}]
+    )
+    with pytest.raises(StrictBuildError):
+        build(raw, out, strict=True)
+    assert (out / "manifest.json").read_text() == before
+    # A crash half-way leaves the previous product in place.
+    import cyber_mapping.product as product
+
+    original = product.write_table
+
+    def boom(frame, folder, name):
+        if name == "outputs":
+            raise OSError("disk full")
+        original(frame, folder, name)
+
+    product.write_table = boom
+    try:
+        with pytest.raises(OSError):
+            build(raw, out)
+    finally:
+        product.write_table = original
+    assert (out / "manifest.json").read_text() == before
+    assert not list(tmp_path.glob(".building-*"))
+
+
+def test_load_and_missing_product(sample_product, tmp_path):
+    out, manifest = sample_product
+    product = load(out)
+    assert product.manifest["chf_cents"] == manifest["chf_cents"]
+    assert len(product.activities) == manifest["row_counts"]["activities"]
+    with pytest.raises(ProductNotFoundError, match="make build"):
+        load(tmp_path / "nothing")
+
+
+def test_manifest_has_checksums_and_parameters(sample_product):
+    out, _ = sample_product
+    m = json.loads((out / "manifest.json").read_text())
+    assert m["parameters"]["mapping_period"] == [2017, 2025]
+    assert all(len(i["sha256"]) == 64 for i in m["inputs"])
+    assert m["package_version"]
+
+
+def test_processed_plus_quarantined_equals_read_over_corpus(tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW_DIR, raw, ignore=shutil.ignore_patterns("*.md"))
+    write_workbook(
+        raw / "extra.xlsx",
+        activities=[{**GOOD_ACTIVITY, "Activity ID": "E-1"}],
+        expenditure=[
+            {**GOOD_SPEND, "Activity ID": "E-1", "Amount": "bad"},
+            {**GOOD_SPEND, "Activity ID": "E-1", "Amount": -3},
+            {**GOOD_SPEND, "Activity ID": "E-1", "Amount": "12'345.67"},
+        ],
+    )
+    m = build(raw, tmp_path / "out")
+    c = m["chf_cents"]
+    assert c["read"] == c["processed"] + c["quarantined"]
+    assert m["rows_amount_unreadable"] >= 1

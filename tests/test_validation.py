@@ -1,0 +1,242 @@
+"""The bad-input corpus: each fault gives its clear message, and good rows keep their spend."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import openpyxl
+import pytest
+
+from cyber_mapping.reading import read_folder
+from cyber_mapping.validation import validate_folder
+from tests.conftest import GOOD_ACTIVITY, GOOD_SPEND, write_workbook
+
+
+def _act(**kw):
+    return {**GOOD_ACTIVITY, **kw}
+
+
+def _spend(**kw):
+    return {**GOOD_SPEND, **kw}
+
+
+def _good_pair(aid="G-1"):
+    return _act(**{"Activity ID": aid}), _spend(**{"Activity ID": aid, "Amount": 2500})
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    """A folder with one good workbook plus the given bad one; returns the validation."""
+
+    def run(**bad):
+        good_a, good_e = _good_pair()
+        write_workbook(tmp_path / "good.xlsx", activities=[good_a], expenditure=[good_e])
+        write_workbook(tmp_path / "bad.xlsx", **bad)
+        return validate_folder(tmp_path)
+
+    return run
+
+
+def _messages(result, workbook="bad.xlsx"):
+    rows = result.issues[result.issues["workbook"] == workbook]
+    return " | ".join(rows["message"])
+
+
+def _good_spend_kept(result):
+    exp = result.expenditure
+    assert exp.loc[exp["activity_id"] == "G-1", "chf_cents"].sum() == 250_000
+
+
+CASES = [
+    (
+        "unknown country",
+        {"Beneficiary countries": "Wakanda"},
+        None,
+        "'Wakanda' is not a recognised ITU Member State",
+    ),
+    ("misspelt country", {"Beneficiary countries": "Keyna"}, None, "Did you mean 'Kenya'"),
+    (
+        "unknown resolution",
+        {"Resolution references": "WTDC Resolution 99"},
+        None,
+        "not in the package's resolutions catalogue",
+    ),
+    (
+        "unknown theme",
+        {"Activity theme": "Cyber hygene"},
+        None,
+        "Did you mean 'Awareness and cyber hygiene'",
+    ),
+    (
+        "unknown implementor",
+        {"Implementor(s)": "Regional Office for Antarctica"},
+        None,
+        "is not a known implementor",
+    ),
+    ("unknown status", {"Status": "Delayed"}, None, "'Delayed' is not a status"),
+    ("impossible date", {"End date": "31/02/2021"}, None, "is not a date"),
+    (
+        "reversed dates",
+        {"Start date": dt.date(2021, 6, 1), "End date": dt.date(2021, 1, 1)},
+        None,
+        "the end date is before the start date",
+    ),
+    ("shares not 100", {"Country shares (%)": "70; 20"}, None, "sums to 90, not 100"),
+    ("negative amount", None, {"Amount": -500}, "the amount is negative"),
+    ("non-numeric amount", None, {"Amount": "tbd"}, "'tbd' is not a number"),
+    ("unknown currency", None, {"Currency": "XYZ"}, "not an ISO 4217 currency code"),
+    ("missing rate", None, {"Currency": "JPY"}, "no exchange rate to CHF for JPY in 2021"),
+    ("outside period", None, {"Period": 2016}, "outside the mapping period 2017-2025"),
+    ("missing activity", None, {"Activity ID": "NOPE-1"}, "no activity 'NOPE-1'"),
+    ("missing required", {"Activity": None}, None, "required value missing"),
+]
+
+
+@pytest.mark.parametrize(
+    ("label", "act_fault", "spend_fault", "needle"), CASES, ids=[c[0] for c in CASES]
+)
+def test_bad_input(corpus, label, act_fault, spend_fault, needle):
+    act = _act(**{"Activity ID": "B-1", **(act_fault or {})})
+    spend = _spend(**{"Activity ID": "B-1", **(spend_fault or {})})
+    result = corpus(activities=[act], expenditure=[spend])
+    assert needle in _messages(result)
+    errors = result.issues[result.issues["severity"] == "error"]
+    assert set(errors["workbook"]) == {"bad.xlsx"}
+    row = errors.iloc[0]
+    assert row["sheet"] in {"Activities", "Expenditure"} and row["row"] == 2
+    assert row["column"]
+    # The bad row is quarantined (an activity takes its spend with it), the good one is kept.
+    assert len(result.quarantine) >= 1
+    _good_spend_kept(result)
+    rec = result.reconciliation
+    assert rec["chf_cents_read"] == rec["chf_cents_processed"] + rec["chf_cents_quarantined"]
+
+
+def test_rejected_activity_takes_its_spend_and_outputs(corpus):
+    act = _act(**{"Activity ID": "B-1", "Beneficiary countries": "Wakanda"})
+    result = corpus(
+        activities=[act],
+        expenditure=[_spend(**{"Activity ID": "B-1"})],
+        outputs=[{"Activity ID": "B-1", "Indicator": "Participants trained", "Value": 12}],
+    )
+    q = result.quarantine
+    assert set(q["sheet"]) == {"Activities", "Expenditure", "Outputs"}
+    spend_row = q[q["sheet"] == "Expenditure"].iloc[0]
+    assert (
+        spend_row["amount_chf"] == 1000
+        and "its activity 'B-1' was rejected" in spend_row["reasons"]
+    )
+
+
+def test_duplicate_ids_name_every_place(tmp_path):
+    write_workbook(tmp_path / "a.xlsx", activities=[_act(), _act()], expenditure=[_spend()])
+    write_workbook(tmp_path / "b.xlsx", activities=[_act()])
+    result = validate_folder(tmp_path)
+    msg = result.issues.loc[result.issues["column"] == "Activity ID", "message"].iloc[0]
+    assert "used 3 times" in msg
+    assert "a.xlsx Activities row 2" in msg and "a.xlsx Activities row 3" in msg
+    assert "b.xlsx Activities row 2" in msg
+    assert result.expenditure.empty and len(result.quarantine) == 4
+
+
+def test_corrupt_lock_and_non_workbook_files(tmp_path):
+    write_workbook(tmp_path / "ok.xlsx", activities=[_act()], expenditure=[_spend()])
+    (tmp_path / "broken.xlsx").write_bytes(b"this is not a zip file")
+    (tmp_path / "~$ok.xlsx").write_bytes(b"lock")
+    (tmp_path / "notes.txt").write_text("hello")
+    result = validate_folder(tmp_path)
+    msgs = dict(zip(result.issues["workbook"], result.issues["message"], strict=True))
+    assert "cannot be opened" in msgs["broken.xlsx"]
+    assert "lock file" in msgs["~$ok.xlsx"]
+    assert "not an .xlsx workbook" in msgs["notes.txt"]
+    assert result.expenditure["chf_cents"].sum() == 100_000
+
+
+def test_missing_sheet_and_missing_column(tmp_path):
+    write_workbook(tmp_path / "nosheet.xlsx", activities=[_act()], sheets={"Activities"})
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "activities "  # case and spaces do not matter
+    ws.append(["activity id", "Resolution References", "Activity theme", "Activity"])
+    ws.append(["X-1", "PP-130", "Incident response and CIRTs", "t"])
+    wb.save(tmp_path / "nocol.xlsx")
+    result = validate_folder(tmp_path)
+    msgs = " | ".join(result.issues["message"])
+    assert "sheet 'Expenditure' is missing" in msgs
+    assert "required column 'Beneficiary countries' is missing" in msgs
+    q = result.quarantine[result.quarantine["workbook"] == "nocol.xlsx"]
+    assert "the sheet has no 'Beneficiary countries' column" in q["reasons"].iloc[0]
+
+
+def test_merged_cells_and_far_formatting(tmp_path):
+    path = write_workbook(
+        tmp_path / "m.xlsx",
+        activities=[_act()],
+        expenditure=[_spend(), _spend(**{"Activity ID": None, "Period": 2022})],
+    )
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Expenditure"]
+    ws.merge_cells("A2:A3")
+    ws["A1000000"].fill = openpyxl.styles.PatternFill("solid", fgColor="FFFF00")
+    ws["B1000000"].number_format = "0.00"
+    wb.save(path)
+    result = validate_folder(tmp_path)
+    assert "merged cells A2:A3" in " ".join(result.issues["message"])
+    assert len(result.expenditure) == 2  # the merged Activity ID was copied down
+    assert result.rows_read["expenditure"] == 2
+
+
+def test_headers_and_dates_are_tolerant(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = " ACTIVITIES"
+    headers = [
+        "Activity ID\u00a0",
+        " resolution references",
+        "ACTIVITY THEME",
+        "activity",
+        "Beneficiary  countries",
+        "Implementor(s)",
+        "status",
+        "Start Date",
+        "End date",
+        "Extra column",
+    ]
+    ws.append(headers)
+    ws.append(
+        [
+            "T-1",
+            "Res 69 (Kigali)",
+            "incident response and cirts",
+            "x",
+            "Côte d’Ivoire; Ghana",
+            "Addis Ababa",
+            "completed",
+            "15/03/2021",
+            "06 2021",
+            "?",
+        ]
+    )
+    e = wb.create_sheet("Expenditure")
+    e.append(["Activity ID", "Funder", "Period", "Cost type", "Basis", "Amount", "Currency"])
+    e.append(["T-1", "UK", "2021", "staff", "actual", "GBP 1'000", None])
+    wb.save(tmp_path / "t.xlsx")
+    result = validate_folder(tmp_path)
+    assert result.n_errors == 0, result.issues
+    assert "unknown column 'Extra column'" in " ".join(result.issues["message"])
+    act = result.activities.iloc[0]
+    assert act["beneficiaries"] == "CIV; GHA" and act["resolution_ids"] == "WTDC-69"
+    assert act["end_date"] == dt.datetime(2021, 6, 30)
+    exp = result.expenditure.iloc[0]
+    # 1000 GBP at the 2021 reference rate 1.2575 = 1257.50 CHF
+    assert (exp["currency"], exp["chf_cents"], exp["funder"]) == ("GBP", 125_750, "United Kingdom")
+
+
+def test_formatting_to_row_one_million_adds_no_rows(tmp_path):
+    path = write_workbook(tmp_path / "f.xlsx", activities=[_act()])
+    wb = openpyxl.load_workbook(path)
+    for col in "ABCDEFGHIJ":
+        wb["Activities"][f"{col}1000000"].number_format = "@"
+    wb.save(path)
+    intake = read_folder(tmp_path)
+    assert len(intake.tables["activities"]) == 1
