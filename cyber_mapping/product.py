@@ -228,6 +228,7 @@ def build(
         for name, frame in tables.items():
             write_table(frame, staging, name)
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True))
+        (staging / "reconciliation.txt").write_text(reconciliation_text(manifest) + "\n")
         _swap_in(staging, out_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

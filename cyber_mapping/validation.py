@@ -80,14 +80,14 @@ class _Log:
         self.reasons: dict[tuple[str, int], list[str]] = defaultdict(list)
         self.mappings: dict[tuple[str, str], dict[str, object]] = {}
 
-    def error(self, sheet: Sheet, idx: int, rec: pd.Series, col: str, value: object, msg: str):
+    def error(self, sheet: Sheet, idx: int, rec: dict, col: str, value: object, msg: str):
         header = next((c.header for c in sheet.columns if c.name == col), col)
         self.issues.append(
             issue(rec["_workbook"], sheet.title, int(rec["_row"]), header, value, ERROR, msg)
         )
         self.reasons[(sheet.key, idx)].append(f"{header}: {msg}")
 
-    def warn(self, sheet: Sheet, rec: pd.Series, col: str, value: object, msg: str) -> None:
+    def warn(self, sheet: Sheet, rec: dict, col: str, value: object, msg: str) -> None:
         header = next((c.header for c in sheet.columns if c.name == col), col)
         self.issues.append(
             issue(rec["_workbook"], sheet.title, int(rec["_row"]), header, value, WARNING, msg)
@@ -126,17 +126,25 @@ def _required(log: _Log, sheet: Sheet, frame: pd.DataFrame) -> None:
             continue
         blank = frame[col.name].isna()
         for idx in frame.index[blank]:
-            rec = frame.loc[idx]
+            rec = {"_workbook": frame.at[idx, "_workbook"], "_row": frame.at[idx, "_row"]}
             if col.name in missing_by_book.get(rec["_workbook"], []):
                 log.reasons[(sheet.key, idx)].append(f"the sheet has no '{col.header}' column")
                 continue
             log.error(sheet, idx, rec, col.name, "", f"required value missing. {col.hint}.")
 
 
-def _unique_map(series: pd.Series, fn) -> pd.Series:
+def _unique_map(series: pd.Series, fn) -> dict:
     """Apply ``fn`` once per distinct value (normalise unique values, not every row)."""
     uniq = {v: fn(v) for v in pd.unique(series.dropna())}
-    return series.map(lambda v: uniq.get(v) if v is not None and v == v else None)
+    return {
+        i: (uniq.get(v) if v is not None and v == v else None)
+        for i, v in zip(series.index, series.tolist(), strict=True)
+    }
+
+
+def _rows(frame: pd.DataFrame) -> dict:
+    """Rows as plain dicts keyed by index (much faster than ``iterrows``)."""
+    return frame.to_dict("index")
 
 
 def _validate_activities(raw: pd.DataFrame, ref: Reference, log: _Log):
@@ -151,7 +159,8 @@ def _validate_activities(raw: pd.DataFrame, ref: Reference, log: _Log):
     status_of = _unique_map(raw["status"], lambda v: cleaning.match_vocab(v, "status", ref))
     start_of = _unique_map(raw["start_date"], cleaning.parse_date)
     end_of = _unique_map(raw["end_date"], lambda v: cleaning.parse_date(v, end_of_month=True))
-    for idx, rec in raw.iterrows():
+    rows = _rows(raw)
+    for idx, rec in rows.items():
         aid = _text(rec["activity_id"])
         # Resolution references: several per cell.
         res_ids: list[tuple[str, str]] = []
@@ -368,7 +377,7 @@ def _validate_expenditure(raw: pd.DataFrame, ref: Reference, log: _Log, period):
     basis_of = _unique_map(raw["basis"], lambda v: cleaning.match_vocab(v, "basis", ref))
     currency_of = _unique_map(raw["currency"].fillna(""), cleaning.match_currency)
     records = []
-    for idx, rec in raw.iterrows():
+    for idx, rec in _rows(raw).items():
         amount, per = amount_of[idx], period_of[idx]
         cost, basis, cur = cost_of[idx], basis_of[idx], currency_of[idx]
         if amount is not None and amount.problem:
@@ -496,7 +505,7 @@ def _validate_outputs(raw: pd.DataFrame, ref: Reference, log: _Log):
     sheet = OUTPUTS
     _required(log, sheet, raw)
     records = []
-    for idx, rec in raw.iterrows():
+    for idx, rec in _rows(raw).items():
         amount = cleaning.parse_amount(rec["value"]) if rec["value"] is not None else None
         value = None
         if amount is not None:
@@ -570,16 +579,16 @@ def _referential(
     """Rows must point to an activity; rows of a rejected activity follow it."""
     if frame is None:
         return
+    ids = {normalise_key(k): k for k in known}
     for idx, aid in frame["activity_id"].items():
         if aid == "":
             continue
         if aid not in known:
-            ids = {normalise_key(k): k for k in known}
             hint = cleaning.Match(None, suggestions=cleaning.suggest(aid, ids)).hint()
             log.error(
                 sheet,
                 idx,
-                raw.loc[idx],
+                {"_workbook": raw.at[idx, "_workbook"], "_row": raw.at[idx, "_row"]},
                 "activity_id",
                 aid,
                 f"no activity '{aid}' on any Activities sheet.{hint} "
@@ -648,22 +657,23 @@ def validate_intake(
     if exp is not None and not acts.empty:
         spent = set(exp["activity_id"])
         status_of = dict(zip(acts["activity_id"], acts["status"], strict=False))
-        for idx, rec in acts.iterrows():
+        rows_a, rows_e = _rows(raw_a), _rows(raw_e)
+        for idx, rec in _rows(acts).items():
             if rec["activity_id"] and rec["activity_id"] not in spent:
                 log.warn(
                     ACTIVITIES,
-                    raw_a.loc[idx],
+                    rows_a[idx],
                     "activity_id",
                     rec["activity_id"],
                     "no expenditure is reported for this activity. Add its spend on the "
                     "Expenditure sheet (0 if it had none).",
                 )
-        for idx, rec in exp.iterrows():
+        for idx, rec in _rows(exp).items():
             st = status_of.get(rec["activity_id"])
             if st == "Completed" and rec["basis"] == "Estimated":
                 log.warn(
                     EXPENDITURE,
-                    raw_e.loc[idx],
+                    rows_e[idx],
                     "basis",
                     rec["basis"],
                     "the activity is Completed but this spend is Estimated. Report the "
@@ -672,7 +682,7 @@ def validate_intake(
             elif st == "Planned" and rec["basis"] == "Actual":
                 log.warn(
                     EXPENDITURE,
-                    raw_e.loc[idx],
+                    rows_e[idx],
                     "basis",
                     rec["basis"],
                     "the activity is Planned but this spend is Actual. Check the status "

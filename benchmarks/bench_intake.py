@@ -1,0 +1,117 @@
+"""Benchmark: read + validate 10,000 activities and 40,000 expenditure rows.
+
+Run with `make bench` (or `python benchmarks/bench_intake.py`). Prints rows per second and
+peak memory. Target on the 2-core project machine: under 10 s for reading plus validation.
+"""
+
+from __future__ import annotations
+
+import random
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import openpyxl
+
+from cyber_mapping.contract import SHEETS
+from cyber_mapping.reading import read_folder
+from cyber_mapping.validation import validate_intake
+
+COUNTRIES = [
+    "Kenya",
+    "Uganda",
+    "Viet Nam",
+    "Türkiye",
+    "Côte d'Ivoire",
+    "DRC",
+    "Lao PDR",
+    "UK",
+    "Brazil",
+    "Peru",
+    "Oman",
+    "Egypt",
+    "Fiji",
+    "India",
+    "Armenia",
+    "Kyrgyzstan",
+]
+RES = ["PP-130", "WTDC Resolution 45", "Res 69 (Kigali)", "WTDC-67", "PP Res. 179"]
+THEMES = ["Incident response and CIRTs", "Cyber drills and exercises", "Child online protection"]
+
+
+def make_workbooks(folder: Path, n_acts: int = 10_000, n_exp: int = 40_000, files: int = 7):
+    rng = random.Random(1)
+    per = n_acts // files
+    for f in range(files):
+        wb = openpyxl.Workbook(write_only=True)
+        sheets = {s.key: wb.create_sheet(s.title) for s in SHEETS[:2]}
+        sheets["activities"].append([c.header for c in SHEETS[0].columns])
+        sheets["expenditure"].append([c.header for c in SHEETS[1].columns])
+        lo, hi = f * per, (f + 1) * per if f < files - 1 else n_acts
+        for i in range(lo, hi):
+            countries = "; ".join(rng.sample(COUNTRIES, rng.randint(1, 5)))
+            y = rng.randint(2017, 2024)
+            sheets["activities"].append(
+                [
+                    f"A-{i}",
+                    "; ".join(rng.sample(RES, rng.randint(1, 3))),
+                    None,
+                    None,
+                    rng.choice(THEMES),
+                    f"Activity {i}",
+                    None,
+                    countries,
+                    None,
+                    "BDT (HQ)",
+                    None,
+                    "Completed",
+                    f"{rng.randint(1, 28):02d}/03/{y}",
+                    f"15/11/{y + 1}",
+                    None,
+                    None,
+                ]
+            )
+            for _ in range(n_exp // n_acts):
+                sheets["expenditure"].append(
+                    [
+                        f"A-{i}",
+                        "ITU regular budget",
+                        f"{y}-{y + 1}",
+                        "Non-staff",
+                        "Actual",
+                        f"{rng.randint(1000, 90000)}'{rng.randint(100, 999)}",
+                        "CHF",
+                    ]
+                )
+        wb.save(folder / f"bench_{f}.xlsx")
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        t0 = time.perf_counter()
+        make_workbooks(folder)
+        print(
+            f"generated 10,000 activities + 40,000 expenditure rows in "
+            f"{time.perf_counter() - t0:.1f} s (not timed below)"
+        )
+        t0 = time.perf_counter()
+        intake = read_folder(folder)
+        t_read = time.perf_counter() - t0
+        result = validate_intake(intake)
+        total = time.perf_counter() - t0
+    rows = sum(result.rows_read.values())
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"read {t_read:.2f} s, read + validate {total:.2f} s for {rows:,} rows: "
+        f"{rows / total:,.0f} rows/s; peak RSS {peak_mb:,.0f} MB; "
+        f"{result.n_errors} errors"
+    )
+    print(f"target < 10 s: {'MET' if total < 10 else 'MISSED'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

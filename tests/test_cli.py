@@ -1,0 +1,46 @@
+"""The command line: exit codes, summaries, and messages instead of tracebacks."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from cyber_mapping.cli import main
+from cyber_mapping.paths import RAW_DIR
+from tests.conftest import GOOD_ACTIVITY, GOOD_SPEND, write_workbook
+
+
+def test_validate_sample_names_deliberate_errors(tmp_path, capsys):
+    code = main(["validate", "--raw", str(RAW_DIR), "--out", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "sample_BDT_HQ.xlsx:" in out and "ERROR" in out
+    assert "'Keyna' is not a recognised ITU Member State" in (tmp_path / "issues.csv").read_text()
+    assert (tmp_path / "quarantine.csv").is_file()
+
+
+def test_validate_clean_folder_exits_zero(tmp_path, capsys):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    write_workbook(raw / "w.xlsx", activities=[GOOD_ACTIVITY], expenditure=[GOOD_SPEND])
+    assert main(["validate", "--raw", str(raw), "--out", str(tmp_path / "o")]) == 0
+    assert "0 error(s)" in capsys.readouterr().out
+
+
+def test_build_prints_reconciliation_and_strict_fails(tmp_path, capsys):
+    assert main(["build", "--raw", str(RAW_DIR), "--out", str(tmp_path / "p")]) == 0
+    out = capsys.readouterr().out
+    assert "CHF read" in out and "balances" in out
+    code = main(["build", "--raw", str(RAW_DIR), "--out", str(tmp_path / "q"), "--strict"])
+    assert code == 1 and not (tmp_path / "q").exists()
+    assert "--strict" in capsys.readouterr().err
+
+
+def test_missing_folder_is_a_message_not_a_traceback(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-m", "cyber_mapping.cli", "validate", "--raw", str(tmp_path / "nope")],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 1
+    assert "does not exist" in proc.stderr and "Traceback" not in proc.stderr
