@@ -119,6 +119,21 @@ def test_load_and_missing_product(sample_product, tmp_path):
         load(tmp_path / "nothing")
 
 
+def test_spend_by_reconciles_with_manifest(sample_product):
+    from cyber_mapping.analysis import spend_by
+
+    out, manifest = sample_product
+    product = load(out)
+    total = manifest["chf_cents"]["processed"]
+    for dims in (["resolution_id"], ["region", "year"], ["funder", "basis", "cost_type"]):
+        assert int(spend_by(product, dims)["amount_cents"].sum()) == total
+    by_region = spend_by(product, ["region"])
+    assert int(by_region["amount_cents"].sum()) == total
+    assert int(spend_by(product, [], region="Africa")["amount_cents"].iloc[0]) == int(
+        by_region.loc[by_region["region"] == "Africa", "amount_cents"].iloc[0]
+    )
+
+
 def test_manifest_has_checksums_and_parameters(sample_product):
     out, _ = sample_product
     m = json.loads((out / "manifest.json").read_text())
