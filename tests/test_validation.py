@@ -240,3 +240,24 @@ def test_formatting_to_row_one_million_adds_no_rows(tmp_path):
     wb.save(path)
     intake = read_folder(tmp_path)
     assert len(intake.tables["activities"]) == 1
+
+
+def test_three_currencies_converted_by_hand(tmp_path):
+    # Reference rates: USD 2021 = 0.9143, EUR 2022 = 1.0047, CHF = 1.
+    # USD 1000 -> 914.30 CHF; EUR 2000.50 -> 2009.90 CHF (2000.50 * 1.0047 = 2009.90235);
+    # CHF 500 -> 500.00. Total 3424.20 CHF.
+    spends = [
+        _spend(**{"Currency": "USD", "Amount": 1000, "Period": 2021}),
+        _spend(**{"Currency": "eur", "Amount": "2'000.50", "Period": 2022}),
+        _spend(**{"Currency": None, "Amount": "CHF 500", "Period": 2021}),
+    ]
+    write_workbook(
+        tmp_path / "c.xlsx",
+        activities=[_act(**{"End date": dt.date(2022, 5, 1)})],
+        expenditure=spends,
+    )
+    result = validate_folder(tmp_path)
+    assert result.n_errors == 0, result.issues
+    assert result.expenditure["chf_cents"].tolist() == [91_430, 200_990, 50_000]
+    assert result.expenditure["currency"].tolist() == ["USD", "EUR", "CHF"]
+    assert result.reconciliation["chf_cents_processed"] == 342_420
