@@ -250,32 +250,13 @@ def read_folder(raw_dir: Path) -> Intake:
         name = path.name
         if path.is_dir() or name.lower() in IGNORED_NAMES or name.startswith("."):
             continue
+        skip = None
         if name.startswith("~$"):
-            problems.append(
-                issue(
-                    name,
-                    "",
-                    None,
-                    "",
-                    "",
-                    WARNING,
-                    "Excel lock file skipped (the workbook is open somewhere). Close Excel.",
-                )
-            )
-            infos.append(WorkbookInfo(name, sha256_of(path), "skipped"))
-            continue
-        if path.suffix.lower() not in WORKBOOK_SUFFIXES:
-            problems.append(
-                issue(
-                    name,
-                    "",
-                    None,
-                    "",
-                    "",
-                    WARNING,
-                    "not an .xlsx workbook, skipped. Save submissions as Excel .xlsx files.",
-                )
-            )
+            skip = "Excel lock file skipped (the workbook is open somewhere). Close Excel."
+        elif path.suffix.lower() not in WORKBOOK_SUFFIXES:
+            skip = "not an .xlsx workbook, skipped. Save submissions as Excel .xlsx files."
+        if skip:
+            problems.append(issue(name, "", None, "", "", WARNING, skip))
             infos.append(WorkbookInfo(name, sha256_of(path), "skipped"))
             continue
         digest = sha256_of(path)
