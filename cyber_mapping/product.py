@@ -81,18 +81,13 @@ def write_table(frame: pd.DataFrame, folder: Path, name: str) -> None:
     pq.to_parquet(folder / f"{name}.parquet", index=False, compression="zstd")
 
 
-def _quarantine_out(v: Validated) -> pd.DataFrame:
-    return v.quarantine.drop(columns=["amount_cents"]).assign(
-        amount_cents=v.quarantine["amount_cents"]
-    )
-
 
 def write_validation(result: Validated, out_dir: Path) -> None:
     """Write ``issues`` and ``quarantine`` (CSV and Parquet) for ``cyber-mapping validate``."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     write_table(result.issues, out_dir, "issues")
-    write_table(_quarantine_out(result), out_dir, "quarantine")
+    write_table(result.quarantine, out_dir, "quarantine")
 
 
 def _chf(cents: int) -> str:
@@ -186,7 +181,7 @@ def build(
         "implementor_allocations": impl,
         "outputs": result.outputs,
         "issues": result.issues,
-        "quarantine": _quarantine_out(result),
+        "quarantine": result.quarantine,
         "activity_resolutions": result.activity_resolutions,
         "activity_places": result.activity_places,
         "activity_implementors": result.activity_implementors,
