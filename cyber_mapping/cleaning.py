@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+import pandas as pd
 import pycountry
 
 from cyber_mapping.reference import GLOBAL, Reference, normalise_key
@@ -239,11 +240,19 @@ def parse_resolution(text: object, ref: Reference) -> ResolutionRef:
     m = _RES_PATTERN.match(raw)
     catalogue = ref.resolutions
     if not m:
-        ids = dict(zip(catalogue["resolution_id"].map(normalise_key), catalogue["resolution_id"]))
-        hint = Match(None, suggestions=suggest(raw, ids)).hint()
+        # A misspelt word ("Resolutoin 45", "WTCD Res 45") still carries the number.
+        digits = re.search(r"(?<!\d)(\d{1,3})(?!\d)", raw)
+        if digits:
+            near = closest_resolutions(catalogue, _body_guess(raw), int(digits.group(1)))
+        else:
+            ids = dict(
+                zip(catalogue["resolution_id"].map(normalise_key), catalogue["resolution_id"])
+            )
+            near = suggest(raw, ids)
+        hint = Match(None, suggestions=near).hint()
         return ResolutionRef(
             raw,
-            Match(None),
+            Match(None, suggestions=near),
             problem=f"'{raw}' is not a resolution reference.{hint} "
             "Write e.g. 'PP-130' or 'WTDC Resolution 45 (Rev. Kigali, 2022)'.",
         )
@@ -271,16 +280,47 @@ def parse_resolution(text: object, ref: Reference) -> ResolutionRef:
             problem=f"'{raw}' is ambiguous: resolution {number} exists as {' and '.join(ids)}. "
             f"Write the body, e.g. '{ids[0]}'.",
         )
-    known = list(candidates["resolution_id"]) or list(catalogue["resolution_id"])
+    near = closest_resolutions(catalogue, body, number)
     what = f"{body} Resolution {number}" if body else f"Resolution {number}"
     return ResolutionRef(
         raw,
-        Match(None, suggestions=tuple(known[:5])),
+        Match(None, suggestions=near),
         revision,
-        problem=f"'{raw}': {what} is not in the package's resolutions catalogue "
-        f"(candidates: {', '.join(known)}). Correct the reference, or add the resolution "
+        problem=f"'{raw}': {what} is not in the package's resolutions catalogue."
+        f"{Match(None, suggestions=near).hint()} Correct the reference, or add the resolution "
         "to cyber_mapping/reference/resolutions.yaml.",
     )
+
+
+def _body_guess(text: str) -> str:
+    """The body a misspelt reference most likely names ("WTCD" is WTDC), or ''."""
+    words = re.findall(r"[A-Za-z]{2,}", text)
+    for word in words:
+        best = suggest(word, {"pp": "PP", "wtdc": "WTDC", "wtsa": "WTSA"}, n=1, cutoff=0.7)
+        if best:
+            return best[0]
+    return ""
+
+
+def closest_resolutions(
+    catalogue: pd.DataFrame, body: str, number: int, n: int = 3
+) -> tuple[str, ...]:
+    """Catalogue ids nearest to ``body`` + ``number``.
+
+    The same number in any body comes first, then the same body, then the number sharing most
+    digits, then the nearest number: ``PP 131`` suggests PP-130; ``Resolution 13`` suggests
+    PP-130 (shared digits); ``WTDC 46`` suggests WTDC-45 before WTDC-40.
+    """
+
+    def rank(row: tuple[str, str, int]) -> tuple[int, int, float, int, str]:
+        rid, rbody, rnum = row
+        digits = difflib.SequenceMatcher(None, str(number), str(rnum)).ratio()
+        other_body = 0 if not body or rbody == body else 1
+        return (int(rnum != number), other_body, -digits, abs(rnum - number), rid)
+
+    rows = zip(catalogue["resolution_id"], catalogue["body"], catalogue["number"], strict=True)
+    ranked = sorted(((r, b, int(k)) for r, b, k in rows), key=rank)
+    return tuple(r for r, _, _ in ranked[:n])
 
 
 # ----------------------------------------------------------------------------- vocabularies

@@ -1,4 +1,4 @@
-"""The ``cyber-mapping`` command: validate, build, sample.
+"""The ``cyber-mapping`` command: validate, template, build, sample.
 
 Heavy libraries are imported inside each command, so that ``--help`` answers at once.
 Bad input never produces a traceback: a message and exit code 1.
@@ -32,7 +32,32 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     product.write_validation(result, args.out)
     print(product.summary_text(result))
     print(f"\nissues.csv and quarantine.csv written to {args.out}")
+    if args.feedback is not None:
+        from cyber_mapping import writing
+
+        written = writing.write_feedback(result, args.feedback, raw_dir=args.raw)
+        print(f"{len(written)} feedback workbook(s) written to {args.feedback}:")
+        for path in written:
+            print(f"  {path.name}")
     return 1 if result.n_errors else 0
+
+
+def _cmd_template(args: argparse.Namespace) -> int:
+    from cyber_mapping import writing
+    from cyber_mapping.reference import load_reference
+
+    out = args.out
+    if out is None:
+        name = "submission_template.xlsx"
+        if args.implementor:
+            slug = "_".join(args.implementor.replace("(", " ").replace(")", " ").split())
+            name = f"submission_template_{slug}.xlsx"
+        out = Path.cwd() / name
+    path = writing.write_template(
+        out, load_reference(), implementor=args.implementor, period=args.period
+    )
+    print(f"wrote {path}")
+    return 0
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
@@ -71,6 +96,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="write an annotated copy of each workbook into this folder",
     )
     p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser("template", help="write an Excel submission template for an office")
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="the .xlsx to write (default: submission_template[_<implementor>].xlsx here)",
+    )
+    p.add_argument(
+        "--implementor",
+        default=None,
+        help="pre-fill this office (name, city or alias) and suggest its Activity IDs",
+    )
+    p.add_argument("--period", type=_period, default=(2017, 2025), help="mapping period")
+    p.set_defaults(func=_cmd_template)
 
     p = sub.add_parser("build", help="validate, allocate and write the data product")
     p.add_argument("--raw", type=Path, default=RAW_DIR)

@@ -81,7 +81,6 @@ def write_table(frame: pd.DataFrame, folder: Path, name: str) -> None:
     pq.to_parquet(folder / f"{name}.parquet", index=False, compression="zstd")
 
 
-
 def write_validation(result: Validated, out_dir: Path) -> None:
     """Write ``issues`` and ``quarantine`` (CSV and Parquet) for ``cyber-mapping validate``."""
     out_dir = Path(out_dir)
@@ -108,10 +107,16 @@ def summary_text(result: Validated, first: int = 5) -> str:
         errors = int((mine["severity"] == "error").sum())
         warnings = int((mine["severity"] == "warning").sum())
         chf_q = int(q.loc[q["workbook"] == info.name, "amount_cents"].dropna().sum())
-        rows = ", ".join(f"{k} {n}" for k, n in info.rows.items()) or info.status
+        rows = ", ".join(f"{k} {n}" for k, n in info.rows.items())
+        rows = f"{rows} rows" if info.status == "read" else info.status
         lines.append(
-            f"{info.name}: {rows} rows; {errors} error(s), {warnings} warning(s); "
+            f"{info.name}: {rows}; {errors} error(s), {warnings} warning(s); "
             f"{_chf(chf_q)} quarantined"
+            + (
+                f"; {info.unused_template_rows} unused template row(s) skipped"
+                if info.unused_template_rows
+                else ""
+            )
         )
         for rec in mine.sort_values("severity").head(first).itertuples(index=False):
             where = f"{rec.sheet} row {rec.row}" if pd.notna(rec.row) else (rec.sheet or "file")

@@ -32,6 +32,9 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 # Documentation that may sit beside the workbooks and is not a submission.
 IGNORED_NAMES = frozenset({"readme.md", "readme.txt", ".gitkeep"})
 META_COLUMNS = ("_workbook", "_sheet", "_row")
+# Columns that ``cyber-mapping template --implementor`` fills in advance, per sheet: a row
+# with nothing else is an unused template row, skipped (and counted) rather than an error.
+TEMPLATE_PREFILLED = {"activities": frozenset({"activity_id", "implementors"})}
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,8 @@ class WorkbookInfo:
     sha256: str
     status: str  # "read", "skipped" or "unreadable"
     rows: dict[str, int] = field(default_factory=dict)
+    unused_template_rows: int = 0
+    path: Path | None = None  # where it was read from (feedback copies are made from it)
 
 
 @dataclass(frozen=True)
@@ -149,7 +154,7 @@ def _read_sheet(
                 workbook,
                 title,
                 r0 + 1,
-                ", ".join(sorted(n for n in cols_names if n)),
+                ", ".join(c.header for c in spec.columns if c.name in cols_names),
                 value,
                 WARNING,
                 f"merged cells {span}: "
@@ -163,6 +168,8 @@ def _read_sheet(
         )
     records: list[list[object]] = []
     rows: list[int] = []
+    prefilled = TEMPLATE_PREFILLED.get(spec.key, frozenset())
+    unused = 0
     for i in range(1, len(grid)):
         line = grid[i]
         values = []
@@ -177,11 +184,18 @@ def _read_sheet(
             values.append(value)
         if all(_is_blank(v) for v in values):
             continue
+        if prefilled and all(_is_blank(v) for n, v in zip(columns, values) if n not in prefilled):
+            # A template row the office did not use: only the suggested ID and the
+            # pre-filled implementor. It carries no data; count it, don't report it.
+            unused += 1
+            continue
         records.append(values)
         rows.append(i + 1)
     frame = pd.DataFrame(records, columns=columns, dtype=object)
     if frame.empty:
+        empty.attrs["unused_template_rows"] = unused
         return empty, problems
+    frame.attrs["unused_template_rows"] = unused
     frame["_workbook"] = workbook
     frame["_sheet"] = title
     frame["_row"] = rows
@@ -281,7 +295,12 @@ def read_folder(raw_dir: Path) -> Intake:
         problems.extend(sheet_problems)
         for key, frame in tables.items():
             parts[key].append(frame)
-        infos.append(WorkbookInfo(name, digest, "read", {k: len(v) for k, v in tables.items()}))
+        unused = sum(int(v.attrs.get("unused_template_rows", 0)) for v in tables.values())
+        infos.append(
+            WorkbookInfo(
+                name, digest, "read", {k: len(v) for k, v in tables.items()}, unused, path
+            )
+        )
     tables_out: dict[str, pd.DataFrame] = {}
     for spec in SHEETS:
         frames = [f for f in parts[spec.key] if not f.empty]

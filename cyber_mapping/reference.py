@@ -227,7 +227,9 @@ def load_reference(directory: Path | None = None) -> Reference:
     directory = Path(directory or REFERENCE_DIR)
     resolutions, clauses = _read_resolutions(directory)
     regions = _read_csv(directory, "itu_regions.csv", ["iso3", "itu_name", "region"])
-    offices = _read_csv(directory, "offices.csv", ["implementor", "kind", "city", "region"])
+    offices = _read_csv(
+        directory, "offices.csv", ["implementor", "kind", "city", "region", "id_prefix"]
+    )
     impl_aliases = _read_csv(directory, "implementor_aliases.csv", ["alias", "implementor"])
     aliases = _read_csv(directory, "country_aliases.csv", ["alias", "iso3"])
     rates = _read_csv(directory, "exchange_rates.csv", ["currency", "year", "chf_per_unit"])

@@ -217,9 +217,74 @@ def test_resolution_forms(ref, text, rid, exact, revision):
 def test_unknown_resolution_names_candidates(ref):
     out = cleaning.parse_resolution("WTDC Resolution 99", ref)
     assert out.match.value is None
-    assert "WTDC-45" in out.problem and "not in the package's resolutions catalogue" in out.problem
+    assert "not in the package's resolutions catalogue" in out.problem
+    # Same body first: every suggestion is a WTDC resolution.
+    assert all(s.startswith("WTDC-") for s in out.match.suggestions)
     out = cleaning.parse_resolution("WTSA Res. 45", ref)
-    assert "candidates: WTDC-45" in out.problem
+    # No WTSA-45: the same number in another body beats a different WTSA number.
+    assert out.match.suggestions[0] == "WTDC-45"
+
+
+# Misspellings an office really makes, and the suggestion worked out by hand: the same number,
+# then the same body, then the number sharing most digits, then the nearest number.
+RESOLUTION_TYPOS = [
+    ("PP Res 131", "PP-130"),  # PP has 130, 174, 179, 181: 131 shares "13" with 130
+    ("WTDC Res. 46", "WTDC-45"),  # 45, 40, 64 each share one digit; 45 is nearest
+    ("Resolution 13", "PP-130"),  # no body: "13" is a prefix of 130 only
+    ("WTCD Res 45", "WTDC-45"),  # misspelt body: the number still decides
+    ("Resolutoin 45", "WTDC-45"),
+]
+
+
+@pytest.mark.parametrize(("text", "first"), RESOLUTION_TYPOS)
+def test_resolution_typos_suggest_the_closest(ref, text, first):
+    out = cleaning.parse_resolution(text, ref)
+    assert out.match.value is None
+    assert out.match.suggestions[0] == first
+    assert f"Did you mean '{first}'" in out.problem
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Cote d Ivoir", "Côte d'Ivoire"),
+        ("Keyna", "Kenya"),
+        ("Philipines", "Philippines"),
+        ("Viet nan", "Viet Nam"),
+    ],
+)
+def test_country_typos_suggest_the_closest(ref, text, expected):
+    m = cleaning.match_country(text, ref)
+    assert m.value is None
+    assert m.suggestions[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Child online protecton", "Child online protection"),
+        ("Cyber hygene", "Awareness and cyber hygiene"),
+        ("Incident responce and CIRTs", "Incident response and CIRTs"),
+    ],
+)
+def test_theme_typos_suggest_the_closest(ref, text, expected):
+    m = cleaning.match_theme(text, ref)
+    assert m.value is None
+    assert m.suggestions[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Regional Ofice for Afrika", "Regional Office for Africa"),
+        ("Area Office Dakkar", "Area Office Dakar"),
+        ("BDT HQs", "BDT (HQ)"),
+    ],
+)
+def test_implementor_typos_suggest_the_closest(ref, text, expected):
+    m = cleaning.match_implementor(text, ref)
+    assert m.value is None
+    assert m.suggestions[0] == expected
 
 
 def test_ambiguous_resolution_number(ref):

@@ -1,0 +1,389 @@
+"""The submission template and the feedback workbooks (issue 5)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from cyber_mapping import writing
+from cyber_mapping.cli import main
+from cyber_mapping.contract import ACTIVITIES, EXPENDITURE, OUTPUTS, SHEETS
+from cyber_mapping.exceptions import CyberMappingError
+from cyber_mapping.validation import validate_folder
+from tests.conftest import GOOD_ACTIVITY, GOOD_SPEND, write_workbook
+
+GENERATED = dt.date(2026, 11, 29)
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory, ref):
+    path = tmp_path_factory.mktemp("tpl") / "template.xlsx"
+    return writing.write_template(path, ref, implementor="Addis Ababa", generated=GENERATED)
+
+
+def _fill(ws, headers_row, record, row):
+    headers = [c.value for c in headers_row]
+    for header, value in record.items():
+        ws.cell(row=row, column=headers.index(header) + 1, value=value)
+
+
+# ----------------------------------------------------------------------------- template
+
+
+def test_template_sheets_headers_and_hints(template):
+    wb = openpyxl.load_workbook(template)
+    assert wb.sheetnames == ["Instructions", "Activities", "Expenditure", "Outputs", "Lists"]
+    for spec in SHEETS:
+        ws = wb[spec.title]
+        assert [c.value for c in ws[1]] == [c.header for c in spec.columns]
+        for cell, col in zip(ws[1], spec.columns, strict=True):
+            assert col.hint.rstrip(".") in cell.comment.text
+            assert cell.comment.text.startswith("Required" if col.required else "Optional")
+        assert ws.freeze_panes == "B2"
+        assert ws.column_dimensions["A"].width >= 10
+    acts = wb["Activities"]
+    start = [c.header for c in ACTIVITIES.columns].index("Start date") + 1
+    assert acts.cell(row=2, column=start).number_format == "yyyy-mm-dd"
+    amount = [c.header for c in EXPENDITURE.columns].index("Amount") + 1
+    assert wb["Expenditure"].cell(row=2, column=amount).number_format == "#,##0.00"
+    period = [c.header for c in EXPENDITURE.columns].index("Period") + 1
+    assert wb["Expenditure"].cell(row=2, column=period).number_format == "@"
+
+
+def test_template_instructions_explain_the_columns_and_period(template):
+    ws = openpyxl.load_workbook(template)["Instructions"]
+    text = "\n".join(str(c.value) for row in ws.iter_rows() for c in row if c.value)
+    assert "WTDC-17 to WTDC-25 (2017-2025)" in text
+    assert "Region: Africa" in text and "Global" in text
+    for word in ("Funder", "Period", "Cost type", "Basis", "Worked example"):
+        assert word in text
+    for spec in SHEETS:
+        for col in spec.columns:
+            assert col.header in text
+    assert "29 November 2026" in text
+
+
+def test_template_dropdowns_come_from_the_reference_data(template, ref):
+    wb = openpyxl.load_workbook(template)
+    lists = wb["Lists"]
+    assert lists.protection.sheet is True
+    expected = writing.Lists.from_reference(ref).values
+    assert expected["Themes"] == list(ref.themes["theme"])
+    assert expected["Statuses"] == ["Completed", "Ongoing", "Planned"]
+    assert expected["Bases"] == ["Actual", "Estimated"]
+    assert "Côte d'Ivoire" in expected["Countries"] and len(expected["Countries"]) >= 193
+    for name, values in expected.items():
+        (sheet, cells), *_ = wb.defined_names[name].destinations
+        assert sheet == "Lists"
+        got = [c.value for row in lists[cells.replace("$", "")] for c in row]
+        assert got == values, name
+    # Every drop-down column has a list validation over the data rows.
+    wanted = {
+        "Activities": {"Activity theme", "Status", "Resolution references"}
+        | {"Beneficiary countries", "Implementor(s)"},
+        "Expenditure": {"Funder", "Cost type", "Basis", "Currency"},
+        "Outputs": {"Country"},
+    }
+    for title, headers in wanted.items():
+        ws = wb[title]
+        header_at = {c.column_letter: c.value for c in ws[1]}
+        found = {}
+        for dv in ws.data_validations.dataValidation:
+            if dv.type == "list":
+                letter = str(dv.sqref).split(":")[0].rstrip("0123456789")
+                found[header_at[letter]] = dv
+        assert set(found) == headers
+        assert found.get("Status", found[next(iter(found))]).sqref is not None
+    strict = {
+        dv.formula1: dv.showErrorMessage
+        for dv in wb["Activities"].data_validations.dataValidation
+        if dv.type == "list"
+    }
+    assert strict["Themes"] is True  # one theme only
+    assert strict["Beneficiaries"] is False  # several countries separated by ';'
+
+
+def test_template_with_implementor_prefills_and_suggests_ids(template):
+    ws = openpyxl.load_workbook(template)["Activities"]
+    headers = [c.value for c in ws[1]]
+    ids = [ws.cell(row=r, column=1).value for r in range(2, 52)]
+    impl = headers.index("Implementor(s)") + 1
+    assert ids[0] == "RO-AFR-2026-001" and ids[-1] == "RO-AFR-2026-050"
+    assert {ws.cell(row=r, column=impl).value for r in range(2, 52)} == {
+        "Regional Office for Africa"
+    }
+    assert ws.cell(row=52, column=1).value is None
+
+
+def test_unknown_implementor_is_refused_with_a_suggestion(tmp_path, ref):
+    with pytest.raises(CyberMappingError, match="Did you mean 'Regional Office for Africa'"):
+        writing.write_template(tmp_path / "t.xlsx", ref, implementor="Regional Ofice Africa")
+    assert not (tmp_path / "t.xlsx").exists()
+
+
+def test_empty_template_validates_with_no_issue(tmp_path, ref):
+    raw = tmp_path / "raw"
+    writing.write_template(raw / "blank.xlsx", ref, generated=GENERATED)
+    result = validate_folder(raw)
+    assert result.issues.empty
+    assert result.activities.empty
+
+
+def test_filled_template_round_trip_has_no_issue(tmp_path, ref):
+    raw = tmp_path / "raw"
+    path = writing.write_template(
+        raw / "africa.xlsx", ref, implementor="Regional Office for Africa", generated=GENERATED
+    )
+    wb = openpyxl.load_workbook(path)
+    # Two activities in the first pre-filled rows (their suggested IDs kept), the rest unused.
+    first = dict(writing.EXAMPLE_ACTIVITY, **{"Activity ID": "RO-AFR-2026-001"})
+    second = dict(
+        GOOD_ACTIVITY,
+        **{"Activity ID": "RO-AFR-2026-002", "Implementor(s)": "Regional Office for Africa"},
+    )
+    _fill(wb["Activities"], wb["Activities"][1], first, 2)
+    _fill(wb["Activities"], wb["Activities"][1], second, 3)
+    spend = [dict(r, **{"Activity ID": "RO-AFR-2026-001"}) for r in writing.EXAMPLE_EXPENDITURE]
+    spend.append(dict(GOOD_SPEND, **{"Activity ID": "RO-AFR-2026-002"}))
+    for i, rec in enumerate(spend, start=2):
+        _fill(wb["Expenditure"], wb["Expenditure"][1], rec, i)
+    out = dict(writing.EXAMPLE_OUTPUT, **{"Activity ID": "RO-AFR-2026-001"})
+    _fill(wb["Outputs"], wb["Outputs"][1], out, 2)
+    wb.save(path)
+
+    result = validate_folder(raw)
+    assert result.issues.empty, result.issues.to_dict("records")
+    assert sorted(result.activities["activity_id"]) == ["RO-AFR-2026-001", "RO-AFR-2026-002"]
+    assert len(result.expenditure) == 3 and len(result.outputs) == 1
+    # 50 pre-filled rows, 2 used: 48 skipped and counted, not reported as errors.
+    assert result.workbooks[0].unused_template_rows == 48
+    # Hand-worked: 18,000 CHF + 25,000 USD at the 2021 rate + 1,000 CHF, nothing quarantined.
+    assert result.quarantine.empty
+
+
+def test_a_row_with_only_an_id_is_skipped_only_on_activities(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    write_workbook(
+        raw / "w.xlsx",
+        activities=[GOOD_ACTIVITY, {"Activity ID": "X-9", "Implementor(s)": "BDT (HQ)"}],
+        expenditure=[GOOD_SPEND, {"Activity ID": "T-1"}],
+    )
+    result = validate_folder(raw)
+    assert result.workbooks[0].unused_template_rows == 1
+    # An expenditure row with only an ID is a real (incomplete) row: errors, quarantined.
+    assert set(result.issues.query("sheet == 'Expenditure'")["column"]) >= {"Funder", "Amount"}
+
+
+# ----------------------------------------------------------------------------- feedback
+
+BAD_ACTIVITY = dict(
+    GOOD_ACTIVITY,
+    **{
+        "Activity ID": "T-2",
+        "Beneficiary countries": "Cote d Ivoir",
+    },
+)
+
+
+@pytest.fixture
+def submissions(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    write_workbook(
+        raw / "office.xlsx",
+        activities=[GOOD_ACTIVITY, BAD_ACTIVITY],
+        expenditure=[
+            GOOD_SPEND,
+            dict(GOOD_SPEND, **{"Amount": "=1+1", "Period": 2022}),
+            dict(GOOD_SPEND, **{"Amount": 500, "Period": 2023, "Basis": "Estimated"}),
+        ],
+    )
+    # A text cell (not a formula) that a spreadsheet would run if it were pasted as typed.
+    wb = openpyxl.load_workbook(raw / "office.xlsx")
+    amount = [c.value for c in wb["Expenditure"][1]].index("Amount") + 1
+    writing.put_text(wb["Expenditure"], 3, amount, "=1+1")
+    wb.save(raw / "office.xlsx")
+    (raw / "broken.xlsx").write_bytes(b"not a zip")
+    return raw
+
+
+def _sha(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()}
+
+
+def test_feedback_marks_cells_and_lists_every_issue(submissions, tmp_path):
+    before = _sha(submissions)
+    result = validate_folder(submissions)
+    written = writing.write_feedback(result, tmp_path / "feedback", raw_dir=submissions)
+    assert _sha(submissions) == before  # originals untouched
+    assert [p.name for p in written] == ["broken_feedback.xlsx", "office_feedback.xlsx"]
+
+    wb = openpyxl.load_workbook(tmp_path / "feedback" / "office_feedback.xlsx")
+    assert wb.sheetnames[0] == "Issues"
+    issues = wb["Issues"]
+    rows = list(issues.iter_rows(min_row=2, values_only=True))
+    mine = result.issues[result.issues["workbook"] == "office.xlsx"]
+    assert len(rows) == len(mine) > 0
+    severities = [r[0] for r in rows]
+    assert severities == sorted(severities, key=lambda s: s != "error")
+    assert [c.value for c in issues[1]] == writing._ISSUE_HEADERS
+
+    # The misspelt country (Activities row 3, column H) is red with a comment and suggestion.
+    acts = wb["Activities"]
+    col = [c.value for c in acts[1]].index("Beneficiary countries") + 1
+    cell = acts.cell(row=3, column=col)
+    assert cell.fill.fgColor.rgb.endswith("FFC7CE")
+    assert "Did you mean 'Côte d'Ivoire'?" in cell.comment.text
+    assert cell.comment.text.startswith("ERROR: ")
+    # Each listed problem links to its cell.
+    links = [r[6].hyperlink.location for r in issues.iter_rows(min_row=2) if r[6].hyperlink]
+    assert f"'Activities'!{cell.coordinate}" in links
+
+    # The warning (Estimated spend on a Completed activity) is yellow.
+    exp = wb["Expenditure"]
+    basis = [c.value for c in exp[1]].index("Basis") + 1
+    assert exp.cell(row=4, column=basis).fill.fgColor.rgb.endswith("FFEB9C")
+
+    broken = openpyxl.load_workbook(tmp_path / "feedback" / "broken_feedback.xlsx")
+    assert broken.sheetnames == ["Issues"]
+    assert "cannot be opened" in broken["Issues"]["F2"].value
+
+
+def test_feedback_neutralises_formula_like_text(submissions, tmp_path):
+    result = validate_folder(submissions)
+    writing.write_feedback(result, tmp_path / "fb")
+    path = tmp_path / "fb" / "office_feedback.xlsx"
+    issues = openpyxl.load_workbook(path)["Issues"]
+    values = [r[4].value for r in issues.iter_rows(min_row=2)]
+    assert "=1+1" in values
+    with zipfile.ZipFile(path) as z:
+        names = z.namelist()
+        sheet_xml = z.read("xl/worksheets/sheet1.xml").decode()
+        types = z.read("[Content_Types].xml").decode()
+    assert "<f>" not in sheet_xml  # the Issues sheet holds no formula at all
+    assert not any("vbaProject" in n for n in names)
+    assert "macroEnabled" not in types
+    cell = next(r[4] for r in issues.iter_rows(min_row=2) if r[4].value == "=1+1")
+    assert cell.data_type == "s" and cell.quotePrefix
+
+
+def test_feedback_refuses_to_write_into_the_raw_folder(submissions):
+    result = validate_folder(submissions)
+    with pytest.raises(CyberMappingError, match="never written to"):
+        writing.write_feedback(result, submissions)
+
+
+def test_clean_workbook_feedback_says_so(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    write_workbook(raw / "ok.xlsx", activities=[GOOD_ACTIVITY], expenditure=[GOOD_SPEND])
+    writing.write_feedback(validate_folder(raw), tmp_path / "fb")
+    ws = openpyxl.load_workbook(tmp_path / "fb" / "ok_feedback.xlsx")["Issues"]
+    assert "No problems found" in ws["F2"].value
+
+
+def test_put_text_neutralises_and_keeps_numbers(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for i, value in enumerate(["=SUM(A1:A2)", "+41 22", "-x", "@cmd", "plain", 12.5], 1):
+        writing.put_text(ws, i, 1, value)
+    assert [ws.cell(row=i, column=1).data_type for i in range(1, 7)] == [
+        "s",
+        "s",
+        "s",
+        "s",
+        "s",
+        "n",
+    ]
+    path = tmp_path / "n.xlsx"
+    wb.save(path)
+    back = openpyxl.load_workbook(path).active
+    assert back["A1"].value == "=SUM(A1:A2)" and back["A1"].data_type == "s"
+
+
+# ----------------------------------------------------------------------------- CLI
+
+
+def test_cli_template_and_feedback(submissions, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["template", "--implementor", "Bangkok"]) == 0
+    made = tmp_path / "submission_template_Bangkok.xlsx"
+    assert made.is_file()
+    ws = openpyxl.load_workbook(made)["Activities"]
+    assert ws["A2"].value.startswith("RO-ASP-")
+    assert main(["template", "--implementor", "Nowhere Office"]) == 1
+    assert "not a known implementor" in capsys.readouterr().err
+
+    code = main(
+        [
+            "validate",
+            "--raw",
+            str(submissions),
+            "--out",
+            str(tmp_path / "o"),
+            "--feedback",
+            str(tmp_path / "fb"),
+        ]
+    )
+    out = capsys.readouterr().out
+    assert code == 1
+    assert (
+        "office.xlsx: activities 2, expenditure 3, outputs 0 rows; 2 error(s), 2 warning(s); "
+        "CHF 0.00 quarantined" in out
+    )
+    assert "broken.xlsx: unreadable; 1 error(s)" in out
+    assert "2 feedback workbook(s) written" in out and "office_feedback.xlsx" in out
+
+
+# ----------------------------------------------------------------------------- LibreOffice
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed")
+def test_template_and_feedback_open_in_libreoffice(template, submissions, tmp_path):
+    result = validate_folder(submissions)
+    feedback = writing.write_feedback(result, tmp_path / "fb")
+    out = tmp_path / "lo"
+    profile = (tmp_path / "profile").as_uri()
+    proc = subprocess.run(
+        [
+            SOFFICE,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            "ods",
+            "--outdir",
+            str(out),
+            str(template),
+            *map(str, feedback),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "Error" not in proc.stdout + proc.stderr, proc.stdout + proc.stderr
+    for src in [template, *feedback]:
+        converted = out / (Path(src).stem + ".ods")
+        assert converted.is_file() and converted.stat().st_size > 2000, converted
+        with zipfile.ZipFile(converted) as z:
+            content = z.read("content.xml").decode()
+        # LibreOffice parsed the sheets and (for the template) the drop-downs and comments.
+        if src == template:
+            for title in ("Instructions", "Activities", "Expenditure", "Outputs", "Lists"):
+                assert f'table:name="{title}"' in content
+            assert "table:content-validation " in content
+            assert "office:annotation" in content
+            assert "Regional Office for Africa" in content
+        else:
+            assert 'table:name="Issues"' in content
+    assert OUTPUTS.title  # the contract's optional sheet is part of the template too
