@@ -42,6 +42,17 @@ sample: $(STAMP)
 validate: $(STAMP)
 	$(BIN)/cyber-mapping validate --raw $(RAW) --out $(PROCESSED)
 
+.PHONY: feedback
+## Validate data/raw/ and write an annotated copy of each workbook to reports/feedback/
+feedback: $(STAMP)
+	@# validate exits 1 when a workbook has errors; the feedback files are the point here.
+	-$(BIN)/cyber-mapping validate --raw $(RAW) --out $(PROCESSED) --feedback $(REPORTS)/feedback
+
+.PHONY: template
+## Write a blank submission template and one per office into reports/templates/
+template: $(STAMP)
+	$(BIN)/cyber-mapping template --all --out $(REPORTS)/templates
+
 $(PRODUCT): $(STAMP) $(PRODUCT_INPUTS)
 	$(BIN)/cyber-mapping build --raw $(RAW) --out $(PROCESSED)
 

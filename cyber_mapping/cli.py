@@ -46,6 +46,12 @@ def _cmd_template(args: argparse.Namespace) -> int:
     from cyber_mapping import writing
     from cyber_mapping.reference import load_reference
 
+    ref = load_reference()
+    if args.all:
+        folder = args.out or Path.cwd()
+        paths = writing.write_all_templates(folder, ref, period=args.period)
+        print(f"{len(paths)} templates written to {folder}")
+        return 0
     out = args.out
     if out is None:
         name = "submission_template.xlsx"
@@ -53,9 +59,7 @@ def _cmd_template(args: argparse.Namespace) -> int:
             slug = "_".join(args.implementor.replace("(", " ").replace(")", " ").split())
             name = f"submission_template_{slug}.xlsx"
         out = Path.cwd() / name
-    path = writing.write_template(
-        out, load_reference(), implementor=args.implementor, period=args.period
-    )
+    path = writing.write_template(out, ref, implementor=args.implementor, period=args.period)
     print(f"wrote {path}")
     return 0
 
@@ -102,12 +106,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--out",
         type=Path,
         default=None,
-        help="the .xlsx to write (default: submission_template[_<implementor>].xlsx here)",
+        help="the .xlsx to write (default: submission_template[_<implementor>].xlsx here); "
+        "with --all, a folder",
     )
     p.add_argument(
         "--implementor",
         default=None,
         help="pre-fill this office (name, city or alias) and suggest its Activity IDs",
+    )
+    p.add_argument(
+        "--all",
+        action="store_true",
+        help="a blank template and one per office, into the folder --out (default: here)",
     )
     p.add_argument("--period", type=_period, default=(2017, 2025), help="mapping period")
     p.set_defaults(func=_cmd_template)

@@ -530,6 +530,18 @@ def write_template(
     return path
 
 
+def write_all_templates(
+    folder: Path, ref: Reference, *, period: tuple[int, int] = DEFAULT_PERIOD
+) -> list[Path]:
+    """A blank template and one per office (``submission_template_<prefix>.xlsx``)."""
+    folder = Path(folder)
+    paths = [write_template(folder / "submission_template.xlsx", ref, period=period)]
+    for office in ref.offices.itertuples(index=False):
+        target = folder / f"submission_template_{office.id_prefix}.xlsx"
+        paths.append(write_template(target, ref, implementor=office.implementor, period=period))
+    return paths
+
+
 # ----------------------------------------------------------------------------- feedback
 
 _ISSUE_HEADERS = ["Severity", "Sheet", "Row", "Column", "Value", "Message", "Go to"]

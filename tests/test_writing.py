@@ -387,3 +387,12 @@ def test_template_and_feedback_open_in_libreoffice(template, submissions, tmp_pa
         else:
             assert 'table:name="Issues"' in content
     assert OUTPUTS.title  # the contract's optional sheet is part of the template too
+
+
+def test_cli_template_all_writes_one_per_office(tmp_path, ref, capsys):
+    assert main(["template", "--all", "--out", str(tmp_path / "t")]) == 0
+    names = sorted(p.name for p in (tmp_path / "t").iterdir())
+    assert len(names) == len(ref.offices) + 1
+    assert "submission_template.xlsx" in names and "submission_template_RO-CIS.xlsx" in names
+    ws = openpyxl.load_workbook(tmp_path / "t" / "submission_template_AO-DKR.xlsx")["Activities"]
+    assert ws["A2"].value.startswith("AO-DKR-")
