@@ -6,10 +6,12 @@ All amounts come from integer cents, so totals reconcile exactly with the manife
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 
 from cyber_mapping.product import Product
+from cyber_mapping.reference import Reference
 
 DIMENSIONS = (
     "activity_id",
@@ -105,3 +107,464 @@ def share_of_total(table: pd.DataFrame) -> pd.Series:
     if total == 0:
         return pd.Series(0.0, index=table.index)
     return table["amount_cents"] * 100 / total
+
+
+# ============================================================================ report figures
+# Every number a report prints comes from one of these functions; each takes the product
+# (and reference data) as arguments and an optional ITU region that scopes it.
+
+ACTUAL = "Actual"
+ESTIMATED = "Estimated"
+GROUPS = ("LDC", "LLDC", "SIDS")
+
+
+def scope_allocations(product: Product, region: str | None = None) -> pd.DataFrame:
+    """Allocation rows of the whole mapping (``region=None``) or attributed to one region."""
+    rows = product.allocations
+    return rows if region is None else rows[rows["region"] == region]
+
+
+def scope_activity_ids(product: Product, region: str | None = None) -> set[str]:
+    """Activities in scope: all, or those with a beneficiary (country or region) in ``region``."""
+    if region is None:
+        return set(product.activities["activity_id"])
+    places = product.activity_places
+    return set(places.loc[places["region"] == region, "activity_id"])
+
+
+def member_states_in_scope(ref: Reference, region: str | None = None) -> pd.DataFrame:
+    """ITU Member States (iso3, name, region) of the whole Union or of one region."""
+    states = ref.member_states[["iso3", "itu_name", "region"]]
+    return states if region is None else states[states["region"] == region]
+
+
+def rounded_shares(values: Sequence[int], decimals: int = 1) -> list[float]:
+    """Percent shares of ``values`` rounded so that, as printed, they add up to exactly 100.
+
+    Largest-remainder rounding in units of ``10**-decimals`` percent; all zeros give zeros.
+    """
+    total = sum(int(v) for v in values)
+    if total <= 0:
+        return [0.0] * len(values)
+    unit = 10**decimals
+    exact = [int(v) * 100 * unit / total for v in values]
+    floors = [int(x) for x in exact]
+    missing = 100 * unit - sum(floors)
+    order = sorted(range(len(values)), key=lambda i: (-(exact[i] - floors[i]), i))
+    for i in order[:missing]:
+        floors[i] += 1
+    return [f / unit for f in floors]
+
+
+@dataclass(frozen=True)
+class Leader:
+    """The leading item of one dimension and its share of recorded spend."""
+
+    name: str
+    cents: int
+    share: float  # percent of all recorded spend in scope (actual and estimated)
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The figures of a report's summary."""
+
+    region: str | None
+    activities: int
+    states_reached: int
+    states_in_scope: int
+    actual_cents: int
+    estimated_cents: int
+    first_year: int | None
+    last_year: int | None
+    leaders: dict[str, Leader]
+
+    @property
+    def total_cents(self) -> int:
+        """Actual plus estimated spend (only ever printed as such)."""
+        return self.actual_cents + self.estimated_cents
+
+
+def states_reached(product: Product, ref: Reference, region: str | None = None) -> set[str]:
+    """ISO3 of Member States named as beneficiary of at least one activity in scope."""
+    places = product.activity_places
+    members = set(member_states_in_scope(ref, region)["iso3"])
+    named = set(places["country_iso3"].dropna().astype(str)) - {""}
+    if region is not None:
+        named = set(places.loc[places["region"] == region, "country_iso3"].dropna().astype(str))
+    return named & members
+
+
+def leaders(table: pd.DataFrame, column: str) -> Leader | None:
+    """The largest row of a :func:`spend_by` table and its share (one decimal)."""
+    if table.empty:
+        return None
+    shares = rounded_shares(list(table["amount_cents"]))
+    return Leader(str(table[column].iloc[0]), int(table["amount_cents"].iloc[0]), shares[0])
+
+
+def headline(product: Product, ref: Reference, region: str | None = None) -> Headline:
+    """Activities, Member States reached, CHF actual and estimated, and the leaders."""
+    rows = scope_allocations(product, region)
+    basis = rows.groupby("basis", observed=True)["amount_cents"].sum()
+    years = rows["year"]
+    lead: dict[str, Leader] = {}
+    for dim in ("theme", "resolution_id", "funder"):
+        found = leaders(spend_by(rows, [dim]), dim)
+        if found:
+            lead[dim] = found
+    impl = implementor_spend(product, region)
+    found = leaders(impl, "implementor")
+    if found:
+        lead["implementor"] = found
+    return Headline(
+        region=region,
+        activities=len(scope_activity_ids(product, region)),
+        states_reached=len(states_reached(product, ref, region)),
+        states_in_scope=len(member_states_in_scope(ref, region)),
+        actual_cents=int(basis.get(ACTUAL, 0)),
+        estimated_cents=int(basis.get(ESTIMATED, 0)),
+        first_year=int(years.min()) if len(years) else None,
+        last_year=int(years.max()) if len(years) else None,
+        leaders=lead,
+    )
+
+
+def spend_with_basis(
+    product: Product, dimension: str, region: str | None = None, *, top: int | None = None
+) -> pd.DataFrame:
+    """Spend by one dimension in columns ``actual``, ``estimated``, ``total`` (cents), ``share``.
+
+    ``share`` is each row's percent of the scope's total, rounded to add up to 100. With
+    ``top``, rows beyond the first ``top`` are summed into one row named ``Other``.
+    """
+    if dimension == "implementor":
+        rows = _implementor_rows(product, region)
+    else:
+        rows = scope_allocations(product, region)
+    frame = rows[[dimension, "basis", "amount_cents"]].copy()
+    frame[dimension] = frame[dimension].astype(object).where(frame[dimension].notna(), "")
+    table = (
+        frame.pivot_table(
+            index=dimension, columns="basis", values="amount_cents", aggfunc="sum", fill_value=0
+        )
+        .reindex(columns=[ACTUAL, ESTIMATED], fill_value=0)
+        .rename(columns={ACTUAL: "actual", ESTIMATED: "estimated"})
+    )
+    table.columns.name = None
+    table["total"] = table["actual"] + table["estimated"]
+    table = table[table["total"] > 0].reset_index()
+    table = table.sort_values(["total", dimension], ascending=[False, True], kind="stable")
+    table = table.reset_index(drop=True).astype({"actual": "int64", "estimated": "int64"})
+    if top is not None and len(table) > top:
+        head, rest = table.iloc[:top], table.iloc[top:]
+        other = {dimension: "Other", **{c: int(rest[c].sum()) for c in ("actual", "estimated")}}
+        other["total"] = other["actual"] + other["estimated"]
+        table = pd.concat([head, pd.DataFrame([other])], ignore_index=True)
+    table["share"] = rounded_shares(list(table["total"]))
+    return table
+
+
+def _implementor_rows(product: Product, region: str | None) -> pd.DataFrame:
+    """Allocation rows in scope split equally across each activity's implementors (cents)."""
+    rows = scope_allocations(product, region)[
+        ["activity_id", "year", "funder", "cost_type", "basis", "theme", "amount_cents"]
+    ].reset_index(drop=True)
+    impl = product.activity_implementors.sort_values(["activity_id", "position"])
+    n = impl.groupby("activity_id")["implementor"].transform("size").rename("n")
+    impl = impl.assign(n=n)
+    merged = rows.reset_index(names="part").merge(impl, on="activity_id", how="inner")
+    merged = merged.sort_values(["part", "position"], kind="stable")
+    cents = merged["amount_cents"].to_numpy()
+    k = merged["n"].to_numpy()
+    rank = merged.groupby("part").cumcount().to_numpy()
+    # Equal split, remainder cents to the first implementors (largest remainder, ties by
+    # position): the parts of each allocation row add up to it exactly.
+    merged["amount_cents"] = cents // k + (rank < cents % k)
+    return merged.drop(columns=["part", "n", "position"])
+
+
+def implementor_spend(product: Product, region: str | None = None) -> pd.DataFrame:
+    """Spend by implementor (``implementor``, ``amount_cents``), largest first."""
+    rows = _implementor_rows(product, region)
+    out = rows.groupby("implementor", observed=True)["amount_cents"].sum().reset_index()
+    out = out[out["amount_cents"] > 0]
+    return out.sort_values(["amount_cents", "implementor"], ascending=[False, True]).reset_index(
+        drop=True
+    )
+
+
+@dataclass(frozen=True)
+class Coordination:
+    """Joint work of BDT headquarters and the Regional or Area Offices."""
+
+    joint_activities: int
+    activities: int
+    joint_cents: int
+    total_cents: int
+
+
+def coordination(product: Product, ref: Reference, region: str | None = None) -> Coordination:
+    """Activities (and their spend in scope) implemented by BDT (HQ) with a field office."""
+    ids = scope_activity_ids(product, region)
+    kinds = dict(zip(ref.offices["implementor"], ref.offices["kind"], strict=True))
+    impl = product.activity_implementors
+    impl = impl[impl["activity_id"].isin(ids)]
+    kind_sets = impl.groupby("activity_id")["implementor"].agg(
+        lambda s: {kinds.get(x, "") for x in s}
+    )
+    joint = {a for a, k in kind_sets.items() if "hq" in k and k & {"regional", "area"}}
+    rows = scope_allocations(product, region)
+    return Coordination(
+        joint_activities=len(joint),
+        activities=len(ids),
+        joint_cents=int(rows.loc[rows["activity_id"].isin(joint), "amount_cents"].sum()),
+        total_cents=int(rows["amount_cents"].sum()),
+    )
+
+
+def year_table(
+    product: Product,
+    dimension: str,
+    region: str | None = None,
+    years: tuple[int, int] = (2017, 2025),
+) -> pd.DataFrame:
+    """Spend (cents) by ``dimension`` × year, plus ``actual``, ``estimated`` and ``total``."""
+    rows = scope_allocations(product, region)
+    frame = rows[[dimension, "year", "basis", "amount_cents"]]
+    by_year = frame.pivot_table(
+        index=dimension, columns="year", values="amount_cents", aggfunc="sum", fill_value=0
+    ).reindex(columns=range(years[0], years[1] + 1), fill_value=0)
+    basis = frame.pivot_table(
+        index=dimension, columns="basis", values="amount_cents", aggfunc="sum", fill_value=0
+    ).reindex(columns=[ACTUAL, ESTIMATED], fill_value=0)
+    out = by_year.join(basis.rename(columns={ACTUAL: "actual", ESTIMATED: "estimated"}))
+    out["total"] = out["actual"] + out["estimated"]
+    out.columns.name = None
+    out = out.sort_values("total", ascending=False, kind="stable")
+    return out.astype("int64")
+
+
+def cost_type_table(product: Product, region: str | None = None) -> pd.DataFrame:
+    """Spend (cents) by cost type (rows) and basis (columns ``actual``, ``estimated``)."""
+    return spend_with_basis(product, "cost_type", region)
+
+
+def coverage_matrix(
+    product: Product, ref: Reference, rows: str, measure: str = "spend"
+) -> pd.DataFrame:
+    """``rows`` (``resolution_id`` or ``theme``) × ITU region (and Global).
+
+    ``measure="spend"`` gives cents; ``"activities"`` counts each activity once per cell it
+    touches (so a column's counts may add up to more than the activities in it).
+    """
+    regions = [*ref.region_names, "Global"]
+    alloc = product.allocations
+    if measure == "spend":
+        table = alloc.pivot_table(
+            index=rows, columns="region", values="amount_cents", aggfunc="sum", fill_value=0
+        )
+    elif measure == "activities":
+        pairs = _activity_pairs(product, rows)
+        table = pairs.pivot_table(
+            index=rows, columns="region", values="activity_id", aggfunc="nunique", fill_value=0
+        )
+    else:
+        raise ValueError("measure is 'spend' or 'activities'")
+    table = table.reindex(columns=regions, fill_value=0)
+    table.columns.name = None
+    return table.astype("int64")
+
+
+def _activity_pairs(product: Product, rows: str) -> pd.DataFrame:
+    places = product.activity_places[["activity_id", "region"]]
+    if rows == "resolution_id":
+        left = product.activity_resolutions[["activity_id", "resolution_id"]]
+    else:
+        left = product.activities[["activity_id", rows]]
+    return left.merge(places, on="activity_id").drop_duplicates()
+
+
+def country_spend(product: Product, region: str | None = None) -> pd.DataFrame:
+    """Spend (cents) attributed to each beneficiary country (regional/global spend excluded)."""
+    rows = scope_allocations(product, region)
+    rows = rows[rows["country_iso3"].notna() & (rows["country_iso3"] != "")]
+    out = rows.groupby("country_iso3", observed=True)["amount_cents"].sum().reset_index()
+    return out.sort_values(["amount_cents", "country_iso3"], ascending=[False, True]).reset_index(
+        drop=True
+    )
+
+
+def country_groups(ref: Reference) -> dict[str, list[str]]:
+    """ISO3 -> the LDC/LLDC/SIDS groups it belongs to (non-UN SIDS count as SIDS)."""
+    groups = ref.groups.assign(group=ref.groups["group"].replace({"SIDS_nonUN": "SIDS"}))
+    groups = groups[groups["group"].isin(GROUPS)]
+    return groups.groupby("iso3")["group"].agg(lambda s: sorted(set(s))).to_dict()
+
+
+def unreached_states(product: Product, ref: Reference, region: str | None = None) -> pd.DataFrame:
+    """Member States in scope that no activity names: ``iso3``, ``name``, ``region``, ``groups``.
+
+    Regional and global activities are not counted as reaching a country: only activities
+    that name it do.
+    """
+    states = member_states_in_scope(ref, region)
+    reached = states_reached(product, ref, None)
+    out = states[~states["iso3"].isin(reached)].rename(columns={"itu_name": "name"})
+    groups = country_groups(ref)
+    out = out.assign(groups=out["iso3"].map(lambda c: ", ".join(groups.get(c, []))))
+    return out.sort_values(["region", "name"]).reset_index(drop=True)
+
+
+_STOP = frozenset(
+    "the and for with from that this their other especially including relevant member states "
+    "bdt itu director bureau development telecommunication instructs continue support help "
+    "paraphrase under within where request".split()
+)
+
+
+def _stems(text: str) -> set[str]:
+    import re
+
+    words = re.findall(r"[a-z]{4,}", str(text).casefold())
+    return {w[:6] for w in words if w not in _STOP}
+
+
+def clause_matches(product: Product, ref: Reference) -> pd.DataFrame:
+    """Which instructing clause each activity's quoted clause matches.
+
+    An activity matches a clause of a resolution it cites when the clause it quotes shares at
+    least two word stems (first six letters, common words ignored) with the clause's summary;
+    the best-scoring clause wins. Returns ``activity_id``, ``clause_ref``, ``shared``.
+    """
+    clauses = ref.clauses[ref.clauses["instructs_bdt"].astype(bool)]
+    stems = {c.clause_ref: _stems(c.summary) for c in clauses.itertuples(index=False)}
+    by_res = clauses.groupby("resolution_id")["clause_ref"].agg(list).to_dict()
+    quoted = dict(zip(product.activities["activity_id"], product.activities["clause_quoted"]))
+    out = []
+    for rec in product.activity_resolutions.itertuples(index=False):
+        words = _stems(quoted.get(rec.activity_id) or "")
+        best = max(
+            ((len(words & stems[c]), c) for c in by_res.get(rec.resolution_id, [])),
+            default=(0, ""),
+            key=lambda pair: (pair[0], [-ord(ch) for ch in pair[1]]),
+        )
+        if best[0] >= 2:
+            out.append({"activity_id": rec.activity_id, "clause_ref": best[1], "shared": best[0]})
+    return pd.DataFrame(out, columns=["activity_id", "clause_ref", "shared"])
+
+
+def uncovered_clauses(product: Product, ref: Reference, region: str | None = None) -> pd.DataFrame:
+    """Clauses instructing BDT that no activity in scope matches (see :func:`clause_matches`).
+
+    Only resolutions of the catalogue are listed; ``cited`` says whether any activity in scope
+    cites the resolution at all.
+    """
+    ids = scope_activity_ids(product, region)
+    matches = clause_matches(product, ref)
+    covered = set(matches.loc[matches["activity_id"].isin(ids), "clause_ref"])
+    res = product.activity_resolutions
+    cited = set(res.loc[res["activity_id"].isin(ids), "resolution_id"])
+    clauses = ref.clauses[ref.clauses["instructs_bdt"].astype(bool)]
+    out = clauses[~clauses["clause_ref"].isin(covered)][["resolution_id", "clause_ref", "summary"]]
+    out = out.assign(cited=out["resolution_id"].isin(cited))
+    return out.reset_index(drop=True)
+
+
+def planned_only_themes(product: Product, region: str | None = None) -> pd.DataFrame:
+    """Themes with estimated spend in scope and no actual spend: not yet delivered."""
+    table = spend_with_basis(product, "theme", region)
+    out = table[(table["actual"] == 0) & (table["estimated"] > 0)]
+    return out[["theme", "estimated"]].reset_index(drop=True)
+
+
+def outputs_by(
+    product: Product, dimension: str, region: str | None = None, ref: Reference | None = None
+) -> pd.DataFrame:
+    """Reported output values by indicator × ``dimension`` (``country_iso3`` or ``group``).
+
+    Outputs of activities in scope; in a regional report only rows for a country of the
+    region (or with no country) are counted. Values are summed as reported.
+    """
+    ids = scope_activity_ids(product, region)
+    rows = product.outputs[product.outputs["activity_id"].isin(ids)].copy()
+    if region is not None and ref is not None:
+        region_of = ref.region_of()
+        country = rows["country_iso3"].fillna("").astype(str)
+        rows = rows[(country == "") | (country.map(region_of) == region)]
+    rows[dimension] = rows[dimension].fillna("").astype(str).replace("", "(not stated)")
+    out = rows.groupby(["indicator", dimension])["value"].sum().reset_index()
+    return out.sort_values(["indicator", "value", dimension], ascending=[True, False, True])
+
+
+def funder_theme_matrix(product: Product, region: str | None = None) -> pd.DataFrame:
+    """Spend (cents) by funder (rows) × theme (columns), for where partners already invest."""
+    rows = scope_allocations(product, region)
+    table = rows.pivot_table(
+        index="funder", columns="theme", values="amount_cents", aggfunc="sum", fill_value=0
+    )
+    table.columns.name = None
+    return table.astype("int64")
+
+
+def quarantine_by_workbook(product: Product) -> pd.DataFrame:
+    """Rows read, rows quarantined, CHF quarantined (cents) and the leading reason, per file."""
+    q = product.quarantine.copy()
+    # "Header: message" -> the column at fault; rows that fell with their activity say so.
+    reasons = q["reasons"].astype(str)
+    q["reason"] = (
+        reasons.str.split(":")
+        .str[0]
+        .where(~reasons.str.startswith("its activity"), "activity rejected")
+    )
+    rows = []
+    for item in product.manifest.get("inputs", []):
+        name = item["file"]
+        mine = q[q["workbook"] == name]
+        read = sum(int(v) for v in (item.get("rows") or {}).values())
+        top = mine["reason"].value_counts()
+        rows.append(
+            {
+                "workbook": name,
+                "rows_read": read,
+                "quarantined": len(mine),
+                "chf_cents": int(pd.to_numeric(mine["amount_cents"]).fillna(0).sum()),
+                "main_reason": f"{top.index[0]} ({int(top.iloc[0])})" if len(top) else "",
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["workbook", "rows_read", "quarantined", "chf_cents", "main_reason"]
+    )
+
+
+def estimated_share(product: Product, region: str | None = None) -> float:
+    """Percent of recorded spend in scope that is estimated, one decimal."""
+    rows = scope_allocations(product, region)
+    total = int(rows["amount_cents"].sum())
+    if total == 0:
+        return 0.0
+    est = int(rows.loc[rows["basis"] == ESTIMATED, "amount_cents"].sum())
+    return round(est * 100 / total, 1)
+
+
+def top_with_other(
+    table: pd.DataFrame, group: str, label: str, value: str, top: int = 15
+) -> pd.DataFrame:
+    """Per ``group``, the ``top`` rows by ``value`` and one row summing the rest.
+
+    The extra row's ``label`` reads ``All others (n)``; totals are unchanged.
+    """
+    parts = []
+    for key, grp in table.groupby(group, sort=True):
+        grp = grp.sort_values([value, label], ascending=[False, True])
+        parts.append(grp.head(top))
+        rest = grp.iloc[top:]
+        if len(rest):
+            parts.append(
+                pd.DataFrame(
+                    [{group: key, label: f"All others ({len(rest)})", value: rest[value].sum()}]
+                )
+            )
+    if not parts:
+        return table.iloc[0:0]
+    return pd.concat(parts, ignore_index=True)

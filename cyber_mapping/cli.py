@@ -1,4 +1,4 @@
-"""The ``cyber-mapping`` command: validate, template, build, sample.
+"""The ``cyber-mapping`` command: validate, template, build, report, sample.
 
 Heavy libraries are imported inside each command, so that ``--help`` answers at once.
 Bad input never produces a traceback: a message and exit code 1.
@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from cyber_mapping.exceptions import CyberMappingError
-from cyber_mapping.paths import PROCESSED_DIR, RAW_DIR
+from cyber_mapping.paths import PROCESSED_DIR, RAW_DIR, REPORTS_DIR
 
 
 def _period(text: str) -> tuple[int, int]:
@@ -72,6 +72,25 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    from cyber_mapping import rendering
+
+    formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
+    extra = {k: v for k, v in (("meeting", args.meeting), ("document", args.document)) if v}
+    summary = rendering.render(
+        args.region,
+        all_reports=args.all,
+        formats=formats,
+        processed_dir=args.processed,
+        out_dir=args.out,
+        parameters=extra,
+        force=args.force,
+        progress=not args.quiet,
+    )
+    print(summary.text())
+    return 1 if summary.failed else 0
+
+
 def _cmd_sample(args: argparse.Namespace) -> int:
     from cyber_mapping import sample
 
@@ -128,6 +147,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--period", type=_period, default=(2017, 2025))
     p.add_argument("--strict", action="store_true", help="any error: exit 1, write nothing")
     p.set_defaults(func=_cmd_build)
+
+    p = sub.add_parser("report", help="render the reports (HTML, PDF), the Excel annex, index")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument(
+        "--region",
+        action="append",
+        metavar="NAME",
+        help="an ITU region (repeatable); default: the overall report",
+    )
+    which.add_argument("--all", action="store_true", help="the overall report and every region")
+    p.add_argument("--format", default="html,pdf", help="html, pdf or both (default html,pdf)")
+    p.add_argument("--processed", type=Path, default=PROCESSED_DIR, help="the data product")
+    p.add_argument("--out", type=Path, default=REPORTS_DIR, help="where the reports go")
+    p.add_argument("--meeting", default="", help="cover: e.g. '33rd Meeting, Geneva, ...'")
+    p.add_argument("--document", default="", help="cover: e.g. 'Document TDAG-26/12-E'")
+    p.add_argument("--force", action="store_true", help="render even if nothing changed")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=_cmd_report)
 
     p = sub.add_parser("sample", help="regenerate the illustrative sample workbooks")
     p.add_argument("--out", type=Path, default=RAW_DIR)

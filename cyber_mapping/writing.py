@@ -685,3 +685,41 @@ def write_feedback(result: Validated, out_dir: Path, raw_dir: Path | None = None
         wb.save(target)
         written.append(target)
     return written
+
+
+# ----------------------------------------------------------------------------- annex
+
+
+def write_table_workbook(path: Path, sheets: dict[str, pd.DataFrame], about: list[str]) -> Path:
+    """Write tables for people: one sheet each, header frozen, filters, wrapped text.
+
+    ``about`` lines go on a first sheet ``About`` (title, units, source, as-of). Text is
+    written with :func:`put_text`, so nothing from a submission can run as a formula.
+    """
+    wb = openpyxl.Workbook()
+    info = wb.active
+    info.title = "About"
+    info.column_dimensions["A"].width = 120
+    for i, line in enumerate(about, start=1):
+        cell = put_text(info, i, 1, line)
+        cell.alignment = WRAP
+        cell.font = BOLD if i == 1 else Font()
+    for title, frame in sheets.items():
+        ws = wb.create_sheet(title[:31])
+        headers = [str(c) for c in frame.columns]
+        style_header(ws, headers)
+        for i, row in enumerate(frame.itertuples(index=False), start=2):
+            for j, value in enumerate(row, start=1):
+                put_text(ws, i, j, value).alignment = WRAP
+        for j, header in enumerate(headers, start=1):
+            longest = max([len(header), *(len(str(v)) for v in frame.iloc[:, j - 1])], default=10)
+            ws.column_dimensions[get_column_letter(j)].width = min(60, max(12, longest + 2))
+        ws.freeze_panes = "A2"
+        last = get_column_letter(max(1, len(headers)))
+        ws.auto_filter.ref = f"A1:{last}{max(2, len(frame) + 1)}"
+        ws.page_setup.orientation = "landscape"
+        _fit_width(ws)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path

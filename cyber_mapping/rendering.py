@@ -1,0 +1,538 @@
+"""Run the report notebooks and render them: papermill → HTML (nbconvert) → PDF (WeasyPrint).
+
+One Python process drives a pool of two worker processes (measured fastest on 2 cores);
+each worker executes one notebook with papermill, exports it with nbconvert's HTML exporter
+(code hidden) into a self-contained page, and prints that page to A4 PDF with WeasyPrint.
+A report whose inputs, code, template and parameters are unchanged is not rendered again
+(content hashes in ``reports/.render-state.json``). A failing report does not stop the
+others: its executed notebook is kept with the error, and the summary names it.
+"""
+
+from __future__ import annotations
+
+import ast
+import concurrent.futures
+import datetime as dt
+import hashlib
+import html
+import json
+import logging
+import re
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from cyber_mapping.exceptions import ProductNotFoundError, ReportConfigError
+from cyber_mapping.paths import PACKAGE_DIR, PROCESSED_DIR, REPORT_NOTEBOOK, REPORTS_DIR
+from cyber_mapping.reference import load_reference
+
+logger = logging.getLogger(__name__)
+
+FORMATS = ("html", "pdf")
+STATE_FILE = ".render-state.json"
+ANNEX_NAME = "annex_mapping_table.xlsx"
+CSS_PATH = PACKAGE_DIR / "templates" / "report.css"
+# Parameters every report template must declare in its tagged cell.
+REQUIRED_PARAMETERS = ("region", "period", "processed_dir", "as_of")
+
+
+@dataclass(frozen=True)
+class Job:
+    """One report to render."""
+
+    name: str
+    region: str  # "" for the overall report
+    template: Path
+    out_dir: Path
+    parameters: dict[str, object]
+    formats: tuple[str, ...]
+    title: str
+    version: str
+
+    @property
+    def notebook(self) -> Path:
+        """The executed notebook, kept next to the HTML as the record of the run."""
+        return self.out_dir / f"{self.name}.ipynb"
+
+    def output(self, fmt: str) -> Path:
+        """Where the ``fmt`` rendering goes."""
+        return self.out_dir / f"{self.name}.{fmt}"
+
+
+@dataclass
+class Outcome:
+    """What happened to one report."""
+
+    name: str
+    region: str
+    ok: bool
+    skipped: bool = False
+    seconds: float = 0.0
+    error: str = ""
+    pages: int | None = None
+    files: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Summary:
+    """The result of :func:`render`."""
+
+    outcomes: list[Outcome]
+    out_dir: Path
+    seconds: float
+
+    @property
+    def failed(self) -> list[Outcome]:
+        """Reports that did not render."""
+        return [o for o in self.outcomes if not o.ok]
+
+    def text(self) -> str:
+        """Human summary: one line per report, then the failures."""
+        lines = []
+        for o in self.outcomes:
+            state = "unchanged" if o.skipped else ("ok" if o.ok else "FAILED")
+            pages = f", {o.pages} PDF pages" if o.pages else ""
+            lines.append(f"  {o.name:<34} {state}{pages} ({o.seconds:.1f} s)")
+        lines.append(
+            f"{len(self.outcomes) - len(self.failed)} of {len(self.outcomes)} report(s) ready in "
+            f"{self.out_dir} ({self.seconds:.1f} s); index: {self.out_dir / 'index.html'}"
+        )
+        for o in self.failed:
+            lines.append(f"FAILED {o.name}: {o.error} (executed notebook: {o.name}.ipynb)")
+        return "\n".join(lines)
+
+
+# ----------------------------------------------------------------------------- checks
+
+
+def slug(region: str) -> str:
+    """``Asia and the Pacific`` -> ``asia_and_the_pacific``; ``""`` -> ``overall``."""
+    return re.sub(r"[^a-z0-9]+", "_", region.casefold()).strip("_") or "overall"
+
+
+def resolve_regions(regions: list[str] | None, all_reports: bool) -> list[str]:
+    """The regions to render ("" is the overall report); unknown names are refused.
+
+    Raises
+    ------
+    ReportConfigError
+        Naming the valid regions, before any kernel starts.
+    """
+    valid = list(load_reference().region_names)
+    if all_reports:
+        return ["", *valid]
+    if not regions:
+        return [""]
+    folded = {r.casefold(): r for r in valid}
+    out = []
+    for name in regions:
+        if name.casefold() in {"overall", "all", ""}:
+            out.append("")
+        elif name.casefold() in folded:
+            out.append(folded[name.casefold()])
+        else:
+            raise ReportConfigError(
+                f"unknown region '{name}'; choose one of: {', '.join(valid)} (or overall)"
+            )
+    return list(dict.fromkeys(out))
+
+
+def parameters_cell(template: Path) -> dict[str, object]:
+    """The literal defaults of the template's one ``parameters`` cell.
+
+    Raises
+    ------
+    ReportConfigError
+        When the template has no, or several, cells tagged ``parameters`` (papermill would
+        then silently run the defaults), when the cell holds anything but ``name = literal``
+        lines, or when a required parameter is missing.
+    """
+    try:
+        nb = json.loads(Path(template).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ReportConfigError(f"cannot read report template {template}: {exc}") from exc
+    tagged = [
+        c for c in nb.get("cells", []) if "parameters" in c.get("metadata", {}).get("tags", [])
+    ]
+    if len(tagged) != 1:
+        raise ReportConfigError(
+            f"{template.name} has {len(tagged)} cells tagged 'parameters'; it needs exactly one "
+            "(papermill would otherwise run with the defaults). Tag one cell in JupyterLab: "
+            "Property Inspector > Cell Tags > parameters."
+        )
+    source = "".join(tagged[0].get("source", ""))
+    values: dict[str, object] = {}
+    for node in ast.parse(source).body:
+        if not (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+        ):
+            raise ReportConfigError(
+                f"{template.name}: the parameters cell must hold only 'name = literal' lines"
+            )
+        try:
+            values[node.targets[0].id] = ast.literal_eval(node.value)
+        except ValueError as exc:
+            raise ReportConfigError(
+                f"{template.name}: parameter '{node.targets[0].id}' is not a literal"
+            ) from exc
+    missing = [p for p in REQUIRED_PARAMETERS if p not in values]
+    if missing:
+        raise ReportConfigError(f"{template.name}: parameters cell lacks {', '.join(missing)}")
+    return values
+
+
+# ----------------------------------------------------------------------------- hashing
+
+
+def _hash_files(digest: hashlib._Hash, paths: list[Path], root: Path) -> None:
+    for path in sorted(paths):
+        digest.update(str(path.relative_to(root)).encode() + b"\0")
+        digest.update(path.read_bytes())
+
+
+def code_fingerprint() -> str:
+    """Hash of the package's code, reference data and report styles."""
+    digest = hashlib.sha256()
+    files = [p for p in PACKAGE_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    _hash_files(digest, files, PACKAGE_DIR)
+    return digest.hexdigest()
+
+
+def product_fingerprint(processed_dir: Path) -> str:
+    """Hash of the data product's tables and manifest (without its build time)."""
+    digest = hashlib.sha256()
+    _hash_files(digest, list(processed_dir.glob("*.parquet")), processed_dir)
+    manifest = json.loads((processed_dir / "manifest.json").read_text())
+    manifest.pop("built_at", None)
+    digest.update(json.dumps(manifest, sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+def job_key(job: Job, code: str, product: str) -> str:
+    """Content hash of everything a report depends on."""
+    digest = hashlib.sha256()
+    digest.update(Path(job.template).read_bytes())
+    payload = {"parameters": job.parameters, "formats": job.formats, "code": code}
+    digest.update(json.dumps(payload, sort_keys=True, default=str).encode())
+    digest.update(product.encode())
+    return digest.hexdigest()
+
+
+# ----------------------------------------------------------------------------- one report
+
+
+def page_css(title: str, version: str, document: str) -> str:
+    """The per-report running header (title and data version, from page 2) for WeasyPrint."""
+
+    def css_string(text: str) -> str:
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    head = f"{document} – {title}" if document else title
+    return (
+        "@page { @top-left { content: " + css_string(head[:110]) + "; } "
+        "@top-right { content: " + css_string(f"Data version {version}") + "; } }\n"
+        "@page :first { @top-left { content: none; } @top-right { content: none; } }\n"
+    )
+
+
+def notebook_html(nb: object, title: str, version: str, document: str) -> str:
+    """A self-contained HTML page of an executed notebook, code hidden, print styles inlined."""
+    from nbconvert import HTMLExporter
+
+    # Warnings printed by the kernel are for the analyst, not the delegates.
+    for cell in nb.cells:  # type: ignore[attr-defined]
+        if cell.get("outputs"):
+            cell.outputs = [
+                o
+                for o in cell.outputs
+                if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
+            ]
+    exporter = HTMLExporter(
+        template_name="basic",
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    body, _ = exporter.from_notebook_node(nb)
+    css = CSS_PATH.read_text(encoding="utf-8") + page_css(title, version, document)
+    return (
+        "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
+        f"<title>{html.escape(title)}</title><style>{css}</style></head>"
+        f"<body><main class='report'>{body}</main><hr class='end-rule'></body></html>\n"
+    )
+
+
+def pdf_pages(path: Path) -> int:
+    """Number of pages of a PDF."""
+    from pypdf import PdfReader
+
+    return len(PdfReader(str(path)).pages)
+
+
+def run_job(job: Job) -> Outcome:
+    """Execute, export and print one report (runs in a worker process)."""
+    import nbformat
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    logging.getLogger("traitlets").setLevel(logging.ERROR)  # ipykernel's TCP notice
+    start = time.perf_counter()
+    outcome = Outcome(job.name, job.region, ok=False)
+    try:
+        papermill.execute_notebook(
+            str(job.template),
+            str(job.notebook),
+            parameters=job.parameters,
+            kernel_name="python3",
+            progress_bar=False,
+            log_output=False,
+            cwd=str(job.template.parent),
+        )
+    except PapermillExecutionError as exc:
+        outcome.error = f"{exc.ename}: {exc.evalue}"
+    except Exception as exc:  # noqa: BLE001 - a kernel that cannot start is this report's fault
+        outcome.error = f"{type(exc).__name__}: {exc}"
+    if outcome.error:
+        outcome.seconds = time.perf_counter() - start
+        outcome.files = [job.notebook.name] if job.notebook.exists() else []
+        return outcome
+    nb = nbformat.read(job.notebook, as_version=4)
+    document = str(job.parameters.get("document", ""))
+    page = notebook_html(nb, job.title, job.version, document)
+    files = [job.notebook.name]
+    if "html" in job.formats:
+        job.output("html").write_text(page, encoding="utf-8")
+        files.append(job.output("html").name)
+    if "pdf" in job.formats:
+        from weasyprint import HTML
+
+        HTML(string=page, base_url=str(job.out_dir)).write_pdf(str(job.output("pdf")))
+        outcome.pages = pdf_pages(job.output("pdf"))
+        files.append(job.output("pdf").name)
+    outcome.ok = True
+    outcome.files = files
+    outcome.seconds = time.perf_counter() - start
+    return outcome
+
+
+# ----------------------------------------------------------------------------- driver
+
+
+def plan(
+    regions: list[str],
+    processed_dir: Path,
+    out_dir: Path,
+    formats: tuple[str, ...],
+    template: Path = REPORT_NOTEBOOK,
+    extra: dict[str, object] | None = None,
+) -> list[Job]:
+    """The jobs for ``regions`` ("" = overall), with the template's parameters checked."""
+    from cyber_mapping.narrative import data_version, texts
+
+    defaults = parameters_cell(template)
+    unknown = sorted(set(extra or {}) - set(defaults))
+    if unknown:
+        raise ReportConfigError(
+            f"unknown report parameter(s) {', '.join(unknown)}; the template declares "
+            + ", ".join(sorted(defaults))
+        )
+    manifest_path = processed_dir / "manifest.json"
+    if not manifest_path.is_file():
+        raise ProductNotFoundError(
+            f"no data product in {processed_dir} (manifest.json missing). Run `make build` first."
+        )
+    manifest = json.loads(manifest_path.read_text())
+    t = texts()
+    jobs = []
+    for region in regions:
+        params = dict(defaults)
+        params.update(extra or {})
+        params.update({"region": region, "processed_dir": str(processed_dir)})
+        title = t["title"] + (
+            t["title_region"].format(region_upper=region.upper()) if region else ""
+        )
+        jobs.append(
+            Job(
+                name=f"report_{slug(region)}",
+                region=region,
+                template=Path(template),
+                out_dir=out_dir,
+                parameters=params,
+                formats=formats,
+                title=title,
+                version=data_version(manifest),
+            )
+        )
+    return jobs
+
+
+def render(
+    regions: list[str] | None = None,
+    *,
+    all_reports: bool = False,
+    formats: tuple[str, ...] = FORMATS,
+    processed_dir: Path = PROCESSED_DIR,
+    out_dir: Path = REPORTS_DIR,
+    template: Path = REPORT_NOTEBOOK,
+    parameters: dict[str, object] | None = None,
+    workers: int = 2,
+    force: bool = False,
+    progress: bool = True,
+) -> Summary:
+    """Render the overall and/or regional reports, the Excel annex and the index.
+
+    Parameters
+    ----------
+    regions
+        ITU region names; ``None`` (and not ``all_reports``) renders the overall report.
+    all_reports
+        The overall report and one per region.
+    formats
+        Any of ``html`` and ``pdf``.
+    processed_dir, out_dir, template
+        The data product, where reports go, the notebook template.
+    parameters
+        Extra template parameters (e.g. ``meeting``, ``document``) for every report.
+    workers
+        Worker processes (2 is the fastest on 2 cores).
+    force
+        Render even when nothing changed.
+    progress
+        Show a progress bar.
+
+    Raises
+    ------
+    ReportConfigError, ProductNotFoundError
+        Before any kernel starts: unknown region or format, a bad template, no product.
+    """
+    start = time.perf_counter()
+    bad = [f for f in formats if f not in FORMATS]
+    if bad:
+        raise ReportConfigError(f"unknown format(s) {', '.join(bad)}; choose from html, pdf")
+    names = resolve_regions(regions, all_reports)
+    processed_dir, out_dir = Path(processed_dir), Path(out_dir)
+    jobs = plan(names, processed_dir, out_dir, tuple(formats), Path(template), parameters)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    state_path = out_dir / STATE_FILE
+    state = json.loads(state_path.read_text()) if state_path.is_file() else {}
+    code, product = code_fingerprint(), product_fingerprint(processed_dir)
+    keys = {job.name: job_key(job, code, product) for job in jobs}
+    outcomes: dict[str, Outcome] = {}
+    todo = []
+    for job in jobs:
+        done = state.get(job.name, {})
+        present = job.notebook.exists() and all(job.output(f).exists() for f in job.formats)
+        if not force and done.get("key") == keys[job.name] and present:
+            outcomes[job.name] = Outcome(
+                job.name, job.region, ok=True, skipped=True, pages=done.get("pages")
+            )
+        else:
+            todo.append(job)
+    if todo:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(todo), desc="reports", unit="report", disable=not progress)
+        with concurrent.futures.ProcessPoolExecutor(max_workers=max(1, workers)) as pool:
+            futures = {pool.submit(run_job, job): job for job in todo}
+            for future in concurrent.futures.as_completed(futures):
+                job = futures[future]
+                try:
+                    outcome = future.result()
+                except Exception as exc:  # noqa: BLE001 - a crashed worker fails one report
+                    outcome = Outcome(job.name, job.region, ok=False, error=repr(exc))
+                outcomes[job.name] = outcome
+                bar.set_postfix_str(f"{job.name} {'ok' if outcome.ok else 'FAILED'}")
+                bar.update()
+        bar.close()
+        for job in todo:
+            o = outcomes[job.name]
+            if o.ok:
+                state[job.name] = {"key": keys[job.name], "pages": o.pages, "at": _now()}
+            else:
+                state.pop(job.name, None)
+    ordered = [outcomes[job.name] for job in jobs]
+    annex_key = product + code
+    if state.get("_annex") != annex_key or not (out_dir / ANNEX_NAME).exists() or force:
+        write_annex(processed_dir, out_dir / ANNEX_NAME)
+        state["_annex"] = annex_key
+    state_path.write_text(json.dumps(state, indent=2, sort_keys=True))
+    summary = Summary(ordered, out_dir, time.perf_counter() - start)
+    write_index(out_dir, processed_dir, state)
+    summary.seconds = time.perf_counter() - start
+    return summary
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+
+
+def write_annex(processed_dir: Path, path: Path) -> Path:
+    """The Figure 1 mapping table of every activity as an Excel workbook (filters, frozen)."""
+    from cyber_mapping import narrative, writing
+    from cyber_mapping.product import load
+
+    product = load(processed_dir)
+    ref = load_reference()
+    frame = narrative.mapping_frame(product, ref)
+    about = [
+        "Mapping of BDT cybersecurity capacity-building activities to ITU Resolutions",
+        "One row per resolution and activity; expenditure is the share of the activity's "
+        "spend allocated to that resolution, by funder, basis and cost type (CHF).",
+        f"Data version {narrative.data_version(product.manifest)}; product built "
+        f"{product.manifest['built_at']}; cyber_mapping {product.manifest['package_version']}.",
+    ]
+    if product.manifest.get("sample"):
+        about.insert(0, narrative.texts()["illustrative"])
+    return writing.write_table_workbook(path, {"Mapping": frame}, about)
+
+
+def write_index(out_dir: Path, processed_dir: Path, state: dict) -> Path:
+    """``index.html``: every report with its files, date and data version."""
+    from cyber_mapping.narrative import data_version
+
+    manifest = json.loads((processed_dir / "manifest.json").read_text())
+    version = data_version(manifest)
+    rows = []
+    for name in sorted(k for k in state if not k.startswith("_")):
+        info = state[name]
+        region = name.removeprefix("report_").replace("_", " ").title()
+        links = " · ".join(
+            f"<a href='{html.escape(f)}'>{html.escape(f.rsplit('.', 1)[1].upper())}</a>"
+            for f in (f"{name}.html", f"{name}.pdf", f"{name}.ipynb")
+            if (out_dir / f).exists()
+        )
+        pages = info.get("pages") or ""
+        rows.append(
+            f"<tr><td>{html.escape(region)}</td><td>{links}</td><td>{pages}</td>"
+            f"<td>{html.escape(str(info.get('at', '')))}</td><td>{version}</td></tr>"
+        )
+    banner = ""
+    if manifest.get("sample"):
+        from cyber_mapping.narrative import texts
+
+        banner = f"<p class='illustrative'>{html.escape(texts()['illustrative'])}</p>"
+    page = (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        "<title>cyber_mapping reports</title><style>"
+        + CSS_PATH.read_text(encoding="utf-8")
+        + "</style></head><body><main class='report'>"
+        f"<h1>Reports: mapping of BDT cybersecurity capacity building</h1>{banner}"
+        f"<p>Data version {version}, product built {html.escape(manifest['built_at'])}, "
+        f"cyber_mapping {html.escape(manifest['package_version'])}.</p>"
+        "<table class='data'><thead><tr><th>Report</th><th>Files</th><th>PDF pages</th>"
+        "<th>Rendered (UTC)</th><th>Data version</th></tr></thead><tbody>"
+        + "".join(rows)
+        + "</tbody></table>"
+        f"<p>Annex: <a href='{ANNEX_NAME}'>mapping table (Excel)</a>.</p>"
+        "</main></body></html>\n"
+    )
+    path = out_dir / "index.html"
+    path.write_text(page, encoding="utf-8")
+    return path
+
+
+def outcome_dict(outcome: Outcome) -> dict[str, object]:
+    """An outcome as plain data (for logs and JSON)."""
+    return asdict(outcome)
