@@ -11,6 +11,7 @@ import datetime as dt
 import functools
 import hashlib
 import html
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,7 +50,7 @@ def chf_prose(cents: int, sep: str = NNBSP) -> str:
     """
     cents = int(cents)
     if abs(cents) >= 100_000_000:
-        tenths = (abs(cents) + 500_000) // 1_000_000  # tenths of a million, half up
+        tenths = (abs(cents) + 5_000_000) // 10_000_000  # tenths of a million, half up
         sign = "-" if cents < 0 else ""
         return f"CHF {sign}{tenths // 10}.{tenths % 10} million"
     francs = (abs(cents) + 50) // 100
@@ -93,13 +94,26 @@ def data_version(manifest: dict) -> str:
     return digest.hexdigest()[:10]
 
 
+_REVISION = re.compile(r"(?:Rev\.\s*)?([A-Z][A-Za-zé ]+),\s*((?:19|20)\d\d)")
+
+
+def clean_revision(text: object) -> str:
+    """The first ``Rev. Place, YYYY`` in a catalogue revision note (notes dropped), or ''."""
+    found = _REVISION.search(str(text or ""))
+    if not found:
+        return ""
+    place, year = found.group(1).strip(), found.group(2)
+    prefix = "Rev. " if "Rev." in str(text)[: found.end()] else ""
+    return f"{prefix}{place}, {year}"
+
+
 def resolution_label(rid: str, ref: Reference) -> str:
     """``PP-130`` -> ``PP Resolution 130 (Rev. Bucharest, 2022)`` from the catalogue."""
     row = ref.resolutions[ref.resolutions["resolution_id"] == rid]
     if row.empty:
         return rid
     rec = row.iloc[0]
-    rev = str(rec["revision"] or "").strip()
+    rev = clean_revision(rec["revision"])
     return f"{rec['body']} Resolution {rec['number']}" + (f" ({rev})" if rev else "")
 
 
@@ -232,6 +246,32 @@ def open_report(
     )
 
 
+_NUMBER = re.compile(r"^[-–]?[\d\u202f ',.]*\d[%]?$|^[-–]$")
+
+
+def html_table(frame: pd.DataFrame) -> str:
+    """An escaped HTML table; columns holding only numbers are right-aligned."""
+    cells = frame.astype(object).where(frame.notna(), "").astype(str)
+    numeric = [
+        len(cells) > 0 and bool(cells[c].map(lambda v: v == "" or bool(_NUMBER.match(v))).all())
+        for c in cells.columns
+    ]
+    head = "".join(
+        f"<th{' class=num' if num else ''}>{esc(c)}</th>"
+        for c, num in zip(cells.columns, numeric, strict=True)
+    )
+    rows = []
+    for values in cells.itertuples(index=False):
+        tds = "".join(
+            f"<td{' class=num' if num else ''}>{esc(v)}</td>"
+            for v, num in zip(values, numeric, strict=True)
+        )
+        rows.append(f"<tr>{tds}</tr>")
+    return (
+        f"<table class='data'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
 def table(report: Report, frame: pd.DataFrame, caption: str, *, wide: bool = False) -> Html:
     """A numbered table: caption above, the (escaped) table, the Source line below."""
     report.tables += 1
@@ -239,7 +279,7 @@ def table(report: Report, frame: pd.DataFrame, caption: str, *, wide: bool = Fal
     if frame.empty:
         body = f"<p class='no-data'>{esc(report.t['no_data'])}</p>"
     else:
-        body = frame.to_html(index=False, escape=True, border=0, classes="data", na_rep="")
+        body = html_table(frame)
     cls = "table-block wide" if wide else "table-block"
     return Html(
         f"<div class='{cls}'><p class='caption'>{head}</p>{body}"
@@ -327,12 +367,11 @@ def references_text(report: Report) -> str:
     )
     cat = report.ref.resolutions[report.ref.resolutions["resolution_id"].isin(ids)]
     parts = []
-    for body, rows in cat.groupby("body", sort=False):
+    cat = cat.assign(rev=cat["revision"].map(clean_revision))
+    for (body, rev), rows in cat.groupby(["body", "rev"], sort=False):
         numbers = [str(n) for n in sorted(rows["number"].astype(int))]
         word = "Resolution" if len(numbers) == 1 else "Resolutions"
-        revs = sorted({str(r) for r in rows["revision"] if str(r).strip()})
-        rev = f" ({'; '.join(revs)})" if revs else ""
-        parts.append(f"{body} {word} {', '.join(numbers)}{rev}")
+        parts.append(f"{body} {word} {', '.join(numbers)}" + (f" ({rev})" if rev else ""))
     return "; ".join(parts) + f"; {report.request}"
 
 
@@ -723,17 +762,20 @@ def resolution_year_figure(report: Report) -> Html:
     return figure(report, svg, "Spend per year by resolution (actual and estimated), CHF million")
 
 
-def heatmap_figure(report: Report, rows: str, measure: str) -> Html:
-    """Resolution or theme × region heat map of spend (CHF thousands) or activity counts."""
+def heatmap_figure(report: Report, rows: str) -> Html:
+    """Resolution or theme × region: spend (colour, CHF thousands) and activity counts."""
     from cyber_mapping import plotting
 
-    matrix = analysis.coverage_matrix(report.product, report.ref, rows, measure)
+    spend = analysis.coverage_matrix(report.product, report.ref, rows, "spend")
+    counts = analysis.coverage_matrix(report.product, report.ref, rows, "activities")
     label = "Resolution" if rows == "resolution_id" else "Theme"
-    money = measure == "spend"
-    what = "spend, CHF thousands" if money else "number of activities"
-    units = "CHF thousands" if money else "activities (an activity counts once per cell)"
-    svg = plotting.heatmap(matrix, f"{label} × region: {what}", units, money=money)
-    return figure(report, svg, f"{label} by ITU region, {what} (all regions, for comparison)")
+    svg = plotting.heatmap(spend, counts, f"{label} × ITU region")
+    return figure(
+        report,
+        svg,
+        f"{label} by ITU region (all regions, for comparison): spend in CHF thousands (colour "
+        "and first number) and number of activities (in brackets)",
+    )
 
 
 def tile_figure(report: Report) -> Html:

@@ -87,20 +87,25 @@ def year_lines(table: pd.DataFrame, title: str, top: int = 6, units: str = "CHF 
         return _svg(fig)
 
 
-def heatmap(matrix: pd.DataFrame, title: str, units: str, *, money: bool) -> str:
-    """Rows × regions heat map; cells labelled (CHF thousands, or counts)."""
+def heatmap(spend: pd.DataFrame, counts: pd.DataFrame, title: str) -> str:
+    """Rows × regions heat map of spend, with activity counts.
+
+    Colour and first number: spend in CHF thousands; the number in brackets: activities (an
+    activity counts once per cell it touches).
+    """
     with plt.rc_context(STYLE):
-        rows, cols = matrix.shape
-        fig, ax = plt.subplots(figsize=(6.6, 0.33 * max(rows, 1) + 1.4))
-        values = matrix.to_numpy(dtype=float) / (1e5 if money else 1)
+        rows, cols = spend.shape
+        fig, ax = plt.subplots(figsize=(6.6, 0.36 * max(rows, 1) + 1.5))
+        values = spend.to_numpy(dtype=float) / 1e5
+        n = counts.reindex(index=spend.index, columns=spend.columns, fill_value=0).to_numpy()
         image = ax.imshow(values, cmap=SEQUENTIAL, aspect="auto")
-        ax.set_xticks(range(cols), [str(c) for c in matrix.columns], rotation=30, ha="right")
-        ax.set_yticks(range(rows), [_short(str(r), 34) for r in matrix.index])
+        ax.set_xticks(range(cols), [str(c) for c in spend.columns], rotation=30, ha="right")
+        ax.set_yticks(range(rows), [_short(str(r), 34) for r in spend.index])
         top = values.max() if values.size else 0
         for i in range(rows):
             for j in range(cols):
                 v = values[i, j]
-                text = f"{v:,.0f}".replace(",", "\u202f") if v else "–"
+                text = f"{v:,.0f}".replace(",", "\u202f") + f"\n({n[i, j]})" if v else "–"
                 dark = top and v > top * 0.55
                 ax.text(
                     j,
@@ -108,12 +113,13 @@ def heatmap(matrix: pd.DataFrame, title: str, units: str, *, money: bool) -> str
                     text,
                     ha="center",
                     va="center",
-                    fontsize=6.5,
+                    fontsize=6,
                     color="white" if dark else "#222222",
+                    linespacing=1.1,
                 )
         ax.spines[:].set_visible(False)
         bar = fig.colorbar(image, ax=ax, fraction=0.03, pad=0.02)
-        bar.set_label(units)
+        bar.set_label("CHF thousands (actual and estimated)")
         ax.set_title(title, loc="left")
         return _svg(fig)
 

@@ -17,6 +17,7 @@ import hashlib
 import html
 import json
 import logging
+import os
 import re
 import time
 from dataclasses import asdict, dataclass, field
@@ -272,12 +273,31 @@ def pdf_pages(path: Path) -> int:
 
 
 def run_job(job: Job) -> Outcome:
-    """Execute, export and print one report (runs in a worker process)."""
+    """Execute, export and print one report (runs in a worker process).
+
+    The kernel's and libraries' stderr (ipykernel's TCP notice, font warnings) goes to
+    ``<out>/.logs/<report>.log`` instead of the terminal.
+    """
+    logs = job.out_dir / ".logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    saved = os.dup(2)
+    with open(logs / f"{job.name}.log", "w", encoding="utf-8") as log:
+        os.dup2(log.fileno(), 2)
+        try:
+            return _run_job(job)
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
+def _run_job(job: Job) -> Outcome:
     import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
     logging.getLogger("traitlets").setLevel(logging.ERROR)  # ipykernel's TCP notice
+    # SVG presentation attributes WeasyPrint does not know are harmless: keep the log clean.
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
     start = time.perf_counter()
     outcome = Outcome(job.name, job.region, ok=False)
     try:
