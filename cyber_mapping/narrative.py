@@ -316,6 +316,7 @@ def summary_sentences(report: Report) -> list[str]:
             first_year=h.first_year,
             last_year=h.last_year,
             activities=h.activities,
+            activities_noun="activity" if h.activities == 1 else "activities",
             scope=report.scope,
             reached=h.states_reached,
             in_scope=h.states_in_scope,

@@ -62,3 +62,113 @@ def workbook(tmp_path):
         return write_workbook(tmp_path / name, **kwargs)
 
     return make
+
+
+# ----------------------------------------------------------------------------- a small product
+# Four activities whose figures are worked out by hand in the tests (see test_analysis.py):
+# actual CHF 80 000, estimated CHF 20 000; Kenya and Uganda reached; one joint HQ + RO activity.
+SMALL_ACTIVITIES = [
+    {
+        "Activity ID": "A1",
+        "Resolution references": "PP-130",
+        "Clause quoted": "support Member States in establishing and strengthening national CIRTs",
+        "Activity theme": "Incident response and CIRTs",
+        "Activity": "National CIRT set-up",
+        "Beneficiary countries": "Kenya",
+        "Implementor(s)": "BDT (HQ); Regional Office for Africa",
+        "Status": "Completed",
+        "Start date": dt.date(2021, 1, 1),
+        "End date": dt.date(2021, 12, 31),
+        "Main outputs": "As of 12 2021, 45 participants from Kenya were trained",
+    },
+    {
+        "Activity ID": "A2",
+        "Resolution references": "WTDC Resolution 45",
+        "Clause quoted": "help Member States develop national cybersecurity strategies",
+        "Activity theme": "Cybersecurity strategy and governance",
+        "Activity": "National strategy support",
+        "Beneficiary countries": "Uganda",
+        "Implementor(s)": "Regional Office for Africa",
+        "Status": "Ongoing",
+        "Start date": dt.date(2022, 3, 1),
+    },
+    {
+        "Activity ID": "A3",
+        "Resolution references": "WTDC-67",
+        "Activity theme": "Child online protection",
+        "Activity": "COP guidelines roll-out",
+        "Beneficiary countries": "Region: Europe",
+        "Implementor(s)": "Regional Office for Europe",
+        "Status": "Planned",
+        "Start date": dt.date(2025, 1, 1),
+    },
+    {
+        "Activity ID": "A4",
+        "Resolution references": "WTDC-69",
+        "Activity theme": "Cyber drills and exercises",
+        "Activity": "<script>alert(1)</script> regional drill",
+        "Beneficiary countries": "Kenya",
+        "Implementor(s)": "BDT (HQ)",
+        "Status": "Completed",
+        "Start date": dt.date(2019, 5, 1),
+        "End date": dt.date(2019, 5, 3),
+    },
+]
+
+
+def _spend(aid, funder, period, cost, basis, amount):
+    return {
+        "Activity ID": aid,
+        "Funder": funder,
+        "Period": period,
+        "Cost type": cost,
+        "Basis": basis,
+        "Amount": amount,
+        "Currency": "CHF",
+    }
+
+
+SMALL_EXPENDITURE = [
+    _spend("A1", "ITU regular budget", 2021, "Staff", "Actual", 10000),
+    _spend("A1", "United Kingdom", 2021, "Non-staff", "Actual", 30000),
+    _spend("A2", "ITU regular budget", 2022, "Non-staff", "Actual", 20000),
+    _spend("A2", "ITU regular budget", 2024, "Non-staff", "Estimated", 5000),
+    _spend("A3", "European Union", 2025, "Non-staff", "Estimated", 15000),
+    _spend("A4", "ITU regular budget", 2019, "Non-staff", "Actual", 20000),
+]
+SMALL_OUTPUTS = [
+    {
+        "Activity ID": "A1",
+        "Indicator": "Participants trained",
+        "Value": 45,
+        "Country": "Kenya",
+        "Group": "women",
+    },
+    {"Activity ID": "A4", "Indicator": "Participants trained", "Value": 30, "Country": "Kenya"},
+    {"Activity ID": "A2", "Indicator": "CIRT established", "Value": 1, "Country": "Uganda"},
+]
+
+
+@pytest.fixture(scope="session")
+def small_product_dir(tmp_path_factory):
+    """A data product built from the four hand-worked activities."""
+    from cyber_mapping.product import build
+
+    root = tmp_path_factory.mktemp("small")
+    raw = root / "raw"
+    raw.mkdir()
+    write_workbook(
+        raw / "office.xlsx",
+        activities=SMALL_ACTIVITIES,
+        expenditure=SMALL_EXPENDITURE,
+        outputs=SMALL_OUTPUTS,
+    )
+    build(raw, root / "processed")
+    return root / "processed"
+
+
+@pytest.fixture(scope="session")
+def small(small_product_dir):
+    from cyber_mapping.product import load
+
+    return load(small_product_dir)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from cyber_mapping import analysis as an
 from cyber_mapping.analysis import share_of_total, spend_by
 
 ROWS = [
@@ -116,3 +119,112 @@ def test_shares_and_errors(alloc):
     assert share_of_total(by_region).tolist() == [70.0, 30.0]
     with pytest.raises(ValueError, match="unknown dimension"):
         spend_by(alloc, ["colour"])
+
+
+# ----------------------------------------------------------------------------- report figures
+# The small product (tests/conftest.py): A1 PP-130 Kenya HQ+RO-Africa 2021, 10 000 staff +
+# 30 000 non-staff actual; A2 WTDC-45 Uganda RO-Africa, 20 000 actual 2022 + 5 000 estimated
+# 2024; A3 WTDC-67 Region: Europe RO-Europe, 15 000 estimated 2025; A4 WTDC-69 Kenya HQ,
+# 20 000 actual 2019. Actual 80 000, estimated 20 000, total 100 000 (CHF).
+
+
+def test_headline_overall_by_hand(small, ref):
+    h = an.headline(small, ref)
+    assert (h.activities, h.states_reached, h.states_in_scope) == (4, 2, 194)
+    assert (h.actual_cents, h.estimated_cents) == (8_000_000, 2_000_000)
+    assert (h.first_year, h.last_year) == (2019, 2025)
+    # Incident response: A1's 40 000 of 100 000; PP-130 likewise; regular budget
+    # 10 000 + 20 000 + 5 000 + 20 000 = 55 000; RO Africa: half of A1 (20 000) + A2 (25 000).
+    assert h.leaders["theme"] == an.Leader("Incident response and CIRTs", 4_000_000, 40.0)
+    assert h.leaders["resolution_id"] == an.Leader("PP-130", 4_000_000, 40.0)
+    assert h.leaders["funder"] == an.Leader("ITU regular budget", 5_500_000, 55.0)
+    assert h.leaders["implementor"] == an.Leader("Regional Office for Africa", 4_500_000, 45.0)
+
+
+def test_headline_africa_by_hand(small, ref):
+    h = an.headline(small, ref, "Africa")
+    # A1, A2, A4 name Kenya or Uganda; A3 (Europe) is out. 44 Member States in Africa.
+    assert (h.activities, h.states_reached, h.states_in_scope) == (3, 2, 44)
+    assert (h.actual_cents, h.estimated_cents) == (8_000_000, 500_000)
+    # 40 000 / 85 000 = 47.06 %; 55 000 / 85 000 = 64.71 %; 45 000 / 85 000 = 52.94 %.
+    assert h.leaders["theme"].share == 47.1
+    assert h.leaders["funder"].share == 64.7
+    assert h.leaders["implementor"].share == 52.9
+
+
+def test_implementor_spend_splits_joint_work_equally(small):
+    out = an.implementor_spend(small)
+    assert dict(zip(out["implementor"], out["amount_cents"], strict=True)) == {
+        "Regional Office for Africa": 4_500_000,
+        "BDT (HQ)": 4_000_000,  # half of A1 (20 000) + A4 (20 000)
+        "Regional Office for Europe": 1_500_000,
+    }
+
+
+def test_coordination_counts_joint_hq_and_field_office(small, ref):
+    co = an.coordination(small, ref)
+    assert co == an.Coordination(1, 4, 4_000_000, 10_000_000)
+
+
+def test_spend_with_basis_and_shares(small):
+    t = an.spend_with_basis(small, "theme")
+    rows = {r.theme: (r.actual, r.estimated, r.total, r.share) for r in t.itertuples()}
+    assert rows["Cybersecurity strategy and governance"] == (2_000_000, 500_000, 2_500_000, 25.0)
+    assert rows["Child online protection"] == (0, 1_500_000, 1_500_000, 15.0)
+    assert sum(t["share"]) == 100.0
+    assert list(t["theme"])[0] == "Incident response and CIRTs"
+
+
+def test_year_table_and_cost_types(small):
+    t = an.year_table(small, "resolution_id")
+    assert t.loc["WTDC-45", 2022] == 2_000_000 and t.loc["WTDC-45", 2024] == 500_000
+    assert t.loc["WTDC-45", "actual"] == 2_000_000 and t.loc["WTDC-45", "estimated"] == 500_000
+    assert int(t["total"].sum()) == 10_000_000
+    ct = an.cost_type_table(small).set_index("cost_type")
+    assert ct.loc["Staff", "total"] == 1_000_000 and ct.loc["Non-staff", "total"] == 9_000_000
+
+
+def test_gaps_planned_only_and_clauses(small, ref):
+    planned = an.planned_only_themes(small)
+    assert list(planned["theme"]) == ["Child online protection"]
+    assert len(an.unreached_states(small, ref)) == 192  # 194 less Kenya and Uganda
+    africa = an.unreached_states(small, ref, "Africa")
+    assert len(africa) == 42 and "Ethiopia" in set(africa["name"])
+    assert "LDC" in africa.set_index("name").loc["Ethiopia", "groups"]
+    matches = an.clause_matches(small, ref)
+    assert dict(zip(matches["activity_id"], matches["clause_ref"], strict=True)) == {
+        "A1": "PP-130/instructs-BDT/CIRTs",
+        "A2": "WTDC-45/instructs-BDT/strategies",
+    }
+    instructing = int(ref.clauses["instructs_bdt"].astype(bool).sum())
+    assert len(an.uncovered_clauses(small, ref)) == instructing - 2
+
+
+def test_outputs_and_coverage(small, ref):
+    by_country = an.outputs_by(small, "country_iso3")
+    got = {(r.indicator, r.country_iso3): r.value for r in by_country.itertuples()}
+    assert got == {("Participants trained", "KEN"): 75, ("CIRT established", "UGA"): 1}
+    spend = an.coverage_matrix(small, ref, "theme", "spend")
+    assert spend.loc["Child online protection", "Europe"] == 1_500_000
+    counts = an.coverage_matrix(small, ref, "resolution_id", "activities")
+    assert counts.loc["PP-130", "Africa"] == 1 and int(counts.to_numpy().sum()) == 4
+    assert an.estimated_share(small) == 20.0
+    kenya = an.country_spend(small).set_index("country_iso3").loc["KEN", "amount_cents"]
+    assert kenya == 6_000_000  # A1 40 000 + A4 20 000
+
+
+def test_top_with_other_keeps_totals():
+    t = pd.DataFrame({"g": ["x"] * 4, "k": list("abcd"), "v": [5, 4, 3, 1]})
+    out = an.top_with_other(t, "g", "k", "v", top=2)
+    assert list(out["k"]) == ["a", "b", "All others (2)"] and list(out["v"]) == [5, 4, 4]
+
+
+@given(st.lists(st.integers(min_value=0, max_value=10**9), min_size=1, max_size=30))
+def test_rounded_shares_add_up_to_100_as_printed(values):
+    shares = an.rounded_shares(values)
+    if sum(values) == 0:
+        assert set(shares) == {0.0}
+    else:
+        assert round(sum(shares), 1) == 100.0
+        exact = [v * 100 / sum(values) for v in values]
+        assert all(abs(s - e) < 0.1 + 1e-9 for s, e in zip(shares, exact, strict=True))

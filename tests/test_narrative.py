@@ -1,0 +1,121 @@
+"""Formats, sentences and HTML blocks of the reports, against figures worked out by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from cyber_mapping import narrative as nv
+from cyber_mapping.exceptions import ReportConfigError
+
+N = "\u202f"  # narrow no-break space
+
+
+@pytest.mark.parametrize(
+    ("cents", "text"),
+    [
+        (0, "CHF 0"),
+        (4_999, "CHF 50"),  # 49.99 rounds half up to 50
+        (24_500_000, f"CHF 245{N}000"),
+        (99_999_949, f"CHF 999{N}999"),
+        (100_000_000, "CHF 1.0 million"),
+        (150_000_000, "CHF 1.5 million"),
+        (2_225_594_052, "CHF 22.3 million"),  # 22 255 940.52 -> 22.3
+        (104_999_999, "CHF 1.0 million"),
+        (105_000_000, "CHF 1.1 million"),  # half up
+    ],
+)
+def test_chf_prose(cents, text):
+    assert nv.chf_prose(cents) == text
+
+
+def test_chf_thousands_and_separators():
+    assert nv.chf_thousands(123_456_789) == f"1{N}234.6"  # CHF 1 234 567.89
+    assert nv.chf_thousands(4_999) == "0.0"  # CHF 49.99 is 0.05 thousand: rounds to 0.0
+    assert nv.chf_thousands(5_000) == "0.1"
+    assert nv.group_thousands(100000, "'") == "100'000"
+
+
+def test_dates_periods_names():
+    assert nv.long_date(dt.date(2017, 6, 12)) == "12 June 2017"
+    assert nv.long_date(dt.date(2026, 3, 2)) == "2 March 2026"
+    assert nv.period_text(2018, 2025) == "2018–2025"
+    assert nv.join_names(["a", "b", "c"]) == "a, b and c"
+    assert nv.percent(35.66) == "35.7%"
+
+
+def test_clean_revision_drops_research_notes():
+    note = "UNCERTAIN (Rev. Buenos Aires, 2017 confirmed as proposal target; Rev. Kigali, 2022)"
+    assert nv.clean_revision(note) == "Rev. Buenos Aires, 2017"
+    assert nv.clean_revision("Dubai, 2014 (later status UNCERTAIN)") == "Dubai, 2014"
+    assert nv.clean_revision("") == ""
+
+
+@pytest.fixture
+def report(small_product_dir):
+    return nv.open_report(
+        str(small_product_dir), "", "2025-01-31", "", "", "2026-03-02", period="2017-2025"
+    )
+
+
+def test_summary_sentences_by_hand(report):
+    text = " ".join(nv.summary_sentences(report))
+    assert (
+        "Between 2019 and 2025, the 4 cybersecurity capacity-building activities recorded for "
+        "all ITU regions reached 2 of the 194 Member States in scope by name." in text
+    )
+    assert f"Spend actually incurred totals CHF 80{N}000; a further CHF 20{N}000" in text
+    assert f"(together CHF 100{N}000, actual and estimated)" in text
+    assert "The leading theme is Incident response and CIRTs (40.0% of recorded spend" in text
+    assert "PP Resolution 130 (Rev. Bucharest, 2022) (40.0%)" in text
+    assert "Regional Office for Africa implements the largest share (45.0%)" in text
+    assert "ITU regular budget funds 55.0%" in text
+    assert "1 of the 4 activities (40.0% of their spend in scope)" in text
+    assert "192 Member States in scope are not named by any activity" in text
+
+
+def test_cover_block(report):
+    html = nv.cover(report)
+    assert "Telecommunication Development Advisory Group (TDAG)" in html
+    assert "2 March 2026" in html and "Original: English" in html
+    assert "MAPPING OF BDT CYBERSECURITY CAPACITY-BUILDING ACTIVITIES TO ITU RESOLUTIONS" in html
+    assert "Action required:" in html and "References:" in html
+    assert "PP Resolution 130 (Rev. Bucharest, 2022)" in html
+    assert "WTDC Resolutions 45, 67, 69 (Rev. Kigali, 2022)" in html
+    assert "ILLUSTRATIVE" not in html  # not the bundled sample
+
+
+def test_tables_are_numbered_escaped_and_sourced(report):
+    first = nv.table(report, pd.DataFrame({"Name": ["<b>x</b>"], "CHF": ["1.0"]}), "Test")
+    second = nv.table(report, pd.DataFrame(), "Empty")
+    assert "Table 1 – Test" in first and "Table 2 – Empty" in second
+    assert "&lt;b&gt;x&lt;/b&gt;" in first and "<b>x</b>" not in first
+    assert "class=num" in first  # the number column is right-aligned
+    assert "Source: BDT submissions, data version" in first and "31 January 2025" in first
+    assert "No data in scope." in second
+
+
+def test_mapping_table_escapes_workbook_text(report):
+    html = nv.mapping_table(report)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; regional drill" in html
+    assert "<script>" not in html
+    # A1 under PP-130: regular budget 10 000 staff actual; United Kingdom 30 000 non-staff.
+    assert "ITU regular budget: actual 10.0 [S 10.0]" in html
+    assert "United Kingdom: actual 30.0 [N 30.0]" in html
+
+
+def test_open_report_refuses_unknown_region_and_bad_period(small_product_dir):
+    with pytest.raises(ReportConfigError, match="choose one of: Africa, Americas"):
+        nv.open_report(str(small_product_dir), "Atlantis")
+    with pytest.raises(ReportConfigError, match="mapping period"):
+        nv.open_report(str(small_product_dir), period="2019-2023")
+
+
+def test_regional_report_scope(small_product_dir):
+    report = nv.open_report(str(small_product_dir), "Europe", as_of="2025-01-31")
+    text = " ".join(nv.summary_sentences(report))
+    assert "the 1 cybersecurity capacity-building activity recorded for the Europe region" in text
+    assert report.title.endswith(" – EUROPE REGION")
+    assert "Child online protection (CHF 15" in nv.planned_only_paragraph(report)

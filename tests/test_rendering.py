@@ -1,0 +1,179 @@
+"""The rendering driver: checks before any kernel starts, and real reports end to end."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import openpyxl
+import pytest
+from pypdf import PdfReader
+
+from cyber_mapping import rendering
+from cyber_mapping.cli import main
+from cyber_mapping.exceptions import ReportConfigError
+from cyber_mapping.paths import REPORT_NOTEBOOK
+
+N = "\u202f"
+
+
+def _notebook(tmp_path, cells, name="t.ipynb"):
+    nb = {
+        "cells": cells,
+        "metadata": {
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    path = tmp_path / name
+    path.write_text(json.dumps(nb))
+    return path
+
+
+def _cell(source, tags=()):
+    return {
+        "cell_type": "code",
+        "metadata": {"tags": list(tags)},
+        "source": source,
+        "outputs": [],
+        "execution_count": None,
+    }
+
+
+PARAMS = 'region = ""\nperiod = "2017-2025"\nprocessed_dir = ""\nas_of = ""'
+
+
+def test_the_template_has_one_literal_parameters_cell():
+    params = rendering.parameters_cell(REPORT_NOTEBOOK)
+    assert params["region"] == "" and params["period"] == "2017-2025"
+    nb = json.loads(REPORT_NOTEBOOK.read_text())
+    assert all(not c.get("outputs") for c in nb["cells"] if c["cell_type"] == "code")
+    code = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+    assert not re.search(r"^\s*(def|class) ", code, re.M) and "open(" not in code
+
+
+@pytest.mark.parametrize(
+    ("cells", "message"),
+    [
+        ([_cell(PARAMS)], "0 cells tagged 'parameters'"),
+        ([_cell(PARAMS, ["parameters"]), _cell(PARAMS, ["parameters"])], "2 cells tagged"),
+        ([_cell("region = input()\n", ["parameters"])], "not a literal"),
+        ([_cell("import os\n", ["parameters"])], "only 'name = literal'"),
+        ([_cell('region = ""\n', ["parameters"])], "lacks period, processed_dir, as_of"),
+    ],
+)
+def test_bad_templates_are_refused(tmp_path, cells, message):
+    with pytest.raises(ReportConfigError, match=re.escape(message)):
+        rendering.parameters_cell(_notebook(tmp_path, cells))
+
+
+def test_unknown_region_is_refused_before_any_kernel(tmp_path, capsys):
+    with pytest.raises(ReportConfigError, match="unknown region 'Atlantis'; choose one of: Af"):
+        rendering.resolve_regions(["Atlantis"], False)
+    assert main(["report", "--region", "Atlantis", "--out", str(tmp_path)]) == 1
+    assert "choose one of" in capsys.readouterr().err
+    assert not any(tmp_path.iterdir())  # nothing started, nothing written
+    assert rendering.resolve_regions(["asia and the pacific"], False) == ["Asia and the Pacific"]
+    assert rendering.resolve_regions(None, True)[0] == ""
+
+
+def test_missing_product_is_a_clear_error(tmp_path):
+    with pytest.raises(Exception, match="Run `make build` first"):
+        rendering.render(processed_dir=tmp_path / "none", out_dir=tmp_path / "r")
+
+
+@pytest.fixture(scope="module")
+def rendered(small_product_dir, tmp_path_factory):
+    out = tmp_path_factory.mktemp("reports")
+    summary = rendering.render(
+        ["overall", "Africa"],
+        processed_dir=small_product_dir,
+        out_dir=out,
+        parameters={"as_of": "2025-01-31", "document": "Document TDAG-26/99-E"},
+        progress=False,
+    )
+    return summary, out
+
+
+def test_reports_render_to_html_and_a4_pdf(rendered):
+    summary, out = rendered
+    assert not summary.failed, summary.text()
+    page = (out / "report_overall.html").read_text(encoding="utf-8")
+    for heading in (
+        "1 Introduction",
+        "3 Spend by Resolution",
+        "5 Coverage",
+        "6 Reach and gaps",
+        "8 Where partners could focus",
+        "Annex 1 – Mapping of activities to Resolutions",
+        "Annex 2 – Data quality and method",
+    ):
+        assert heading in page, heading
+    # Hand-worked figures (tests/conftest.py): actual 80 000, estimated 20 000.
+    assert f"Spend actually incurred totals CHF 80{N}000" in page
+    assert "Document TDAG-26/99-E" in page and "31 January 2025" in page
+    # Workbook text is escaped; no code, no error banner, no traceback.
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert" not in page
+    for leak in ("narrative.open_report", "import ", "Traceback", "An Exception was encountered"):
+        assert leak not in page, leak
+    assert "<svg" in page  # charts are vector graphics
+
+    africa = (out / "report_africa.html").read_text(encoding="utf-8")
+    assert "AFRICA REGION" in africa and f"CHF 80{N}000" in africa
+    assert "Child online protection" not in africa.split("Annex 1")[1].split("Annex 2")[0]
+
+    for name in ("report_overall", "report_africa"):
+        reader = PdfReader(str(out / f"{name}.pdf"))
+        assert len(reader.pages) > 1
+        first = reader.pages[0].mediabox
+        assert (round(float(first.width)), round(float(first.height))) == (595, 842)  # A4
+        assert (out / f"{name}.ipynb").is_file()  # the record of the run
+    assert "Page 1 of" in PdfReader(str(out / "report_overall.pdf")).pages[0].extract_text()
+
+
+def test_index_and_excel_annex(rendered):
+    _, out = rendered
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "report_overall.pdf" in index and "report_africa.html" in index
+    assert "Data version" in index
+    wb = openpyxl.load_workbook(out / rendering.ANNEX_NAME)
+    ws = wb["Mapping"]
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref.startswith("A1:")
+    headers = [c.value for c in ws[1]]
+    assert headers[:3] == ["Resolution", "Clause quoted", "Theme"]
+    titles = [r[headers.index("Activity")] for r in ws.iter_rows(min_row=2, values_only=True)]
+    assert any(t.startswith("<script>") for t in titles)  # kept as text in Excel
+
+
+def test_second_run_is_skipped(rendered, small_product_dir):
+    _, out = rendered
+    summary = rendering.render(
+        ["overall", "Africa"],
+        processed_dir=small_product_dir,
+        out_dir=out,
+        parameters={"as_of": "2025-01-31", "document": "Document TDAG-26/99-E"},
+        progress=False,
+    )
+    assert all(o.skipped for o in summary.outcomes)
+    assert summary.seconds < 2
+
+
+def test_a_failing_report_is_kept_and_named(tmp_path, small_product_dir):
+    template = _notebook(
+        tmp_path,
+        [_cell(PARAMS, ["parameters"]), _cell("raise ValueError('boom in the notebook')")],
+    )
+    summary = rendering.render(
+        ["Europe", "CIS"],
+        processed_dir=small_product_dir,
+        out_dir=tmp_path / "out",
+        template=template,
+        formats=("html",),
+        progress=False,
+    )
+    assert len(summary.failed) == 2
+    assert "boom in the notebook" in summary.failed[0].error
+    assert (tmp_path / "out" / "report_europe.ipynb").is_file()  # saved with its error
+    assert "FAILED report_cis" in summary.text()
+    assert (tmp_path / "out" / "index.html").is_file()
