@@ -61,10 +61,9 @@ $(PRODUCT): $(STAMP) $(PRODUCT_INPUTS)
 build: $(PRODUCT)
 
 .PHONY: reports
-## Build the data product and render the reports (today: the stages that exist, see README)
+## Build the data product, then render every report (HTML, PDF), the Excel annex and the index
 reports: $(PRODUCT)
-	@echo "Data product ready in $(PROCESSED)/ (report rendering is not built yet: issue 4)."
-	@cat $(PROCESSED)/reconciliation.txt
+	$(BIN)/cyber-mapping report --all --processed $(PROCESSED) --out $(REPORTS)
 
 .PHONY: test
 ## Run the whole test suite (creates the environment first if needed)
@@ -89,10 +88,11 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=notebooks
 
 .PHONY: bench
-## Run the benchmarks (intake, allocation) and print their figures
+## Run the benchmarks (intake, allocation, reports) and print their figures
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.bench_intake
 	$(BIN)/python -m benchmarks.bench_allocation
+	$(BIN)/python -m benchmarks.bench_reports
 
 .PHONY: clean
 ## Delete the processed data, the reports and caches (raw data is never touched)

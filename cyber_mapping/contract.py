@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 CONTRACT_VERSION = "1.0"
+DEFAULT_PERIOD = (2017, 2025)  # the mapping period: WTDC-17 to WTDC-25
 
 
 @dataclass(frozen=True)

@@ -525,6 +525,12 @@ def funder_theme_table(report: Report) -> Html:
     return table(report, frame, "Themes each funder supports, CHF thousands", wide=True)
 
 
+def beneficiary_names(text: object, names: dict[str, str]) -> list[str]:
+    """``KEN; UGA`` -> ``['Kenya', 'Uganda']``; ``Region: Africa`` and ``Global`` as written."""
+    codes = [c.strip() for c in str(text or "").split(";") if c.strip()]
+    return [names.get(c, c) for c in codes]
+
+
 def mapping_frame(product: Product, ref: Reference, region: str | None = None) -> pd.DataFrame:
     """The Figure 1 mapping table: one row per resolution × activity, grouped by resolution.
 
@@ -552,7 +558,11 @@ def mapping_frame(product: Product, ref: Reference, region: str | None = None) -
                 for r in fg.itertuples()
             ]
             spend.append(f"{funder}: " + ", ".join(parts))
-        places = [names.get(c, c) for c in str(act["beneficiaries"]).split(";") if c]
+        places = [
+            names.get(c.strip(), c.strip())
+            for c in str(act["beneficiaries"]).split(";")
+            if c.strip()
+        ]
         out.append(
             {
                 "Resolution": resolution_label(rid, ref),
@@ -630,7 +640,11 @@ def mapping_table(report: Report) -> Html:
         )
         for aid, grp in rgrp.groupby("activity_id", sort=True, observed=True):
             act = acts.loc[aid]
-            places = [names.get(c, c) for c in str(act["beneficiaries"]).split(";") if c]
+            places = [
+                names.get(c.strip(), c.strip())
+                for c in str(act["beneficiaries"]).split(";")
+                if c.strip()
+            ]
             if len(places) > 6:
                 places = [*places[:5], f"and {len(places) - 5} more"]
             others = [r for r in cited.get(aid, []) if r != rid]

@@ -15,15 +15,17 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from cyber_mapping import __version__
-from cyber_mapping.allocation import allocate
+from cyber_mapping.contract import DEFAULT_PERIOD
 from cyber_mapping.exceptions import ProductNotFoundError, StrictBuildError
 from cyber_mapping.reference import load_reference
-from cyber_mapping.schemas import AllocationTable, IssueTable, QuarantineTable
-from cyber_mapping.validation import DEFAULT_PERIOD, Validated, validate_folder
+
+if TYPE_CHECKING:
+    from cyber_mapping.validation import Validated
 
 TABLES = (
     "activities",
@@ -157,6 +159,11 @@ def build(
         With ``strict=True``, when validation found any error (nothing is written).
     """
     raw_dir, out_dir = Path(raw_dir), Path(out_dir)
+    # Validation and allocation are imported here: loading a product does not need them.
+    from cyber_mapping.allocation import allocate
+    from cyber_mapping.schemas import AllocationTable, IssueTable, QuarantineTable
+    from cyber_mapping.validation import validate_folder
+
     ref = load_reference()
     result = validate_folder(raw_dir, ref=ref, period=period)
     if strict and result.n_errors:

@@ -72,6 +72,7 @@ class Outcome:
     error: str = ""
     pages: int | None = None
     files: list[str] = field(default_factory=list)
+    phases: dict[str, float] = field(default_factory=dict)  # execute / html / pdf seconds
 
 
 @dataclass
@@ -318,9 +319,11 @@ def _run_job(job: Job) -> Outcome:
         outcome.seconds = time.perf_counter() - start
         outcome.files = [job.notebook.name] if job.notebook.exists() else []
         return outcome
+    outcome.phases["execute"] = time.perf_counter() - start
     nb = nbformat.read(job.notebook, as_version=4)
     document = str(job.parameters.get("document", ""))
     page = notebook_html(nb, job.title, job.version, document)
+    outcome.phases["html"] = time.perf_counter() - start - outcome.phases["execute"]
     files = [job.notebook.name]
     if "html" in job.formats:
         job.output("html").write_text(page, encoding="utf-8")
@@ -328,8 +331,10 @@ def _run_job(job: Job) -> Outcome:
     if "pdf" in job.formats:
         from weasyprint import HTML
 
+        mark = time.perf_counter()
         HTML(string=page, base_url=str(job.out_dir)).write_pdf(str(job.output("pdf")))
         outcome.pages = pdf_pages(job.output("pdf"))
+        outcome.phases["pdf"] = time.perf_counter() - mark
         files.append(job.output("pdf").name)
     outcome.ok = True
     outcome.files = files
@@ -369,7 +374,8 @@ def plan(
     for region in regions:
         params = dict(defaults)
         params.update(extra or {})
-        params.update({"region": region, "processed_dir": str(processed_dir)})
+        # Absolute: the kernel runs in the notebooks folder, not the caller's.
+        params.update({"region": region, "processed_dir": str(processed_dir.resolve())})
         title = t["title"] + (
             t["title_region"].format(region_upper=region.upper()) if region else ""
         )

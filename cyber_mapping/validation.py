@@ -20,6 +20,7 @@ import pandera.pandas as pa
 from cyber_mapping import cleaning
 from cyber_mapping.contract import (
     ACTIVITIES,
+    DEFAULT_PERIOD,
     ERROR,
     EXPENDITURE,
     ISSUE_COLUMNS,
@@ -39,8 +40,6 @@ from cyber_mapping.schemas import (
 )
 
 logger = logging.getLogger(__name__)
-
-DEFAULT_PERIOD = (2017, 2025)  # WTDC-17 to WTDC-25
 
 
 @dataclass(frozen=True)

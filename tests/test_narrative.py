@@ -119,3 +119,10 @@ def test_regional_report_scope(small_product_dir):
     assert "the 1 cybersecurity capacity-building activity recorded for the Europe region" in text
     assert report.title.endswith(" – EUROPE REGION")
     assert "Child online protection (CHF 15" in nv.planned_only_paragraph(report)
+
+
+def test_beneficiary_names():
+    names = {"KEN": "Kenya", "UGA": "Uganda"}
+    assert nv.beneficiary_names("KEN; UGA", names) == ["Kenya", "Uganda"]
+    assert nv.beneficiary_names("Region: Africa", names) == ["Region: Africa"]
+    assert nv.beneficiary_names("", names) == []
