@@ -508,33 +508,33 @@ def funder_theme_matrix(product: Product, region: str | None = None) -> pd.DataF
 
 
 def quarantine_by_workbook(product: Product) -> pd.DataFrame:
-    """Rows read, rows quarantined, CHF quarantined (cents) and the leading reason, per file."""
+    """Per input file: rows read, quarantined, CHF quarantined (cents) and why.
+
+    ``with_activity`` counts rows quarantined because their activity was rejected;
+    ``main_reason`` is the most frequent direct reason (the column at fault) with its count.
+    """
     q = product.quarantine.copy()
-    # "Header: message" -> the column at fault; rows that fell with their activity say so.
     reasons = q["reasons"].astype(str)
-    q["reason"] = (
-        reasons.str.split(":")
-        .str[0]
-        .where(~reasons.str.startswith("its activity"), "activity rejected")
-    )
+    follows = reasons.str.startswith("its activity")
+    # "Header: message" -> the column at fault.
+    q["reason"] = reasons.str.split(":").str[0]
     rows = []
     for item in product.manifest.get("inputs", []):
         name = item["file"]
         mine = q[q["workbook"] == name]
-        read = sum(int(v) for v in (item.get("rows") or {}).values())
-        top = mine["reason"].value_counts()
+        direct = mine.loc[~follows.loc[mine.index], "reason"].value_counts()
         rows.append(
             {
                 "workbook": name,
-                "rows_read": read,
+                "rows_read": sum(int(v) for v in (item.get("rows") or {}).values()),
                 "quarantined": len(mine),
+                "with_activity": int(follows.loc[mine.index].sum()),
                 "chf_cents": int(pd.to_numeric(mine["amount_cents"]).fillna(0).sum()),
-                "main_reason": f"{top.index[0]} ({int(top.iloc[0])})" if len(top) else "",
+                "main_reason": f"{direct.index[0]} ({int(direct.iloc[0])})" if len(direct) else "",
             }
         )
-    return pd.DataFrame(
-        rows, columns=["workbook", "rows_read", "quarantined", "chf_cents", "main_reason"]
-    )
+    columns = ["workbook", "rows_read", "quarantined", "with_activity", "chf_cents", "main_reason"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def estimated_share(product: Product, region: str | None = None) -> float:

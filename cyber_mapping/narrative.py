@@ -64,6 +64,13 @@ def chf_thousands(cents: int, sep: str = NNBSP) -> str:
     return f"{sign}{group_thousands(tenths // 10, sep)}.{tenths % 10}"
 
 
+def chf_exact(cents: int, sep: str = NNBSP) -> str:
+    """Exact to the cent, for reconciliations: ``CHF 23 570 845.85``."""
+    cents = int(cents)
+    sign = "-" if cents < 0 else ""
+    return f"CHF {sign}{group_thousands(abs(cents) // 100, sep)}.{abs(cents) % 100:02d}"
+
+
 def percent(value: float) -> str:
     """``35.7`` -> ``35.7%`` (one decimal)."""
     return f"{value:.1f}%"
@@ -687,15 +694,22 @@ def quality_tables(report: Report) -> list[Html]:
     blocks: list[Html] = []
     q = analysis.quarantine_by_workbook(product)
     q = q.assign(chf_cents=q["chf_cents"].map(chf_thousands))
-    q.columns = ["Workbook", "Rows read", "Rows quarantined", "CHF thousands", "Main reason"]
+    q.columns = [
+        "Workbook",
+        "Rows read",
+        "Rows quarantined",
+        "of which with their activity",
+        "CHF thousands",
+        "Main direct reason (rows)",
+    ]
     blocks.append(table(report, q, "Rows read and quarantined by workbook"))
     cents = product.manifest["chf_cents"]
     blocks.append(
         paragraph(
             t["reconciliation"].format(
-                read=chf_prose(cents["read"]),
-                processed=chf_prose(cents["processed"]),
-                quarantined=chf_prose(cents["quarantined"]),
+                read=chf_exact(cents["read"]),
+                processed=chf_exact(cents["processed"]),
+                quarantined=chf_exact(cents["quarantined"]),
                 unreadable=product.manifest.get("rows_amount_unreadable", 0),
             ),
             f"{percent(analysis.estimated_share(product, report.region))} of the recorded "

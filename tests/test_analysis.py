@@ -228,3 +228,28 @@ def test_rounded_shares_add_up_to_100_as_printed(values):
         assert round(sum(shares), 1) == 100.0
         exact = [v * 100 / sum(values) for v in values]
         assert all(abs(s - e) < 0.1 + 1e-9 for s, e in zip(shares, exact, strict=True))
+
+
+def test_quarantine_by_workbook_by_hand(tmp_path):
+    from cyber_mapping.product import build, load
+    from tests.conftest import GOOD_ACTIVITY, GOOD_SPEND, write_workbook
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    bad = dict(GOOD_ACTIVITY, **{"Activity ID": "T-9", "Beneficiary countries": "Atlantis"})
+    write_workbook(
+        raw / "w.xlsx",
+        activities=[GOOD_ACTIVITY, bad],
+        expenditure=[
+            GOOD_SPEND,
+            dict(GOOD_SPEND, Amount="tbd"),
+            dict(GOOD_SPEND, Amount="abc"),
+            dict(GOOD_SPEND, **{"Activity ID": "T-9", "Amount": 500}),
+        ],
+    )
+    build(raw, tmp_path / "p")
+    row = an.quarantine_by_workbook(load(tmp_path / "p")).iloc[0]
+    # 2 activity rows + 4 expenditure rows read; the bad activity, the 2 unreadable amounts
+    # and the bad activity's 500 CHF line are quarantined (that line with its activity).
+    assert (row.rows_read, row.quarantined, row.with_activity) == (6, 4, 1)
+    assert row.chf_cents == 50_000 and row.main_reason == "Amount (2)"

@@ -38,6 +38,11 @@ def test_chf_thousands_and_separators():
     assert nv.group_thousands(100000, "'") == "100'000"
 
 
+def test_chf_exact():
+    assert nv.chf_exact(2_357_084_585) == f"CHF 23{N}570{N}845.85"
+    assert nv.chf_exact(5) == "CHF 0.05"
+
+
 def test_dates_periods_names():
     assert nv.long_date(dt.date(2017, 6, 12)) == "12 June 2017"
     assert nv.long_date(dt.date(2026, 3, 2)) == "2 March 2026"
