@@ -134,11 +134,18 @@ def tile_map(spend: pd.DataFrame, tiles: pd.DataFrame, title: str, region: str |
     grid = grid.astype({"row": int, "col": int})
     # A region's block is drawn from its own top-left corner.
     grid = grid.assign(row=grid["row"] - grid["row"].min(), col=grid["col"] - grid["col"].min())
+    if region is None:
+        # Leave a row between stacked blocks for the region names.
+        starts = grid.groupby("region")["row"].transform("min")
+        grid = grid.assign(row=grid["row"] + (starts > 0).astype(int))
     amounts = dict(zip(spend["country_iso3"], spend["amount_cents"] / 1e5, strict=True))
     with plt.rc_context(STYLE):
         n_rows = int(grid["row"].max()) + 1 if len(grid) else 1
         n_cols = int(grid["col"].max()) + 1 if len(grid) else 1
-        fig, ax = plt.subplots(figsize=(6.6, max(1.6, 6.6 * n_rows / max(n_cols, 1)) + 0.8))
+        # Small regions get a smaller map, not giant tiles; labels scale with the tiles.
+        width = min(6.6, 0.5 * n_cols + 1.2)
+        fig, ax = plt.subplots(figsize=(width, max(1.6, width * n_rows / max(n_cols, 1)) + 0.8))
+        label_size = min(9.0, max(4.5, 0.2 * 72 * width / max(n_cols, 1)))
         top = max(amounts.values(), default=0) or 1
         for rec in grid.itertuples(index=False):
             value = amounts.get(rec.iso3, 0)
@@ -154,11 +161,21 @@ def tile_map(spend: pd.DataFrame, tiles: pd.DataFrame, title: str, region: str |
                 rec.iso3,
                 ha="center",
                 va="center",
-                fontsize=4.5,
+                fontsize=label_size,
                 color="white" if value > top * 0.55 else "#222222",
             )
+        if region is None:  # name each regional block above its first row
+            for name, block in grid.groupby("region"):
+                ax.text(
+                    block["col"].min(),
+                    -block["row"].min() + 1.05,
+                    name,
+                    fontsize=5.5,
+                    fontweight="bold",
+                    va="bottom",
+                )
         ax.set_xlim(-0.2, n_cols + 0.2)
-        ax.set_ylim(-n_rows + 0.8, 1.2)
+        ax.set_ylim(-n_rows + 0.8, 1.6)
         ax.set_aspect("equal")
         ax.set_axis_off()
         mappable = plt.cm.ScalarMappable(cmap=SEQUENTIAL, norm=plt.Normalize(0, top))
