@@ -160,9 +160,11 @@ def test_second_run_is_skipped(rendered, small_product_dir):
 
 
 def test_a_failing_report_is_kept_and_named(tmp_path, small_product_dir):
+    # A test template (not the product's): it fails for one region only.
+    failing = "if region == 'Europe':\n    raise ValueError('boom in the notebook')\n"
     template = _notebook(
         tmp_path,
-        [_cell(PARAMS, ["parameters"]), _cell("raise ValueError('boom in the notebook')")],
+        [_cell(PARAMS, ["parameters"]), _cell(failing), _cell("print('fine')")],
     )
     summary = rendering.render(
         ["Europe", "CIS"],
@@ -172,8 +174,26 @@ def test_a_failing_report_is_kept_and_named(tmp_path, small_product_dir):
         formats=("html",),
         progress=False,
     )
-    assert len(summary.failed) == 2
+    assert [o.name for o in summary.failed] == ["report_europe"]
     assert "boom in the notebook" in summary.failed[0].error
     assert (tmp_path / "out" / "report_europe.ipynb").is_file()  # saved with its error
-    assert "FAILED report_cis" in summary.text()
-    assert (tmp_path / "out" / "index.html").is_file()
+    assert not (tmp_path / "out" / "report_europe.html").exists()
+    assert (tmp_path / "out" / "report_cis.html").is_file()  # the other one completed
+    assert "FAILED report_europe" in summary.text()
+    assert (
+        main(
+            [
+                "report",
+                "--region",
+                "Europe",
+                "--processed",
+                str(small_product_dir),
+                "--quiet",
+                "--out",
+                str(tmp_path / "cli"),
+                "--format",
+                "html",
+            ]
+        )
+        == 0
+    )  # the real template renders Europe fine: exit 0
