@@ -19,6 +19,7 @@ import json
 import logging
 import os
 import re
+import sys
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -273,6 +274,20 @@ def pdf_pages(path: Path) -> int:
     return len(PdfReader(str(path)).pages)
 
 
+def _worker_init() -> None:
+    """Prepare a worker process: skip a slow optional import, then load the renderers.
+
+    jsonschema (through nbformat) imports ``rfc3987_syntax`` only to check IRI formats,
+    which notebook validation does not use, and that import builds a grammar for about
+    1.6 s (python-jsonschema/jsonschema#1392). Marking it absent makes jsonschema skip it.
+    """
+    if "rfc3987_syntax" not in sys.modules:
+        sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]
+    import nbconvert  # noqa: F401 - loaded once per worker, not once per report
+    import papermill  # noqa: F401
+    import weasyprint  # noqa: F401
+
+
 def run_job(job: Job) -> Outcome:
     """Execute, export and print one report (runs in a worker process).
 
@@ -460,7 +475,10 @@ def render(
         from tqdm import tqdm
 
         bar = tqdm(total=len(todo), desc="reports", unit="report", disable=not progress)
-        with concurrent.futures.ProcessPoolExecutor(max_workers=max(1, workers)) as pool:
+        pool = concurrent.futures.ProcessPoolExecutor(
+            max_workers=max(1, min(workers, len(todo))), initializer=_worker_init
+        )
+        with pool:
             futures = {pool.submit(run_job, job): job for job in todo}
             for future in concurrent.futures.as_completed(futures):
                 job = futures[future]
