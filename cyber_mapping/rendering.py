@@ -324,6 +324,10 @@ def _run_job(job: Job) -> Outcome:
             kernel_name="python3",
             progress_bar=False,
             log_output=False,
+            # Saving (and validating) the growing notebook after every cell costs seconds;
+            # it is written once at the end, and also when a cell fails.
+            request_save_on_cell_execute=False,
+            autosave_cell_every=0,
             cwd=str(job.template.parent),
         )
     except PapermillExecutionError as exc:
@@ -471,6 +475,13 @@ def render(
             )
         else:
             todo.append(job)
+    # The Excel annex is written by a thread of this (otherwise waiting) process while the
+    # workers render.
+    annex_key = product + code
+    annex = None
+    helper = concurrent.futures.ThreadPoolExecutor(max_workers=1)
+    if state.get("_annex") != annex_key or not (out_dir / ANNEX_NAME).exists() or force:
+        annex = helper.submit(write_annex, processed_dir, out_dir / ANNEX_NAME)
     if todo:
         from tqdm import tqdm
 
@@ -497,9 +508,9 @@ def render(
             else:
                 state.pop(job.name, None)
     ordered = [outcomes[job.name] for job in jobs]
-    annex_key = product + code
-    if state.get("_annex") != annex_key or not (out_dir / ANNEX_NAME).exists() or force:
-        write_annex(processed_dir, out_dir / ANNEX_NAME)
+    helper.shutdown(wait=True)
+    if annex is not None:
+        annex.result()  # re-raises what went wrong
         state["_annex"] = annex_key
     state_path.write_text(json.dumps(state, indent=2, sort_keys=True))
     summary = Summary(ordered, out_dir, time.perf_counter() - start)
