@@ -21,7 +21,7 @@ import os
 import re
 import sys
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from cyber_mapping.exceptions import ProductNotFoundError, ReportConfigError
@@ -513,10 +513,8 @@ def render(
         annex.result()  # re-raises what went wrong
         state["_annex"] = annex_key
     state_path.write_text(json.dumps(state, indent=2, sort_keys=True))
-    summary = Summary(ordered, out_dir, time.perf_counter() - start)
     write_index(out_dir, processed_dir, state)
-    summary.seconds = time.perf_counter() - start
-    return summary
+    return Summary(ordered, out_dir, time.perf_counter() - start)
 
 
 def _now() -> str:
@@ -586,8 +584,3 @@ def write_index(out_dir: Path, processed_dir: Path, state: dict) -> Path:
     path = out_dir / "index.html"
     path.write_text(page, encoding="utf-8")
     return path
-
-
-def outcome_dict(outcome: Outcome) -> dict[str, object]:
-    """An outcome as plain data (for logs and JSON)."""
-    return asdict(outcome)

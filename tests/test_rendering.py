@@ -83,17 +83,20 @@ def test_missing_product_is_a_clear_error(tmp_path):
         rendering.render(processed_dir=tmp_path / "none", out_dir=tmp_path / "r")
 
 
-@pytest.fixture(scope="module")
-def rendered(small_product_dir, tmp_path_factory):
-    out = tmp_path_factory.mktemp("reports")
-    summary = rendering.render(
+def _render_small(processed, out):
+    return rendering.render(
         ["overall", "Africa"],
-        processed_dir=small_product_dir,
+        processed_dir=processed,
         out_dir=out,
         parameters={"as_of": "2025-01-31", "document": "Document TDAG-26/99-E"},
         progress=False,
     )
-    return summary, out
+
+
+@pytest.fixture(scope="module")
+def rendered(small_product_dir, tmp_path_factory):
+    out = tmp_path_factory.mktemp("reports")
+    return _render_small(small_product_dir, out), out
 
 
 def test_reports_render_to_html_and_a4_pdf(rendered):
@@ -148,13 +151,7 @@ def test_index_and_excel_annex(rendered):
 
 def test_second_run_is_skipped(rendered, small_product_dir):
     _, out = rendered
-    summary = rendering.render(
-        ["overall", "Africa"],
-        processed_dir=small_product_dir,
-        out_dir=out,
-        parameters={"as_of": "2025-01-31", "document": "Document TDAG-26/99-E"},
-        progress=False,
-    )
+    summary = _render_small(small_product_dir, out)
     assert all(o.skipped for o in summary.outcomes)
     assert summary.seconds < 2
 
