@@ -503,10 +503,16 @@ def render(
         bar.close()
         for job in todo:
             o = outcomes[job.name]
+            label = job.region or "Overall"
             if o.ok:
-                state[job.name] = {"key": keys[job.name], "pages": o.pages, "at": _now()}
-            else:
-                state.pop(job.name, None)
+                state[job.name] = {
+                    "key": keys[job.name],
+                    "pages": o.pages,
+                    "at": _now(),
+                    "region": label,
+                }
+            else:  # no key: rendered again next time; the index shows the failure
+                state[job.name] = {"error": o.error, "at": _now(), "region": label}
     ordered = [outcomes[job.name] for job in jobs]
     helper.shutdown(wait=True)
     if annex is not None:
@@ -550,7 +556,9 @@ def write_index(out_dir: Path, processed_dir: Path, state: dict) -> Path:
     rows = []
     for name in sorted(k for k in state if not k.startswith("_")):
         info = state[name]
-        region = name.removeprefix("report_").replace("_", " ").title()
+        region = info.get("region") or name.removeprefix("report_")
+        if info.get("error"):
+            region += f" – FAILED: {info['error']}"
         links = " · ".join(
             f"<a href='{html.escape(f)}'>{html.escape(f.rsplit('.', 1)[1].upper())}</a>"
             for f in (f"{name}.html", f"{name}.pdf", f"{name}.ipynb")

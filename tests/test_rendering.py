@@ -177,6 +177,8 @@ def test_a_failing_report_is_kept_and_named(tmp_path, small_product_dir):
     assert not (tmp_path / "out" / "report_europe.html").exists()
     assert (tmp_path / "out" / "report_cis.html").is_file()  # the other one completed
     assert "FAILED report_europe" in summary.text()
+    index = (tmp_path / "out" / "index.html").read_text()
+    assert "Europe – FAILED: ValueError: boom in the notebook" in index and "CIS" in index
     assert (
         main(
             [
