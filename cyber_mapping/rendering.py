@@ -554,7 +554,8 @@ def write_index(out_dir: Path, processed_dir: Path, state: dict) -> Path:
     manifest = json.loads((processed_dir / "manifest.json").read_text())
     version = data_version(manifest)
     rows = []
-    for name in sorted(k for k in state if not k.startswith("_")):
+    names = [k for k in state if not k.startswith("_")]
+    for name in sorted(names, key=lambda n: (n != "report_overall", n)):  # overall first
         info = state[name]
         region = info.get("region") or name.removeprefix("report_")
         if info.get("error"):
