@@ -787,7 +787,8 @@ def year_figure(report: Report) -> Html:
     data = analysis.spend_with_basis(report.product, "year", report.region)
     data = data.sort_values("year", ascending=False)
     svg = plotting.stacked_bars(data, "year", "Spend per accounting year")
-    return figure(report, svg, "Spend per accounting year, actual and estimated, CHF million")
+    _, units = plotting.money_scale(float(data["total"].max()) if len(data) else 0.0)
+    return figure(report, svg, f"Spend per accounting year, actual and estimated, {units}")
 
 
 def spend_figure(report: Report, dimension: str, label: str, top: int = 12) -> Html:
@@ -796,7 +797,8 @@ def spend_figure(report: Report, dimension: str, label: str, top: int = 12) -> H
 
     data = analysis.spend_with_basis(report.product, dimension, report.region, top=top)
     svg = plotting.stacked_bars(data, dimension, f"Spend by {label.lower()}")
-    return figure(report, svg, f"Spend by {label.lower()}, actual and estimated, CHF million")
+    _, units = plotting.money_scale(float(data["total"].max()) if len(data) else 0.0)
+    return figure(report, svg, f"Spend by {label.lower()}, actual and estimated, {units}")
 
 
 def resolution_year_figure(report: Report) -> Html:
@@ -806,7 +808,10 @@ def resolution_year_figure(report: Report) -> Html:
     first, last = report.product.manifest["parameters"]["mapping_period"]
     data = analysis.year_table(report.product, "resolution_id", report.region, (first, last))
     svg = plotting.year_lines(data, "Spend per year, leading resolutions")
-    return figure(report, svg, "Spend per year by resolution (actual and estimated), CHF million")
+    years = list(range(first, last + 1))
+    largest = float(data.head(6)[years].to_numpy().max()) if len(data) else 0.0
+    _, units = plotting.money_scale(largest)
+    return figure(report, svg, f"Spend per year by resolution (actual and estimated), {units}")
 
 
 def heatmap_figure(report: Report, rows: str) -> Html:

@@ -50,7 +50,12 @@ def _short(label: str, width: int = 38) -> str:
     return label if len(label) <= width else label[: width - 1] + "…"
 
 
-def stacked_bars(table: pd.DataFrame, label: str, title: str, units: str = "CHF million") -> str:
+def money_scale(largest_cents: float) -> tuple[float, str]:
+    """Divisor and unit for an axis: CHF million from one million up, else CHF thousands."""
+    return (1e8, "CHF million") if largest_cents >= 1e8 else (1e5, "CHF thousands")
+
+
+def stacked_bars(table: pd.DataFrame, label: str, title: str) -> str:
     """Horizontal bars of ``actual`` and ``estimated`` (cents) per ``label`` row, stacked."""
     with plt.rc_context(STYLE):
         n = max(len(table), 1)
@@ -60,8 +65,9 @@ def stacked_bars(table: pd.DataFrame, label: str, title: str, units: str = "CHF 
             ax.set_axis_off()
         else:
             y = np.arange(len(table))[::-1]
-            actual = table["actual"].to_numpy() / 1e8
-            estimated = table["estimated"].to_numpy() / 1e8
+            divisor, units = money_scale(float((table["actual"] + table["estimated"]).max()))
+            actual = table["actual"].to_numpy() / divisor
+            estimated = table["estimated"].to_numpy() / divisor
             ax.barh(y, actual, color=ACTUAL_COLOUR, label="Actual")
             ax.barh(y, estimated, left=actual, color=ESTIMATED_COLOUR, label="Estimated")
             ax.set_yticks(y, [_short(str(v)) for v in table[label]])
@@ -71,14 +77,16 @@ def stacked_bars(table: pd.DataFrame, label: str, title: str, units: str = "CHF 
         return _svg(fig)
 
 
-def year_lines(table: pd.DataFrame, title: str, top: int = 6, units: str = "CHF million") -> str:
+def year_lines(table: pd.DataFrame, title: str, top: int = 6) -> str:
     """Spend per year (actual and estimated together) of the ``top`` rows of a year table."""
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=(6.3, 3.0))
         years = [c for c in table.columns if isinstance(c, int | np.integer)]
+        largest = float(table.head(top)[years].to_numpy().max()) if len(table) else 0.0
+        divisor, units = money_scale(largest)
         for i, (name, row) in enumerate(table.head(top).iterrows()):
             style = "-" if i < len(OKABE_ITO) else "--"
-            ax.plot(years, row[years].to_numpy() / 1e8, style, marker="o", ms=3, label=name)
+            ax.plot(years, row[years].to_numpy() / divisor, style, marker="o", ms=3, label=name)
         ax.set_xticks(years, [str(y) for y in years])
         ax.set_ylabel(units + " (actual and estimated)")
         ax.set_title(title, loc="left")

@@ -10,7 +10,8 @@ from cyber_mapping import analysis, plotting
 def test_bars_are_svg_with_title_and_units(small):
     table = analysis.spend_with_basis(small, "theme")
     svg = plotting.stacked_bars(table, "theme", "Spend by theme")
-    assert svg.startswith("<svg") and "Spend by theme" in svg and "CHF million" in svg
+    # The small product's largest theme has CHF 40 000: the axis is in CHF thousands.
+    assert svg.startswith("<svg") and "Spend by theme" in svg and "CHF thousands" in svg
     assert "Actual" in svg and "Estimated" in svg
     assert svg == plotting.stacked_bars(table, "theme", "Spend by theme")  # deterministic
 
@@ -27,3 +28,8 @@ def test_heatmap_and_tile_map(small, ref):
     assert "Theme × ITU region" in svg and "CHF thousands" in svg
     tiles = plotting.tile_map(analysis.country_spend(small), ref.tile_grid, "Map", "Africa")
     assert "KEN" in tiles and "FRA" not in tiles  # only the region's tiles
+
+
+def test_money_scale():
+    assert plotting.money_scale(99_999_999) == (1e5, "CHF thousands")
+    assert plotting.money_scale(100_000_000) == (1e8, "CHF million")
