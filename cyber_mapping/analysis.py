@@ -189,10 +189,9 @@ def states_reached(product: Product, ref: Reference, region: str | None = None) 
     """ISO3 of Member States named as beneficiary of at least one activity in scope."""
     places = product.activity_places
     members = set(member_states_in_scope(ref, region)["iso3"])
-    named = set(places["country_iso3"].dropna().astype(str)) - {""}
     if region is not None:
-        named = set(places.loc[places["region"] == region, "country_iso3"].dropna().astype(str))
-    return named & members
+        places = places[places["region"] == region]
+    return set(places["country_iso3"].dropna().astype(str)) & members
 
 
 def leaders(table: pd.DataFrame, column: str) -> Leader | None:

@@ -361,13 +361,7 @@ def summary_sentences(report: Report) -> list[str]:
                 funder_share=percent(lead["funder"].share),
             )
         )
-    co = analysis.coordination(product, ref, region)
-    share = co.joint_cents * 100 / co.total_cents if co.total_cents else 0.0
-    out.append(
-        t["summary_4"].format(
-            joint=co.joint_activities, activities=co.activities, joint_share=percent(share)
-        )
-    )
+    out.append(coordination_sentence(report))
     gaps = analysis.unreached_states(product, ref, region)
     if gaps.empty:
         out.append(t["summary_5_none"])
@@ -451,12 +445,15 @@ def year_spend_table(report: Report, dimension: str, label: str) -> Html:
 
 def coordination_paragraph(report: Report) -> Html:
     """Joint HQ + Regional/Area Office work, as a measure of coordination."""
+    return paragraph(coordination_sentence(report))
+
+
+def coordination_sentence(report: Report) -> str:
+    """``n of the m activities (x% of their spend in scope) are implemented jointly…``."""
     co = analysis.coordination(report.product, report.ref, report.region)
     share = co.joint_cents * 100 / co.total_cents if co.total_cents else 0.0
-    return paragraph(
-        report.t["summary_4"].format(
-            joint=co.joint_activities, activities=co.activities, joint_share=percent(share)
-        )
+    return report.t["summary_4"].format(
+        joint=co.joint_activities, activities=co.activities, joint_share=percent(share)
     )
 
 
@@ -787,7 +784,7 @@ def year_figure(report: Report) -> Html:
     data = analysis.spend_with_basis(report.product, "year", report.region)
     data = data.sort_values("year", ascending=False)
     svg = plotting.stacked_bars(data, "year", "Spend per accounting year")
-    _, units = plotting.money_scale(float(data["total"].max()) if len(data) else 0.0)
+    units = plotting.bars_units(data)
     return figure(report, svg, f"Spend per accounting year, actual and estimated, {units}")
 
 
@@ -797,7 +794,7 @@ def spend_figure(report: Report, dimension: str, label: str, top: int = 12) -> H
 
     data = analysis.spend_with_basis(report.product, dimension, report.region, top=top)
     svg = plotting.stacked_bars(data, dimension, f"Spend by {label.lower()}")
-    _, units = plotting.money_scale(float(data["total"].max()) if len(data) else 0.0)
+    units = plotting.bars_units(data)
     return figure(report, svg, f"Spend by {label.lower()}, actual and estimated, {units}")
 
 
@@ -808,9 +805,7 @@ def resolution_year_figure(report: Report) -> Html:
     first, last = report.product.manifest["parameters"]["mapping_period"]
     data = analysis.year_table(report.product, "resolution_id", report.region, (first, last))
     svg = plotting.year_lines(data, "Spend per year, leading resolutions")
-    years = list(range(first, last + 1))
-    largest = float(data.head(6)[years].to_numpy().max()) if len(data) else 0.0
-    _, units = plotting.money_scale(largest)
+    units = plotting.lines_units(data)
     return figure(report, svg, f"Spend per year by resolution (actual and estimated), {units}")
 
 

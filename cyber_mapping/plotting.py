@@ -55,6 +55,31 @@ def money_scale(largest_cents: float) -> tuple[float, str]:
     return (1e8, "CHF million") if largest_cents >= 1e8 else (1e5, "CHF thousands")
 
 
+def _bars_scale(table: pd.DataFrame) -> tuple[float, str]:
+    largest = float((table["actual"] + table["estimated"]).max()) if len(table) else 0.0
+    return money_scale(largest)
+
+
+def _year_columns(table: pd.DataFrame) -> list:
+    return [c for c in table.columns if isinstance(c, int | np.integer)]
+
+
+def _lines_scale(table: pd.DataFrame, top: int) -> tuple[float, str]:
+    years = _year_columns(table)
+    largest = float(table.head(top)[years].to_numpy().max()) if len(table) and years else 0.0
+    return money_scale(largest)
+
+
+def bars_units(table: pd.DataFrame) -> str:
+    """The unit :func:`stacked_bars` uses for ``table`` (for the figure's caption)."""
+    return _bars_scale(table)[1]
+
+
+def lines_units(table: pd.DataFrame, top: int = 6) -> str:
+    """The unit :func:`year_lines` uses for ``table`` (for the figure's caption)."""
+    return _lines_scale(table, top)[1]
+
+
 def stacked_bars(table: pd.DataFrame, label: str, title: str) -> str:
     """Horizontal bars of ``actual`` and ``estimated`` (cents) per ``label`` row, stacked."""
     with plt.rc_context(STYLE):
@@ -65,7 +90,7 @@ def stacked_bars(table: pd.DataFrame, label: str, title: str) -> str:
             ax.set_axis_off()
         else:
             y = np.arange(len(table))[::-1]
-            divisor, units = money_scale(float((table["actual"] + table["estimated"]).max()))
+            divisor, units = _bars_scale(table)
             actual = table["actual"].to_numpy() / divisor
             estimated = table["estimated"].to_numpy() / divisor
             ax.barh(y, actual, color=ACTUAL_COLOUR, label="Actual")
@@ -81,9 +106,8 @@ def year_lines(table: pd.DataFrame, title: str, top: int = 6) -> str:
     """Spend per year (actual and estimated together) of the ``top`` rows of a year table."""
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=(6.3, 3.0))
-        years = [c for c in table.columns if isinstance(c, int | np.integer)]
-        largest = float(table.head(top)[years].to_numpy().max()) if len(table) else 0.0
-        divisor, units = money_scale(largest)
+        years = _year_columns(table)
+        divisor, units = _lines_scale(table, top)
         for i, (name, row) in enumerate(table.head(top).iterrows()):
             style = "-" if i < len(OKABE_ITO) else "--"
             ax.plot(years, row[years].to_numpy() / divisor, style, marker="o", ms=3, label=name)

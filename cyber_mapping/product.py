@@ -36,12 +36,13 @@ TABLES = (
     "issues",
     "quarantine",
 )
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Text a spreadsheet would evaluate as a formula (shared with the Excel writers).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(value: object) -> object:
     """Prefix text that a spreadsheet would evaluate (``=``, ``+``, ``-``, ``@``…) with ``'``."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
 

@@ -37,12 +37,12 @@ from cyber_mapping.contract import (
     fold_header,
 )
 from cyber_mapping.exceptions import CyberMappingError
+from cyber_mapping.product import FORMULA_START
 from cyber_mapping.reference import GLOBAL, Reference, normalise_key
 from cyber_mapping.validation import DEFAULT_PERIOD, Validated
 
 logger = logging.getLogger(__name__)
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 REQUIRED_FILL = PatternFill("solid", fgColor="9DC3E6")
 ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
@@ -67,7 +67,7 @@ def put_text(ws: Worksheet, row: int, column: int, value: object) -> Cell:
     if isinstance(value, pd.Timestamp):
         value = value.to_pydatetime()
     cell.value = value
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if isinstance(value, str) and value.startswith(FORMULA_START):
         cell.data_type = "s"
         cell.quotePrefix = True
     return cell
