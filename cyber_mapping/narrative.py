@@ -17,12 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from cyber_mapping import __version__, analysis
 from cyber_mapping.paths import TEMPLATES_DIR
 from cyber_mapping.product import Product, load
-from cyber_mapping.reference import Reference, load_reference
+from cyber_mapping.reference import Reference, load_reference, read_yaml
 
 NNBSP = "\u202f"  # narrow no-break space: the default thousands separator
 EN_DASH = "–"
@@ -32,7 +31,7 @@ EN_DASH = "–"
 def texts(language: str = "en") -> dict[str, str]:
     """Sentence templates and labels of one language (cached: immutable reference text)."""
     path = TEMPLATES_DIR / f"text_{language}.yaml"
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return read_yaml(path)  # type: ignore[return-value]
 
 
 # ----------------------------------------------------------------------------- formats

@@ -131,11 +131,21 @@ def _read_csv(directory: Path, name: str, required: list[str]) -> pd.DataFrame:
     return frame
 
 
+def read_yaml(path: Path) -> object:
+    """A YAML file, parsed safely with libyaml's C parser when PyYAML has it.
+
+    The C parser reads the resolution catalogue about ten times faster than the pure
+    Python one, which matters because every report kernel loads it.
+    """
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 - safe loader
+
+
 def _read_resolutions(directory: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     path = directory / "resolutions.yaml"
     if not path.is_file():
         raise ReferenceDataError(f"Reference file {path} is missing; restore it from git.")
-    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    doc = read_yaml(path)
     rows, clauses = [], []
     for item in doc.get("resolutions", []):
         rid = str(item["id"])
@@ -225,6 +235,12 @@ def load_reference(directory: Path | None = None) -> Reference:
         If a file is missing, lacks a column, or the files contradict each other.
     """
     directory = Path(directory or REFERENCE_DIR)
+    missing = [name for name in REFERENCE_FILES if not (directory / name).is_file()]
+    if missing:
+        raise ReferenceDataError(
+            f"Reference file(s) {', '.join(missing)} missing in {directory}; restore them "
+            "from git."
+        )
     resolutions, clauses = _read_resolutions(directory)
     regions = _read_csv(directory, "itu_regions.csv", ["iso3", "itu_name", "region"])
     offices = _read_csv(

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import concurrent.futures
 import datetime as dt
+import functools
 import hashlib
 import html
 import json
@@ -240,10 +241,25 @@ def page_css(title: str, version: str, document: str) -> str:
     )
 
 
-def notebook_html(nb: object, title: str, version: str, document: str) -> str:
-    """A self-contained HTML page of an executed notebook, code hidden, print styles inlined."""
+@functools.cache
+def _html_exporter() -> object:
+    """The HTML exporter, configured once per process.
+
+    Building it (templates, Jinja environment) costs more than exporting a report with it,
+    and it keeps no state between documents.
+    """
     from nbconvert import HTMLExporter
 
+    return HTMLExporter(
+        template_name="basic",
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+
+
+def notebook_html(nb: object, title: str, version: str, document: str) -> str:
+    """A self-contained HTML page of an executed notebook, code hidden, print styles inlined."""
     # Warnings printed by the kernel are for the analyst, not the delegates.
     for cell in nb.cells:  # type: ignore[attr-defined]
         if cell.get("outputs"):
@@ -252,26 +268,13 @@ def notebook_html(nb: object, title: str, version: str, document: str) -> str:
                 for o in cell.outputs
                 if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
             ]
-    exporter = HTMLExporter(
-        template_name="basic",
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-    )
-    body, _ = exporter.from_notebook_node(nb)
+    body, _ = _html_exporter().from_notebook_node(nb)
     css = CSS_PATH.read_text(encoding="utf-8") + page_css(title, version, document)
     return (
         "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
         f"<title>{html.escape(title)}</title><style>{css}</style></head>"
         f"<body><main class='report'>{body}</main><hr class='end-rule'></body></html>\n"
     )
-
-
-def pdf_pages(path: Path) -> int:
-    """Number of pages of a PDF."""
-    from pypdf import PdfReader
-
-    return len(PdfReader(str(path)).pages)
 
 
 def _worker_init() -> None:
@@ -283,9 +286,10 @@ def _worker_init() -> None:
     """
     if "rfc3987_syntax" not in sys.modules:
         sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]
-    import nbconvert  # noqa: F401 - loaded once per worker, not once per report
-    import papermill  # noqa: F401
+    import papermill  # noqa: F401 - loaded once per worker, not once per report
     import weasyprint  # noqa: F401
+
+    _html_exporter()
 
 
 def run_job(job: Job) -> Outcome:
@@ -351,8 +355,9 @@ def _run_job(job: Job) -> Outcome:
         from weasyprint import HTML
 
         mark = time.perf_counter()
-        HTML(string=page, base_url=str(job.out_dir)).write_pdf(str(job.output("pdf")))
-        outcome.pages = pdf_pages(job.output("pdf"))
+        rendered = HTML(string=page, base_url=str(job.out_dir)).render()
+        rendered.write_pdf(str(job.output("pdf")))
+        outcome.pages = len(rendered.pages)
         outcome.phases["pdf"] = time.perf_counter() - mark
         files.append(job.output("pdf").name)
     outcome.ok = True
