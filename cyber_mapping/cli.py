@@ -86,6 +86,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         parameters=extra,
         force=args.force,
         progress=not args.quiet,
+        cell_timeout=args.cell_timeout,
     )
     print(summary.text())
     return 1 if summary.failed else 0
@@ -164,6 +165,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--document", default="", help="cover: e.g. 'Document TDAG-26/12-E'")
     p.add_argument("--force", action="store_true", help="render even if nothing changed")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--cell-timeout",
+        type=int,
+        default=600,
+        metavar="SECONDS",
+        help="fail a report whose notebook cell runs longer than this (default 600)",
+    )
     p.set_defaults(func=_cmd_report)
 
     p = sub.add_parser("sample", help="regenerate the illustrative sample workbooks")

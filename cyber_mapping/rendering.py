@@ -19,17 +19,17 @@ import hashlib
 import html
 import json
 import logging
+import multiprocessing
 import os
 import re
 import sys
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from cyber_mapping.exceptions import ProductNotFoundError, ReportConfigError
 from cyber_mapping.paths import PACKAGE_DIR, PROCESSED_DIR, REPORT_NOTEBOOK, REPORTS_DIR
-from cyber_mapping.reference import load_reference
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +39,9 @@ ANNEX_NAME = "annex_mapping_table.xlsx"
 CSS_PATH = PACKAGE_DIR / "templates" / "report.css"
 # Parameters every report template must declare in its tagged cell.
 REQUIRED_PARAMETERS = ("region", "period", "processed_dir", "as_of")
+# Seconds one notebook cell may run before its report is failed: a hung kernel must not
+# hold a scheduled run for ever. The slowest cell of the sample takes about 1 s.
+CELL_TIMEOUT = 600
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,7 @@ class Job:
     formats: tuple[str, ...]
     title: str
     version: str
+    cell_timeout: int = CELL_TIMEOUT
 
     @property
     def notebook(self) -> Path:
@@ -124,6 +128,8 @@ def resolve_regions(regions: list[str] | None, all_reports: bool) -> list[str]:
     ReportConfigError
         Naming the valid regions, before any kernel starts.
     """
+    from cyber_mapping.reference import load_reference  # pandas: not needed by workers
+
     valid = list(load_reference().region_names)
     if all_reports:
         return ["", *valid]
@@ -356,6 +362,7 @@ def _execute_job(job: Job) -> tuple[Outcome, str]:
             # it is written once at the end, and also when a cell fails.
             request_save_on_cell_execute=False,
             autosave_cell_every=0,
+            execution_timeout=job.cell_timeout,
             cwd=str(job.template.parent),
         )
     except PapermillExecutionError as exc:
@@ -418,8 +425,13 @@ def _run_pool(jobs: list[Job], workers: int, progress: bool) -> dict[str, Outcom
         bar.set_postfix_str(f"{job.name} {'ok' if o.ok else 'FAILED'}")
         bar.update()
 
+    # Workers are spawned, not forked: this process already runs threads (the annex writer,
+    # tqdm's monitor), and a child forked while one of them holds a lock can wait for it
+    # forever (seen here: a worker hung in its first import and the pool never closed).
     pool = concurrent.futures.ProcessPoolExecutor(
-        max_workers=max(1, min(workers, len(jobs))), initializer=_worker_init
+        max_workers=max(1, min(workers, len(jobs))),
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_worker_init,
     )
     with pool:
         running: dict[concurrent.futures.Future, tuple] = {}
@@ -531,6 +543,7 @@ def render(
     workers: int = 2,
     force: bool = False,
     progress: bool = True,
+    cell_timeout: int = CELL_TIMEOUT,
 ) -> Summary:
     """Render the overall and/or regional reports, the Excel annex and the index.
 
@@ -552,6 +565,12 @@ def render(
         Render even when nothing changed.
     progress
         Show a progress bar.
+    cell_timeout
+        Seconds a notebook cell may run before its report is failed.
+
+    Worker processes are spawned (not forked), so a script that calls this function must
+    do so under ``if __name__ == "__main__":``, as :mod:`multiprocessing` requires; the
+    command line and notebooks need nothing.
 
     Raises
     ------
@@ -565,6 +584,7 @@ def render(
     names = resolve_regions(regions, all_reports)
     processed_dir, out_dir = Path(processed_dir), Path(out_dir)
     jobs = plan(names, processed_dir, out_dir, tuple(formats), Path(template), parameters)
+    jobs = [replace(job, cell_timeout=cell_timeout) for job in jobs]
     out_dir.mkdir(parents=True, exist_ok=True)
     state_path = out_dir / STATE_FILE
     state = json.loads(state_path.read_text()) if state_path.is_file() else {}
@@ -620,6 +640,7 @@ def write_annex(processed_dir: Path, path: Path) -> Path:
     """The Figure 1 mapping table of every activity as an Excel workbook (filters, frozen)."""
     from cyber_mapping import narrative, writing
     from cyber_mapping.product import load
+    from cyber_mapping.reference import load_reference
 
     product = load(processed_dir)
     ref = load_reference()

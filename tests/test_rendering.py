@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 from pathlib import Path
 
@@ -52,6 +53,17 @@ def test_the_template_has_one_literal_parameters_cell():
     assert all(not c.get("outputs") for c in nb["cells"] if c["cell_type"] == "code")
     code = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
     assert not re.search(r"^\s*(def|class) ", code, re.M) and "open(" not in code
+
+
+def test_papermill_reads_every_parameter_of_the_template(caplog):
+    # papermill warns "Unable to parse line" (and then "Passed unknown parameter") when a
+    # comment in the parameters cell contains " = "; every report log had those warnings.
+    import papermill
+
+    with caplog.at_level(logging.WARNING):
+        found = papermill.inspect_notebook(str(REPORT_NOTEBOOK))
+    assert set(found) == set(rendering.parameters_cell(REPORT_NOTEBOOK))
+    assert not [r for r in caplog.records if "Unable to parse" in r.getMessage()]
 
 
 @pytest.mark.parametrize(
@@ -236,3 +248,22 @@ def test_next_task_prints_the_overall_report_first_and_short_prints_last():
         ("print_job", "Africa"),
     ]
     assert to_execute == [] and to_print == []
+
+
+def test_a_hung_cell_fails_its_report_after_the_timeout(tmp_path, small_product_dir):
+    template = _notebook(
+        tmp_path,
+        [_cell(PARAMS, ["parameters"]), _cell("import time\ntime.sleep(60)")],
+    )
+    summary = rendering.render(
+        ["CIS"],
+        processed_dir=small_product_dir,
+        out_dir=tmp_path / "out",
+        template=template,
+        formats=("html",),
+        progress=False,
+        cell_timeout=2,
+    )
+    assert [o.name for o in summary.failed] == ["report_cis"]
+    assert "timed out" in summary.failed[0].error.lower()
+    assert summary.seconds < 30  # not the 60 s the cell asked for
