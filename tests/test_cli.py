@@ -44,3 +44,21 @@ def test_missing_folder_is_a_message_not_a_traceback(tmp_path):
     )
     assert proc.returncode == 1
     assert "does not exist" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_report_passes_its_options_to_the_renderer(monkeypatch, tmp_path, capsys):
+    from cyber_mapping import rendering
+
+    seen = {}
+
+    def fake_render(regions, **kwargs):
+        seen.update(kwargs, regions=regions)
+        return rendering.Summary([], tmp_path, 0.0)
+
+    monkeypatch.setattr(rendering, "render", fake_render)
+    code = main(
+        ["report", "--region", "CIS", "--format", "html", "--cell-timeout", "42", "--quiet"]
+    )
+    assert code == 0
+    assert seen["regions"] == ["CIS"] and seen["formats"] == ("html",)
+    assert seen["cell_timeout"] == 42 and seen["progress"] is False
