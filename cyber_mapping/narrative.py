@@ -590,13 +590,18 @@ def mapping_frame(product: Product, ref: Reference, region: str | None = None) -
                 "Theme": act["theme"],
                 "Activity": f"{act['title']} ({aid}, {act['status']})",
                 "Beneficiary countries": "; ".join(places),
-                "Implementor(s)": str(act["implementors"]).replace(";", "; "),
+                "Implementor(s)": _list_text(act["implementors"]),
                 "Expenditure by funder (CHF)": "\n".join(spend),
                 "Main outputs": act["outputs_text"] or "",
                 "Envisaged outcomes": act["outcomes_text"] or "",
             }
         )
     return pd.DataFrame(out)
+
+
+def _list_text(value: object) -> str:
+    """A stored ``a;b`` or ``a; b`` list as ``a; b`` (one space after each semicolon)."""
+    return "; ".join(p.strip() for p in str(value or "").split(";") if p.strip())
 
 
 def _clip(text: object, limit: int) -> str:
@@ -686,7 +691,7 @@ def mapping_table(report: Report) -> Html:
             body.append(
                 f"<tr><td>{esc(first)}{'<br>' + esc(extra) if extra else ''}</td>"
                 f"<td>{esc('; '.join(places))}</td>"
-                f"<td>{esc(str(act['implementors']).replace(';', '; '))}</td>"
+                f"<td>{esc(_list_text(act['implementors']))}</td>"
                 f"<td>{'<br>'.join(esc(x) for x in _spend_lines(records[aid]))}</td>"
                 f"<td>{esc(results)}</td></tr>"
             )

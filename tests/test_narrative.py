@@ -109,6 +109,38 @@ def test_mapping_table_escapes_workbook_text(report):
     # A1 under PP-130: regular budget 10 000 staff actual; United Kingdom 30 000 non-staff.
     assert "ITU regular budget: actual 10.0 [S 10.0]" in html
     assert "United Kingdom: actual 30.0 [N 30.0]" in html
+    # A2: regular budget 20 000 non-staff actual (2022) and 5 000 non-staff estimated (2024).
+    assert "ITU regular budget: actual 20.0 [N 20.0]; estimated 5.0 [N 5.0]" in html
+
+
+def test_mapping_frame_by_hand(small, ref):
+    frame = nv.mapping_frame(small, ref)
+    # One row per resolution × activity, in resolution order; each activity cites one.
+    assert [r.split(" ")[0] for r in frame["Resolution"]] == ["PP", "WTDC", "WTDC", "WTDC"]
+    assert [a.split("(")[-1] for a in frame["Activity"]] == [
+        "A1, Completed)",
+        "A2, Ongoing)",
+        "A3, Planned)",
+        "A4, Completed)",
+    ]
+    nb = "\u202f"
+    assert frame["Expenditure by funder (CHF)"].tolist() == [
+        f"ITU regular budget: actual staff CHF 10{nb}000\n"
+        f"United Kingdom: actual non-staff CHF 30{nb}000",
+        f"ITU regular budget: actual non-staff CHF 20{nb}000, "
+        f"estimated non-staff CHF 5{nb}000",
+        f"European Union: estimated non-staff CHF 15{nb}000",
+        f"ITU regular budget: actual non-staff CHF 20{nb}000",
+    ]
+    assert frame.loc[0, "Beneficiary countries"] == "Kenya"
+    assert frame.loc[0, "Implementor(s)"] == "BDT (HQ); Regional Office for Africa"
+    # Africa only: A1 (Kenya), A2 (Uganda) and A4 (Kenya); A3 is for Europe.
+    africa = nv.mapping_frame(small, ref, "Africa")
+    assert [a.split("(")[-1] for a in africa["Activity"]] == [
+        "A1, Completed)",
+        "A2, Ongoing)",
+        "A4, Completed)",
+    ]
 
 
 def test_open_report_refuses_unknown_region_and_bad_period(small_product_dir):
