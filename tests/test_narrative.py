@@ -127,8 +127,7 @@ def test_mapping_frame_by_hand(small, ref):
     assert frame["Expenditure by funder (CHF)"].tolist() == [
         f"ITU regular budget: actual staff CHF 10{nb}000\n"
         f"United Kingdom: actual non-staff CHF 30{nb}000",
-        f"ITU regular budget: actual non-staff CHF 20{nb}000, "
-        f"estimated non-staff CHF 5{nb}000",
+        f"ITU regular budget: actual non-staff CHF 20{nb}000, estimated non-staff CHF 5{nb}000",
         f"European Union: estimated non-staff CHF 15{nb}000",
         f"ITU regular budget: actual non-staff CHF 20{nb}000",
     ]
