@@ -341,7 +341,6 @@ def print_job(job: Job, page: str) -> tuple[int, float]:
 
 
 def _execute_job(job: Job) -> tuple[Outcome, str]:
-    import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -351,7 +350,7 @@ def _execute_job(job: Job) -> tuple[Outcome, str]:
     start = time.perf_counter()
     outcome = Outcome(job.name, job.region, ok=False)
     try:
-        papermill.execute_notebook(
+        nb = papermill.execute_notebook(
             str(job.template),
             str(job.notebook),
             parameters=job.parameters,
@@ -374,7 +373,7 @@ def _execute_job(job: Job) -> tuple[Outcome, str]:
         outcome.files = [job.notebook.name] if job.notebook.exists() else []
         return outcome, ""
     outcome.phases["execute"] = time.perf_counter() - start
-    nb = nbformat.read(job.notebook, as_version=4)
+    # papermill returns the executed notebook it has just written: no need to read it back.
     document = str(job.parameters.get("document", ""))
     page = notebook_html(nb, job.title, job.version, document)
     outcome.phases["html"] = time.perf_counter() - start - outcome.phases["execute"]
