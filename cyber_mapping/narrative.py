@@ -578,11 +578,7 @@ def mapping_frame(product: Product, ref: Reference, region: str | None = None) -
             ]
             spend.append(f"{funder}: " + ", ".join(parts))
         act = acts[aid]
-        places = [
-            names.get(c.strip(), c.strip())
-            for c in str(act["beneficiaries"]).split(";")
-            if c.strip()
-        ]
+        places = beneficiary_names(act["beneficiaries"], names)
         out.append(
             {
                 "Resolution": resolution_label(rid, ref),
@@ -672,11 +668,7 @@ def mapping_table(report: Report) -> Html:
         )
         for aid in by_resolution[rid]:
             act = acts[aid]
-            places = [
-                names.get(c.strip(), c.strip())
-                for c in str(act["beneficiaries"]).split(";")
-                if c.strip()
-            ]
+            places = beneficiary_names(act["beneficiaries"], names)
             if len(places) > 6:
                 places = [*places[:5], f"and {len(places) - 5} more"]
             others = [r for r in cited.get(aid, []) if r != rid]
