@@ -71,19 +71,32 @@ def _is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and value.strip() == "")
 
 
+def _sheet_rows(sheet_obj: python_calamine.CalamineSheet) -> list[tuple[int, list[object]]]:
+    """The rows of a sheet as ``(0-based row index, cell values)``, top to bottom."""
+    grid = sheet_obj.to_python(skip_empty_area=False)
+    return list(enumerate(grid))
+
+
+def _header_position(rows: list[tuple[int, list[object]]], spec: Sheet) -> int:
+    """Position in ``rows`` of the sheet's header row."""
+    return 0
+
+
 def _read_sheet(
     sheet_obj: python_calamine.CalamineSheet, spec: Sheet, workbook: str
 ) -> tuple[pd.DataFrame, list[dict[str, object]]]:
     """Read one sheet: map headers, fill merged ranges, drop empty rows."""
     problems: list[dict[str, object]] = []
-    grid = sheet_obj.to_python(skip_empty_area=False)
+    rows_in = _sheet_rows(sheet_obj)
     title = spec.title
     columns = [c.name for c in spec.columns]
     empty = pd.DataFrame({c: pd.Series(dtype=object) for c in (*columns, *META_COLUMNS)})
-    if not grid:
+    if not rows_in:
         problems.append(issue(workbook, title, None, "", "", WARNING, "the sheet is empty."))
         return empty, problems
-    header = grid[0]
+    at = _header_position(rows_in, spec)
+    header_row, header = rows_in[at]
+    line_of = dict(rows_in)
     known = spec.by_header()
     position: dict[str, int] = {}
     for j, cell in enumerate(header):
@@ -95,7 +108,7 @@ def _read_sheet(
                 issue(
                     workbook,
                     title,
-                    1,
+                    header_row + 1,
                     str(cell),
                     cell,
                     WARNING,
@@ -108,7 +121,7 @@ def _read_sheet(
                 issue(
                     workbook,
                     title,
-                    1,
+                    header_row + 1,
                     col.header,
                     cell,
                     WARNING,
@@ -124,11 +137,12 @@ def _read_sheet(
                 issue(
                     workbook,
                     title,
-                    1,
+                    header_row + 1,
                     col.header,
                     "",
                     ERROR,
-                    f"required column '{col.header}' is missing from row 1; every row of this "
+                    f"required column '{col.header}' is missing from row {header_row + 1}; "
+                    "every row of this "
                     f"sheet is quarantined. Add a column headed '{col.header}'.",
                 )
             )
@@ -137,13 +151,14 @@ def _read_sheet(
     fill: dict[tuple[int, int], object] = {}
     name_at = {j: name for name, j in position.items()}
     for (r0, c0), (r1, c1) in sheet_obj.merged_cell_ranges or []:
-        if r0 >= len(grid) or c0 >= len(grid[r0]):
+        top = line_of.get(r0)
+        if top is None or c0 >= len(top):
             continue
-        value = grid[r0][c0]
+        value = top[c0]
         cols_names = {name_at.get(c) for c in range(c0, c1 + 1)}
         money = bool(cols_names & NO_FILL_COLUMNS)
         span = f"{_cell_to_a1(r0, c0)}:{_cell_to_a1(r1, c1)}"
-        if r0 == 0:
+        if r0 <= header_row:
             continue
         for r in range(r0, r1 + 1):
             for c in range(c0, c1 + 1):
@@ -170,8 +185,7 @@ def _read_sheet(
     rows: list[int] = []
     prefilled = TEMPLATE_PREFILLED.get(spec.key, frozenset())
     unused = 0
-    for i in range(1, len(grid)):
-        line = grid[i]
+    for i, line in rows_in[at + 1 :]:
         values = []
         for name in columns:
             j = position.get(name)
