@@ -294,3 +294,76 @@ def load_reference(directory: Path | None = None) -> Reference:
         regions_by_iso3=dict(zip(regions["iso3"], regions["region"], strict=True)),
         vocabularies=vocabularies,
     )
+
+
+GCI_FILE = "gci_2024.csv"
+GCI_TIERS = {
+    1: "Role-modelling",
+    2: "Advancing",
+    3: "Establishing",
+    4: "Evolving",
+    5: "Building",
+}
+GCI_VERIFICATION = ("itu", "secondary", "verified", "unverified")
+
+
+def load_gci(path: Path | None = None, regions: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The ITU Global Cybersecurity Index 2024 tier of each country (1 best, 5 least advanced).
+
+    Parameters
+    ----------
+    path
+        A CSV with columns ``iso3``, ``tier`` (1-5 or empty), ``tier_name``, ``verification``
+        (``itu``: stated on an ITU page; ``secondary``: a press report of the GCI 2024;
+        ``verified``: checked by the user against the report; ``unverified``), ``source``,
+        ``source_url`` and ``note``. Default: the package's ``gci_2024.csv``; a user may point
+        at a corrected copy.
+    regions
+        The ITU regions table (:attr:`Reference.regions`); when given, every ISO3 code must be
+        one of it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per country; ``tier`` is a nullable integer (empty when not known) and
+        ``tier_name`` the published name of the tier ("Role-modelling" ... "Building").
+
+    Raises
+    ------
+    ReferenceDataError
+        Naming the file, row and column at fault (unknown code, tier outside 1-5, a tier
+        without a source, duplicate codes).
+    """
+    path = Path(path) if path is not None else REFERENCE_DIR / GCI_FILE
+    required = ["iso3", "tier", "verification", "source", "source_url", "note"]
+    frame = _read_csv(path.parent, path.name, required)
+    problems = []
+    tiers: list[int | None] = []
+    for i, rec in enumerate(frame.itertuples(index=False), start=2):
+        text = str(rec.tier).strip()
+        tier = None
+        if text:
+            if not text.isdigit() or int(text) not in GCI_TIERS:
+                problems.append(f"row {i}, column tier: '{text}' is not a tier 1 to 5")
+            else:
+                tier = int(text)
+                if not str(rec.source).strip() and not str(rec.source_url).strip():
+                    problems.append(f"row {i}: tier {tier} has no source; add one or empty it")
+        if rec.verification not in GCI_VERIFICATION:
+            problems.append(
+                f"row {i}, column verification: '{rec.verification}' is not one of "
+                f"{', '.join(GCI_VERIFICATION)}"
+            )
+        tiers.append(tier)
+    dupes = sorted(frame.loc[frame["iso3"].duplicated(), "iso3"])
+    if dupes:
+        problems.append(f"ISO3 code(s) listed more than once: {', '.join(dupes)}")
+    if regions is not None:
+        unknown = sorted(set(frame["iso3"]) - set(regions["iso3"]))
+        if unknown:
+            problems.append(f"ISO3 code(s) not in itu_regions.csv: {', '.join(unknown)}")
+    if problems:
+        raise ReferenceDataError(f"{path}: " + "; ".join(problems))
+    out = frame.assign(tier=pd.array(tiers, dtype="Int64"))
+    out["tier_name"] = out["tier"].map(lambda t: GCI_TIERS.get(int(t), "") if pd.notna(t) else "")
+    return out.reset_index(drop=True)
