@@ -1,0 +1,95 @@
+"""Statuses contradicted by the as-of date, and quarantine bias (worked by hand)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cyber_mapping import caveats
+from tests.handmade import AS_OF, activity, alloc, current, make_product
+
+
+def test_stale_statuses_by_hand():
+    # as of 30 Jun 2025: A2 Ongoing ended 30 Jun 2023; A3 Planned ended 31 Mar 2025;
+    # A4 Completed starts 1 Jan 2026. A6 Ongoing ends ON the as-of date: not stale.
+    # A5 Planned with no end date: nothing to contradict.
+    stale = caveats.stale_statuses(current(), AS_OF)
+    assert stale.ids == ("A2", "A3", "A4")
+    assert stale.count == 3 and stale.activities == 6
+    assert stale.by_rule() == {
+        caveats.PLANNED_ENDED: 1,
+        caveats.ONGOING_ENDED: 1,
+        caveats.COMPLETED_NOT_STARTED: 1,
+    }
+    # One day later A6 has ended too.
+    assert "A6" in caveats.stale_statuses(current(), dt.date(2025, 7, 1)).ids
+    # In the Asia and the Pacific scope only A4 (Fiji) is in scope.
+    assert caveats.stale_statuses(current(), AS_OF, "Asia and the Pacific").ids == ("A4",)
+
+
+def test_completed_starting_on_the_as_of_date_is_not_stale():
+    p = make_product(
+        [activity("B1", "Completed", "2025-06-30", "2025-06-30")],
+        [("B1", "KEN", "Africa")],
+        [alloc("B1", "KEN", 2025, 100)],
+    )
+    assert caveats.stale_statuses(p, AS_OF).count == 0
+
+
+def _with_quarantine(read, quarantined, rows):
+    manifest = {
+        "built_at": "2025-07-01T08:00:00+00:00",
+        "inputs": [],
+        "chf_cents": {"read": read, "processed": read - quarantined, "quarantined": quarantined},
+    }
+    return make_product(
+        [activity("B1", "Completed", "2021-01-01")],
+        [("B1", "KEN", "Africa")],
+        [alloc("B1", "KEN", 2021, read - quarantined)],
+        quarantine=rows,
+        manifest=manifest,
+    )
+
+
+def test_quarantine_bias_by_hand():
+    # read 100 000, quarantined 2 000 = 2.0 % > 1 %: material.
+    # wb1 1 500 -> 75.0 %; wb2 600 - 100 = 500 -> 25.0 %; wb3 unreadable amount -> 0.
+    rows = [
+        ("wb1.xlsx", "Expenditure", 3, "A", 1500),
+        ("wb2.xlsx", "Expenditure", 4, "B", 600),
+        ("wb2.xlsx", "Expenditure", 5, "B", -100),
+        ("wb3.xlsx", "Expenditure", 6, "C", None),
+    ]
+    bias = caveats.quarantine_bias(_with_quarantine(100_000, 2_000, rows))
+    assert bias.share == 2.0 and bias.material
+    t = bias.by_workbook
+    assert t["workbook"].tolist() == ["wb1.xlsx", "wb2.xlsx", "wb3.xlsx"]
+    assert t["cents"].tolist() == [1500, 500, 0]
+    assert t["share"].tolist() == [75.0, 25.0, 0.0]
+
+
+@pytest.mark.parametrize(
+    ("quarantined", "material"),
+    # exactly 1 % is not "more than 1 %"; one cent more is.
+    [(1_000, False), (1_001, True), (0, False)],
+)
+def test_quarantine_threshold_is_strict(quarantined, material):
+    rows = [("wb1.xlsx", "Expenditure", 3, "A", quarantined)]
+    assert caveats.quarantine_bias(_with_quarantine(100_000, quarantined, rows)).material is material
+
+
+def test_quarantine_bias_on_the_sample_reconciles(small):
+    bias = caveats.quarantine_bias(small)
+    assert int(bias.by_workbook["cents"].sum()) == bias.quarantined_cents
+
+
+@given(st.lists(st.tuples(st.sampled_from(["a", "b", "c"]), st.integers(0, 10**9)), max_size=20))
+def test_workbook_parts_add_up_to_the_quarantined_total(parts):
+    total = sum(c for _, c in parts)
+    rows = [(f"{w}.xlsx", "Expenditure", i + 2, "X", c) for i, (w, c) in enumerate(parts)]
+    bias = caveats.quarantine_bias(_with_quarantine(10**12, total, rows))
+    assert int(bias.by_workbook["cents"].sum()) == total
+    assert bias.material == (total * 100 > 10**12)
