@@ -39,10 +39,12 @@ class StaleStatuses:
 
     @property
     def count(self) -> int:
+        """Number of activities whose status may be out of date."""
         return len(self.table)
 
     @property
     def ids(self) -> tuple[str, ...]:
+        """Their Activity IDs, sorted."""
         return tuple(self.table["activity_id"])
 
     def by_rule(self) -> dict[str, int]:

@@ -66,14 +66,17 @@ class Trend:
 
     @property
     def first_year(self) -> int | None:
+        """The first year of the series."""
         return self.years[0] if self.years else None
 
     @property
     def last_year(self) -> int | None:
+        """The last year of the series."""
         return self.years[-1] if self.years else None
 
     @property
     def total(self) -> int:
+        """Sum of all amounts."""
         return sum(self.amounts)
 
     @property
@@ -86,6 +89,7 @@ class Trend:
 
     @property
     def peak_amount(self) -> int | None:
+        """The largest amount."""
         return max(self.amounts) if self.amounts else None
 
     @property
@@ -98,6 +102,7 @@ class Trend:
 
     @property
     def trough_amount(self) -> int | None:
+        """The smallest amount."""
         return min(self.amounts) if self.amounts else None
 
     @property

@@ -33,8 +33,18 @@ def activity(aid, status, start, end=None, partners="", theme="CIRT", title=None
     }
 
 
-def alloc(aid, country, year, cents, funder="ITU regular budget", basis="Actual",
-          resolution="PP-130", theme="CIRT", status="Completed", region=None):
+def alloc(
+    aid,
+    country,
+    year,
+    cents,
+    funder="ITU regular budget",
+    basis="Actual",
+    resolution="PP-130",
+    theme="CIRT",
+    status="Completed",
+    region=None,
+):
     return {
         "expenditure_id": f"office.xlsx:{aid}",
         "activity_id": aid,
@@ -118,11 +128,22 @@ def current():
         alloc("A1", "KEN", 2021, 3000),
         alloc("A1", "UGA", 2021, 3000, funder="United Kingdom"),
         alloc("A2", "UGA", 2022, 4000, resolution="WTDC-45", theme="Strategy", status="Ongoing"),
-        alloc("A3", "TZA", 2025, 1000, funder="European Union", basis="Estimated",
-              status="Planned"),
+        alloc(
+            "A3", "TZA", 2025, 1000, funder="European Union", basis="Estimated", status="Planned"
+        ),
         alloc("A4", "FJI", 2025, 6000, funder="Australia", resolution="WTDC-69"),
-        alloc("A5", None, 2025, 5000, funder="European Union", basis="Estimated",
-              resolution="WTDC-67", theme="COP", status="Planned", region="Europe"),
+        alloc(
+            "A5",
+            None,
+            2025,
+            5000,
+            funder="European Union",
+            basis="Estimated",
+            resolution="WTDC-67",
+            theme="COP",
+            status="Planned",
+            region="Europe",
+        ),
     ]
     return make_product(activities, places, allocations)
 

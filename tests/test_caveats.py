@@ -78,7 +78,9 @@ def test_quarantine_bias_by_hand():
 )
 def test_quarantine_threshold_is_strict(quarantined, material):
     rows = [("wb1.xlsx", "Expenditure", 3, "A", quarantined)]
-    assert caveats.quarantine_bias(_with_quarantine(100_000, quarantined, rows)).material is material
+    assert (
+        caveats.quarantine_bias(_with_quarantine(100_000, quarantined, rows)).material is material
+    )
 
 
 def test_quarantine_bias_on_the_sample_reconciles(small):

@@ -79,7 +79,9 @@ def test_empty_single_and_flat():
     assert trend_sentence(one, "Spend", T, money) == "Spend was CHF 500, all in 2022."
     flat = describe_trend({2020: 7, 2021: 7, 2022: 7})
     assert flat.flat and flat.change_pct == 0
-    assert trend_sentence(flat, "Spend", T, money) == "Spend was CHF 7 every year from 2020 to 2022."
+    assert (
+        trend_sentence(flat, "Spend", T, money) == "Spend was CHF 7 every year from 2020 to 2022."
+    )
     zeros = describe_trend({2020: 0, 2021: 0})
     assert zeros.change_pct is None and zeros.flat
 
