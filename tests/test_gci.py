@@ -72,3 +72,10 @@ def test_missing_file_or_column(tmp_path):
     path.write_text("iso3,tier\nKEN,1\n")
     with pytest.raises(ReferenceDataError, match="lacks column"):
         load_gci(path)
+
+
+def test_never_more_countries_per_tier_than_itu_published(ref):
+    # ITU's GCI 2024 press release: 46 countries in Tier 1; 105 in Tiers 3 and 4 together.
+    tiers = load_gci(regions=ref.regions)["tier"].value_counts()
+    assert tiers.get(1, 0) <= 46
+    assert tiers.get(3, 0) + tiers.get(4, 0) <= 105
