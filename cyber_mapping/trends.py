@@ -11,6 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from cyber_mapping.product import Product
 
 UP, DOWN, FLAT = "up", "down", "flat"
 
@@ -157,7 +163,9 @@ def describe_trend(series: Mapping[int, int]) -> Trend:
     return Trend(years=years, amounts=amounts, runs=tuple(runs))
 
 
-def trend_from_table(table, year: str = "year", value: str = "amount_cents") -> Trend:
+def trend_from_table(
+    table: pd.DataFrame, year: str = "year", value: str = "amount_cents"
+) -> Trend:
     """:func:`describe_trend` of a frame with a year column and an integer value column."""
     series: dict[int, int] = {}
     for y, v in zip(table[year], table[value], strict=True):
@@ -183,7 +191,8 @@ def _run_phrase(run: Run, t: Mapping[str, str], money: Callable[[int], str], aga
     }
     step = "_step" if run.years == 1 else ""
     if run.direction == FLAT:
-        return t[f"trend_flat{step}"].format(**fields)
+        key = "trend_zero" if run.end_amount == 0 else f"trend_flat{step}"
+        return t[key].format(**fields)
     verb = "rise" if run.direction == UP else "fall"
     if again and step:
         return t[f"trend_{verb}_again"].format(**fields)
@@ -228,3 +237,35 @@ def trend_sentence(
         clauses.append(_run_phrase(runs[1], t, money, again=again))
     body = t["trend_and"].join(clauses)
     return t["trend_sentence"].format(subject=subject, body=body)
+
+
+def spend_trend(
+    product: Product,
+    region: str | None = None,
+    basis: str | None = None,
+    years: tuple[int, int] | None = None,
+) -> Trend:
+    """The trend of recorded spend by accounting year, for the whole mapping or one region.
+
+    Parameters
+    ----------
+    product
+        The loaded data product.
+    region
+        An ITU region, or ``None`` for all.
+    basis
+        ``"Actual"`` for spend incurred only (advised for statements about the past: years
+        with estimated spend are plans, not results), ``"Estimated"``, or ``None`` for both.
+    years
+        Inclusive range of accounting years to keep, e.g. ``(2017, 2024)`` to leave out a
+        year not yet closed on the as-of date (its actual spend is partial, and a "fall" in
+        it would mislead).
+    """
+    from cyber_mapping.analysis import scope_allocations
+
+    rows = scope_allocations(product, region)
+    if basis is not None:
+        rows = rows[rows["basis"] == basis]
+    if years is not None:
+        rows = rows[rows["year"].between(years[0], years[1])]
+    return trend_from_table(rows)

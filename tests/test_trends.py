@@ -161,3 +161,28 @@ def test_sentence_is_complete_prose(series):
     text = trend_sentence(describe_trend(series), "Spend", T, money)
     assert "{" not in text and "}" not in text
     assert " 0%" not in text and text.endswith(".")
+
+
+def test_zero_stretch_is_said_plainly():
+    # 6 000 -> 4 000 -> 0 (2021-2023) falls; 0 -> 0 (2023-2024) flat at zero; 0 -> 12 000 rises.
+    tr = describe_trend({2021: 6000, 2022: 4000, 2025: 12000})
+    assert trend_sentence(tr, "Spend", T, money) == (
+        "Spend was zero from 2023 to 2024 and rose from nothing in 2024 to CHF 12000 in 2025."
+    )
+
+
+def test_spend_trend_of_a_product_by_hand():
+    from cyber_mapping.trends import spend_trend
+    from tests.handmade import current
+
+    p = current()
+    # All regions, actual and estimated: 2021 A1 3 000 + 3 000; 2022 A2 4 000;
+    # 2025 A3 1 000 + A4 6 000 + A5 5 000 = 12 000.
+    assert spend_trend(p).amounts == (6000, 4000, 0, 0, 12000)
+    # Africa, actual only: 2021 6 000, 2022 4 000 (A3 is estimated): (4 000 - 6 000) / 6 000
+    # = -33.3 % -> 33 %.
+    africa = spend_trend(p, "Africa", basis="Actual")
+    assert africa.amounts == (6000, 4000)
+    assert trend_sentence(africa, "Spend", T, money) == "Spend fell 33% in 2022."
+    # Leaving out the open year 2025: 6 000, 4 000, then no spend in 2023-2024 is not padded.
+    assert spend_trend(p, years=(2021, 2024)).amounts == (6000, 4000)
