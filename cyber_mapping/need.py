@@ -107,7 +107,9 @@ def spend_per_state(product: Product, ref: Reference, basis: str | None = None) 
     -------
     pandas.DataFrame
         One row per region: ``member_states`` (of the region), ``beneficiaries`` (Member
-        States of the region with country-attributed spend), ``country_cents``,
+        States of the region with country-attributed spend), ``country_cents`` (spend
+        attributed to the region's Member States; an observer's, such as the State of
+        Palestine's, is left out here but counted in :func:`group_shares`),
         ``per_beneficiary_cents`` (country_cents / beneficiaries) and
         ``per_member_state_cents`` (country_cents / member_states), both rounded half up to
         the cent; 0 when the divisor is 0.

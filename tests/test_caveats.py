@@ -95,3 +95,12 @@ def test_workbook_parts_add_up_to_the_quarantined_total(parts):
     bias = caveats.quarantine_bias(_with_quarantine(10**12, total, rows))
     assert int(bias.by_workbook["cents"].sum()) == total
     assert bias.material == (total * 100 > 10**12)
+
+
+def test_stale_statuses_on_a_loaded_product(small):
+    # tests/conftest.py: A1 Completed, starts 1 Jan 2021; as of 1 Jan 2020 it cannot be
+    # completed. A2 (Ongoing) and A3 (Planned) have no end date; A4 Completed in May 2019.
+    stale = caveats.stale_statuses(small, dt.date(2020, 1, 1))
+    assert stale.ids == ("A1",)
+    assert stale.by_rule() == {caveats.COMPLETED_NOT_STARTED: 1}
+    assert caveats.stale_statuses(small, dt.date(2021, 1, 1)).count == 0

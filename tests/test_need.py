@@ -126,3 +126,29 @@ def test_share_pct_is_the_exact_share_rounded(part, whole):
     assert abs(Fraction(need.share_pct(part, whole)).limit_denominator(10) - exact) <= Fraction(
         1, 20
     )
+
+
+states = st.sampled_from(["KEN", "UGA", "TZA", "BDI", "FJI"])
+statuses = st.sampled_from(["Completed", "Ongoing", "Planned"])
+
+
+@given(st.lists(st.tuples(states, statuses, st.integers(0, 10**6)), max_size=10))
+def test_reach_partitions_the_states(ref, named):
+    from tests.handmade import REGION, activity, alloc, make_product
+
+    if not named:
+        named = [("KEN", "Planned", 0)]
+    acts = [activity(f"X{i}", s, "2021-01-01") for i, (_, s, _) in enumerate(named)]
+    places = [(f"X{i}", c, REGION[c]) for i, (c, _, _) in enumerate(named)]
+    allocs = [alloc(f"X{i}", c, 2021, v, status=s) for i, (c, s, v) in enumerate(named)]
+    p = make_product(acts, places, allocs)
+    reach = need.state_reach(p, ref)
+    assert len(reach) == len(ref.member_states)
+    delivered = {c for c, s, _ in named if s in need.DELIVERED}
+    planned = {c for c, s, _ in named if s == "Planned"} - delivered
+    by = reach.set_index("iso3")["reach"]
+    assert set(by[by == need.REACHED].index) == delivered
+    assert set(by[by == need.PLANNED_ONLY].index) == planned
+    # Spend per region adds up to all country-attributed spend (all five are Member States).
+    per = need.spend_per_state(p, ref)
+    assert int(per["country_cents"].sum()) == sum(v for _, _, v in named)
