@@ -152,3 +152,10 @@ def test_reach_partitions_the_states(ref, named):
     # Spend per region adds up to all country-attributed spend (all five are Member States).
     per = need.spend_per_state(p, ref)
     assert int(per["country_cents"].sum()) == sum(v for _, _, v in named)
+
+
+def test_not_reached_lists_planned_only_and_not_named(cur, ref):
+    # Africa: 44 Member States, KEN and UGA reached -> 42 (41 not named + TZA planned only).
+    out = need.not_reached(cur, ref, "Africa", gci=gci_frame())
+    assert len(out) == 42 and out.loc[0, "iso3"] == "BDI"
+    assert out["reach"].value_counts().to_dict() == {"not named": 41, "planned only": 1}
