@@ -304,7 +304,7 @@ GCI_TIERS = {
     4: "Evolving",
     5: "Building",
 }
-GCI_VERIFICATION = ("itu", "secondary", "verified", "unverified")
+GCI_VERIFICATION = ("itu", "secondary", "inferred", "verified", "unverified")
 
 
 def load_gci(path: Path | None = None, regions: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -315,6 +315,7 @@ def load_gci(path: Path | None = None, regions: pd.DataFrame | None = None) -> p
     path
         A CSV with columns ``iso3``, ``tier`` (1-5 or empty), ``tier_name``, ``verification``
         (``itu``: stated on an ITU page; ``secondary``: a press report of the GCI 2024;
+        ``inferred``: deduced from published counts, no source names the country;
         ``verified``: checked by the user against the report; ``unverified``), ``source``,
         ``source_url`` and ``note``. Default: the package's ``gci_2024.csv``; a user may point
         at a corrected copy.
