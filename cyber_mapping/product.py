@@ -1,7 +1,8 @@
 """The processed data product: write it (atomically, deterministically) and load it back.
 
 ``build`` = validate + allocate + write ``activities``, ``expenditure``, ``allocations``,
-``implementor_allocations``, ``outputs``, ``issues``, ``quarantine`` (CSV and Parquet) and
+``implementor_allocations``, ``outputs``, ``issues``, ``quarantine``, ``results``,
+``activity_clauses``, ``possible_duplicates``, ``joint_links`` (CSV and Parquet) and
 ``manifest.json``. CSV text that a spreadsheet would run as a formula is neutralised;
 Parquet keeps the exact text.
 """
@@ -13,7 +14,7 @@ import json
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,6 +36,10 @@ TABLES = (
     "outputs",
     "issues",
     "quarantine",
+    "results",
+    "activity_clauses",
+    "possible_duplicates",
+    "joint_links",
 )
 # Text a spreadsheet would evaluate as a formula (shared with the Excel writers).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -199,6 +204,10 @@ def build(
         "activity_places": result.activity_places,
         "activity_implementors": result.activity_implementors,
         "mappings": result.mappings,
+        "results": result.results,
+        "activity_clauses": result.activity_clauses,
+        "possible_duplicates": result.possible_duplicates,
+        "joint_links": result.joint_links,
     }
     rec = result.reconciliation
     allocated = int(allocations["amount_cents"].sum())
@@ -302,6 +311,11 @@ class Product:
     activity_implementors: pd.DataFrame
     manifest: dict
     directory: Path
+    # Version 2 (an older product without them loads them empty).
+    results: pd.DataFrame = field(default_factory=pd.DataFrame)
+    activity_clauses: pd.DataFrame = field(default_factory=pd.DataFrame)
+    possible_duplicates: pd.DataFrame = field(default_factory=pd.DataFrame)
+    joint_links: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def load(processed_dir: Path | None = None) -> Product:
