@@ -32,6 +32,10 @@ class Sheet:
     required: bool
     columns: tuple[Column, ...]
 
+    def by_name(self, name: str) -> str:
+        """The header of the column named ``name`` in the package."""
+        return next(c.header for c in self.columns if c.name == name)
+
     def by_header(self) -> dict[str, Column]:
         """Columns keyed by folded header."""
         out = {fold_header(c.header): c for c in self.columns}

@@ -30,8 +30,9 @@ from cyber_mapping.contract import (
     CONTRACT_VERSION,
     ERROR,
     EXPENDITURE,
-    OUTPUTS,
-    SHEETS,
+    LEVELS,
+    RESULTS,
+    SUBMISSION_SHEETS,
     WARNING,
     Sheet,
     fold_header,
@@ -124,6 +125,14 @@ _WIDTHS = {
     "country": 24,
     "group": 22,
     "as_of": 12,
+    "clauses": 40,
+    "lead_implementor": 30,
+    "joint_with": 22,
+    "level": 11,
+    "baseline": 11,
+    "target": 11,
+    "achieved": 11,
+    "source": 30,
 }
 _DATE_COLUMNS = {"start_date", "end_date", "as_of"}
 _TEXT_COLUMNS = {"activity_id", "period", "resolution_shares", "country_shares", "currency"}
@@ -147,6 +156,11 @@ EXAMPLE_ACTIVITY = {
     "End date": dt.datetime(2021, 11, 30),
     "Main outputs": "As of 11 2021, 45 participants from Kenya and Uganda were trained",
     "Envisaged outcomes": "Both countries have an operational national CIRT",
+    "Clauses": "PP-130/instructs-BDT/CIRTs; WTDC-69/instructs-BDT/establish",
+    "Lead implementor": "Regional Office for Africa",
+    # BDT (HQ) reports its own part of this joint activity under HQ-2021-014 in its
+    # workbook; each side names the other (one side is enough: links are made symmetric).
+    "Joint with": "HQ-2021-014",
 }
 EXAMPLE_EXPENDITURE = [
     {
@@ -168,6 +182,44 @@ EXAMPLE_EXPENDITURE = [
         "Currency": "USD",
     },
 ]
+EXAMPLE_RESULTS = [
+    {
+        "Activity ID": "RO-AFR-2021-003",
+        "Level": "Output",
+        "Indicator": "Participants trained",
+        "Target": 40,
+        "Achieved": 45,
+        "Unit": "people",
+        "Country": "Kenya",
+        "Group": "Ministry of ICT",
+        "As of": "11 2021",
+        "Source": "attendance list",
+    },
+    {
+        "Activity ID": "RO-AFR-2021-003",
+        "Level": "Output",
+        "Indicator": "Women trained",
+        "Achieved": 12,
+        "Unit": "people",
+        "Country": "Kenya",
+        "Group": "women",
+        "As of": "11 2021",
+        "Source": "attendance list",
+    },
+    {
+        "Activity ID": "RO-AFR-2021-003",
+        "Level": "Outcome",
+        "Indicator": "National CIRTs established or strengthened",
+        "Baseline": 0,
+        "Target": 2,
+        "Achieved": 1,
+        "Unit": "CIRTs",
+        "Country": "Kenya",
+        "As of": "11 2021",
+        "Source": "government decree establishing the CIRT",
+    },
+]
+# Version 1's single output row (the first result as an Outputs row), for older callers.
 EXAMPLE_OUTPUT = {
     "Activity ID": "RO-AFR-2021-003",
     "Indicator": "Participants trained",
@@ -207,6 +259,10 @@ class Lists:
                 "Countries": countries,
                 "Beneficiaries": [*countries, *regions, GLOBAL],
                 "Funders": list(dict.fromkeys(ref.funders["funder"])),
+                "Clauses": list(ref.clauses["clause_ref"]),
+                "Indicators": list(ref.indicators["name"]),
+                "Levels": list(LEVELS),
+                "Units": sorted(set(ref.indicators["unit"]), key=normalise_key),
             }
         )
 
@@ -224,6 +280,12 @@ _DROPDOWNS = {
     ("expenditure", "basis"): ("Bases", True),
     ("expenditure", "currency"): ("Currencies", True),
     ("outputs", "country"): ("Countries", False),
+    ("activities", "clauses"): ("Clauses", False),
+    ("activities", "lead_implementor"): ("Implementors", True),
+    ("results", "level"): ("Levels", True),
+    ("results", "indicator"): ("Indicators", False),
+    ("results", "unit"): ("Units", False),
+    ("results", "country"): ("Countries", False),
 }
 _LIST_TITLES = {
     "Themes": "Activity theme",
@@ -236,6 +298,10 @@ _LIST_TITLES = {
     "Countries": "Country (ITU Member State)",
     "Beneficiaries": "Beneficiary (country, region or Global)",
     "Funders": "Funder",
+    "Clauses": "Clause (resolution/section/topic)",
+    "Indicators": "Indicator",
+    "Levels": "Level",
+    "Units": "Unit",
 }
 
 
@@ -258,6 +324,28 @@ def _write_lists(wb: openpyxl.Workbook, lists: Lists, ref: Reference) -> None:
     for i, rid in enumerate(lists.values["Resolutions"], start=2):
         put_text(ws, i, j, titles.get(rid, ""))
     ws.column_dimensions[get_column_letter(j)].width = 70
+    # What each clause says (the catalogue's summary, in the package's words) and each
+    # indicator's level and unit, beside their lists.
+    for title, key, values in (
+        (
+            "Clause summary (package's words; check the official text)",
+            "Clauses",
+            dict(zip(ref.clauses["clause_ref"], ref.clauses["summary"], strict=True)),
+        ),
+        (
+            "Indicator level, unit, adds up across activities",
+            "Indicators",
+            {
+                r.name: f"{r.level}; {r.unit}; {'adds up' if r.additive == 'yes' else 'does not add up'}"
+                for r in ref.indicators.itertuples(index=False)
+            },
+        ),
+    ):
+        j += 1
+        put_text(ws, 1, j, title).font = BOLD
+        for i, value in enumerate(lists.values[key], start=2):
+            put_text(ws, i, j, values.get(value, ""))
+        ws.column_dimensions[get_column_letter(j)].width = 60
     ws.freeze_panes = "A2"
     # Protected without a password: it stops accidental edits; BDT can unprotect it
     # (Review > Unprotect Sheet) and should rather regenerate the template.
@@ -284,7 +372,7 @@ def _data_sheet(
             fmt = "yyyy-mm-dd"
         elif col.name == "amount":
             fmt = "#,##0.00"
-        elif col.name == "value":
+        elif col.name in {"value", "baseline", "target", "achieved"}:
             fmt = "#,##0"
         elif col.name in _TEXT_COLUMNS:
             fmt = "@"  # keeps 2019-2022 or 50; 50 from turning into a date or number
@@ -313,7 +401,7 @@ def _data_sheet(
             )
             dv.add(area)
             ws.add_data_validation(dv)
-        elif col.name in {"amount", "value"}:
+        elif col.name in {"amount", "value", "baseline", "target", "achieved"}:
             dv = DataValidation(
                 type="decimal",
                 operator="greaterThanOrEqual",
@@ -389,7 +477,8 @@ def _instructions(
     steps = [
         "1. One row per activity on 'Activities', from WTDC-17 onwards, including planned work.",
         "2. One row per activity, funder, period, cost type and basis on 'Expenditure'.",
-        "3. Optionally, measured results (participants trained, CIRTs set up) on 'Outputs'.",
+        "3. Optionally, measured results (participants trained, CIRTs set up) on 'Results': "
+        "one row per indicator, country and group, with its target and what was achieved.",
         "4. Dark blue headers are required; a comment on each header says what to write.",
         "5. Use the drop-down lists where a column has one; they come from the 'Lists' sheet.",
         "6. Do not rename sheets or headers. Extra columns are ignored with a warning.",
@@ -425,11 +514,44 @@ def _instructions(
     ]:
         line(text)
     row += 1
+    line("Clauses, lead implementor and joint work", bold=True, size=12)
+    for text in [
+        "Clauses: the clause(s) of the cited resolutions that the activity implements, from "
+        "the drop-down (e.g. 'PP-130/instructs-BDT/CIRTs'); several separated by ';'. Each "
+        "must belong to a resolution in 'Resolution references'. The 'Lists' sheet gives "
+        "each clause's summary. Clause coverage in the reports counts only these: an "
+        "activity without them is 'clause not stated'.",
+        "Each activity is attributed to the revision of each resolution in force on its "
+        "start date (e.g. PP-130 Rev. Dubai, 2018 for work started in March 2021).",
+        "Lead implementor: the office leading the activity, one of 'Implementor(s)'; empty "
+        "means the first one listed.",
+        "Joint with: when two offices each report their own part of one joint activity (e.g. "
+        "BDT HQ and a Regional Office for the same CyberDrill), write in each row the other "
+        "part's Activity ID (one side is enough). Activities of different workbooks with "
+        "near-identical titles, overlapping dates and a beneficiary in common that are not "
+        "linked this way are flagged as possible double reporting.",
+    ]:
+        line(text)
+    row += 1
+    line("Results", bold=True, size=12)
+    for text in [
+        "Level: Output (what the activity delivered: people trained, assessments done) or "
+        "Outcome (what changed: a CIRT operational, a strategy adopted); empty means the "
+        "indicator's own level.",
+        "Indicator: from the drop-down (the 'Lists' sheet gives each one's unit and whether "
+        "values add up across activities). Other text is kept but grouped as 'other'.",
+        "Baseline, Target, Achieved: numbers of 0 or more. A planned activity has a Target "
+        "only; a completed one has what was Achieved. Unit must be the indicator's unit.",
+        "Country and Group break a figure down (e.g. one row for women, one for men); "
+        "Source says how it can be checked (attendance list, government gazette).",
+    ]:
+        line(text)
+    row += 1
     line("Worked example", bold=True, size=12)
     for spec, records in (
         (ACTIVITIES, [EXAMPLE_ACTIVITY]),
         (EXPENDITURE, EXAMPLE_EXPENDITURE),
-        (OUTPUTS, [EXAMPLE_OUTPUT]),
+        (RESULTS, EXAMPLE_RESULTS),
     ):
         line(f"Sheet '{spec.title}'", bold=True)
         for n, record in enumerate(records, start=1):
@@ -444,9 +566,13 @@ def _instructions(
     row += 1
     line("The columns", bold=True, size=12)
     line("Sheet", "Column", "Required", "What to write", bold=True)
-    for spec in SHEETS:
+    for spec in SUBMISSION_SHEETS:
         for col in spec.columns:
             line(spec.title, col.header, "yes" if col.required else "no", col.hint)
+    line(
+        "A workbook of contract version 1 with an 'Outputs' sheet (Value column) is still "
+        "read: Outputs as Results, Value as Achieved."
+    )
     _fit_width(ws)
 
 
@@ -518,7 +644,7 @@ def write_template(
     name, prefix, prefill = template_prefill(ref, implementor, generated.year, prefilled_rows)
     wb = openpyxl.Workbook()
     _instructions(wb, ref, name, prefix, period, generated)
-    for spec in SHEETS:
+    for spec in SUBMISSION_SHEETS:
         _data_sheet(wb, spec, rows, prefill if spec is ACTIVITIES else {})
     _write_lists(wb, Lists.from_reference(ref), ref)
     wb.properties.title = "Cybersecurity capacity building: submission workbook"
@@ -639,7 +765,51 @@ def _issues_sheet(wb: openpyxl.Workbook, issues: pd.DataFrame, where: dict[int, 
         other.sheet_view.tabSelected = other is ws
 
 
-def write_feedback(result: Validated, out_dir: Path, raw_dir: Path | None = None) -> list[Path]:
+_SUGGESTION_HEADERS = ["Activity ID", "Row", "May implement clause", "Clause summary", "Go to"]
+
+
+def _suggestions_sheet(wb: openpyxl.Workbook, rows: pd.DataFrame) -> None:
+    """A sheet of clauses an activity *may* implement: suggestions to check, not findings."""
+    ws = wb.create_sheet("Clause suggestions", 1)
+    put_text(
+        ws,
+        1,
+        1,
+        "Suggestions only: the clause quoted by each activity shares words with the summary of "
+        "these clauses. If the activity implements the clause, add it to the 'Clauses' column; "
+        "otherwise ignore it. Reports count only the clauses written in 'Clauses'.",
+    ).alignment = WRAP
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=5)
+    ws.row_dimensions[1].height = 48
+    for j, text in enumerate(_SUGGESTION_HEADERS, start=1):
+        cell = put_text(ws, 2, j, text)
+        cell.font = BOLD
+        cell.fill = HEADER_FILL
+    for j, width in enumerate((20, 7, 36, 80, 12), start=1):
+        ws.column_dimensions[get_column_letter(j)].width = width
+    sheet = next((w.title for w in wb.worksheets if fold_header(w.title) == "activities"), None)
+    clause_col = None
+    if sheet is not None:
+        clause_col = _column_index(wb[sheet]).get(fold_header(ACTIVITIES.by_name("clauses")))
+    for i, rec in enumerate(rows.itertuples(index=False), start=3):
+        for j, value in enumerate(
+            (rec.activity_id, int(rec.row), rec.clause_ref, rec.summary), start=1
+        ):
+            put_text(ws, i, j, value).alignment = WRAP
+        if sheet is not None:
+            coord = f"{get_column_letter(clause_col or 1)}{int(rec.row)}"
+            link = put_text(ws, i, 5, "go to row")
+            link.hyperlink = Hyperlink(
+                ref=link.coordinate, location=f"{quote_sheetname(sheet)}!{coord}"
+            )
+            link.font = Font(color="0563C1", underline="single")
+    ws.freeze_panes = "A3"
+    _fit_width(ws)
+
+
+def write_feedback(
+    result: Validated, out_dir: Path, raw_dir: Path | None = None, ref: Reference | None = None
+) -> list[Path]:
     """Write an annotated copy of every workbook that was read, plus its ``Issues`` sheet.
 
     Each problem cell of the copy is highlighted (red: error, yellow: warning) and carries a
@@ -663,6 +833,15 @@ def write_feedback(result: Validated, out_dir: Path, raw_dir: Path | None = None
         )
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
+    from cyber_mapping.clauses import clause_suggestions
+    from cyber_mapping.reference import load_reference
+
+    hints = clause_suggestions(
+        result.activities, result.activity_resolutions, ref or load_reference()
+    )
+    if not hints.empty:
+        where_act = result.activities.set_index("activity_id")[["workbook", "row"]]
+        hints = hints.join(where_act, on="activity_id")
     for info in result.workbooks:
         if info.status == "skipped":
             continue
@@ -681,6 +860,10 @@ def write_feedback(result: Validated, out_dir: Path, raw_dir: Path | None = None
         else:
             where = _annotate(wb, mine)
         _issues_sheet(wb, mine, where)
+        if not hints.empty and info.status == "read":
+            own = hints[hints["workbook"] == info.name].sort_values(["row", "clause_ref"])
+            if not own.empty:
+                _suggestions_sheet(wb, own)
         wb.properties.title = f"Feedback on {info.name}"
         wb.save(target)
         written.append(target)

@@ -14,7 +14,7 @@ import pytest
 
 from cyber_mapping import writing
 from cyber_mapping.cli import main
-from cyber_mapping.contract import ACTIVITIES, EXPENDITURE, OUTPUTS, SHEETS
+from cyber_mapping.contract import ACTIVITIES, EXPENDITURE, RESULTS, SUBMISSION_SHEETS
 from cyber_mapping.exceptions import CyberMappingError
 from cyber_mapping.validation import validate_folder
 from tests.conftest import GOOD_ACTIVITY, GOOD_SPEND, write_workbook
@@ -39,8 +39,8 @@ def _fill(ws, headers_row, record, row):
 
 def test_template_sheets_headers_and_hints(template):
     wb = openpyxl.load_workbook(template)
-    assert wb.sheetnames == ["Instructions", "Activities", "Expenditure", "Outputs", "Lists"]
-    for spec in SHEETS:
+    assert wb.sheetnames == ["Instructions", "Activities", "Expenditure", "Results", "Lists"]
+    for spec in SUBMISSION_SHEETS:
         ws = wb[spec.title]
         assert [c.value for c in ws[1]] == [c.header for c in spec.columns]
         for cell, col in zip(ws[1], spec.columns, strict=True):
@@ -64,7 +64,7 @@ def test_template_instructions_explain_the_columns_and_period(template):
     assert "Region: Africa" in text and "Global" in text
     for word in ("Funder", "Period", "Cost type", "Basis", "Worked example"):
         assert word in text
-    for spec in SHEETS:
+    for spec in SUBMISSION_SHEETS:
         for col in spec.columns:
             assert col.header in text
     assert "29 November 2026" in text
@@ -87,9 +87,9 @@ def test_template_dropdowns_come_from_the_reference_data(template, ref):
     # Every drop-down column has a list validation over the data rows.
     wanted = {
         "Activities": {"Activity theme", "Status", "Resolution references"}
-        | {"Beneficiary countries", "Implementor(s)"},
+        | {"Beneficiary countries", "Implementor(s)", "Clauses", "Lead implementor"},
         "Expenditure": {"Funder", "Cost type", "Basis", "Currency"},
-        "Outputs": {"Country"},
+        "Results": {"Level", "Indicator", "Unit", "Country"},
     }
     for title, headers in wanted.items():
         ws = wb[title]
@@ -108,6 +108,17 @@ def test_template_dropdowns_come_from_the_reference_data(template, ref):
     }
     assert strict["Themes"] is True  # one theme only
     assert strict["Beneficiaries"] is False  # several countries separated by ';'
+    assert strict["Clauses"] is False  # several clauses separated by ';'
+    assert strict["Implementors"] is True  # the lead implementor: one of the list
+    results_strict = {
+        dv.formula1: dv.showErrorMessage
+        for dv in wb["Results"].data_validations.dataValidation
+        if dv.type == "list"
+    }
+    assert results_strict["Levels"] is True and results_strict["Indicators"] is False
+    assert expected["Levels"] == ["Output", "Outcome"]
+    assert expected["Clauses"] == list(ref.clauses["clause_ref"])
+    assert expected["Indicators"] == list(ref.indicators["name"])
 
 
 def test_template_with_implementor_prefills_and_suggests_ids(template):
@@ -143,7 +154,11 @@ def test_filled_template_round_trip_has_no_issue(tmp_path, ref):
     )
     wb = openpyxl.load_workbook(path)
     # Two activities in the first pre-filled rows (their suggested IDs kept), the rest unused.
-    first = dict(writing.EXAMPLE_ACTIVITY, **{"Activity ID": "RO-AFR-2026-001"})
+    # The example's joint part (HQ-2021-014) is in HQ's workbook: here the second row is.
+    first = dict(
+        writing.EXAMPLE_ACTIVITY,
+        **{"Activity ID": "RO-AFR-2026-001", "Joint with": "RO-AFR-2026-002"},
+    )
     second = dict(
         GOOD_ACTIVITY,
         **{"Activity ID": "RO-AFR-2026-002", "Implementor(s)": "Regional Office for Africa"},
@@ -154,14 +169,29 @@ def test_filled_template_round_trip_has_no_issue(tmp_path, ref):
     spend.append(dict(GOOD_SPEND, **{"Activity ID": "RO-AFR-2026-002"}))
     for i, rec in enumerate(spend, start=2):
         _fill(wb["Expenditure"], wb["Expenditure"][1], rec, i)
-    out = dict(writing.EXAMPLE_OUTPUT, **{"Activity ID": "RO-AFR-2026-001"})
-    _fill(wb["Outputs"], wb["Outputs"][1], out, 2)
+    for i, rec in enumerate(writing.EXAMPLE_RESULTS, start=2):
+        _fill(wb["Results"], wb["Results"][1], dict(rec, **{"Activity ID": "RO-AFR-2026-001"}), i)
     wb.save(path)
 
     result = validate_folder(raw)
     assert result.issues.empty, result.issues.to_dict("records")
     assert sorted(result.activities["activity_id"]) == ["RO-AFR-2026-001", "RO-AFR-2026-002"]
-    assert len(result.expenditure) == 3 and len(result.outputs) == 1
+    # Three results; two of level Output with an achieved value make the version-1 view.
+    assert len(result.expenditure) == 3 and len(result.results) == 3 and len(result.outputs) == 2
+    # The new columns came through: clauses with the revision in force on 15 March 2021
+    # (PP-130: Dubai 2018; WTDC-69: Buenos Aires 2017, closing 20 Oct 2017), the lead, and
+    # the joint link made symmetric.
+    clauses = result.activity_clauses.sort_values("clause_ref")
+    assert clauses[["clause_ref", "revision_in_force"]].values.tolist() == [
+        ["PP-130/instructs-BDT/CIRTs", "Rev. Dubai, 2018"],
+        ["WTDC-69/instructs-BDT/establish", "Rev. Buenos Aires, 2017"],
+    ]
+    lead = result.activities.set_index("activity_id")["lead_implementor"]
+    assert lead["RO-AFR-2026-001"] == "Regional Office for Africa"
+    assert result.joint_links.values.tolist() == [
+        ["RO-AFR-2026-001", "RO-AFR-2026-002"],
+        ["RO-AFR-2026-002", "RO-AFR-2026-001"],
+    ]
     # 50 pre-filled rows, 2 used: 48 skipped and counted, not reported as errors.
     assert result.workbooks[0].unused_template_rows == 48
     # Hand-worked: 18,000 CHF + 25,000 USD at the 2021 rate + 1,000 CHF, nothing quarantined.
@@ -379,14 +409,14 @@ def test_template_and_feedback_open_in_libreoffice(template, submissions, tmp_pa
             content = z.read("content.xml").decode()
         # LibreOffice parsed the sheets and (for the template) the drop-downs and comments.
         if src == template:
-            for title in ("Instructions", "Activities", "Expenditure", "Outputs", "Lists"):
+            for title in ("Instructions", "Activities", "Expenditure", "Results", "Lists"):
                 assert f'table:name="{title}"' in content
             assert "table:content-validation " in content
             assert "office:annotation" in content
             assert "Regional Office for Africa" in content
         else:
             assert 'table:name="Issues"' in content
-    assert OUTPUTS.title  # the contract's optional sheet is part of the template too
+    assert RESULTS.title  # the contract's optional sheet is part of the template too
 
 
 def test_cli_template_all_writes_one_per_office(tmp_path, ref, capsys):
