@@ -85,6 +85,7 @@ SMALL_ACTIVITIES = [
         "Activity ID": "A1",
         "Resolution references": "PP-130",
         "Clause quoted": "support Member States in establishing and strengthening national CIRTs",
+        "Clauses": "PP-130/instructs-BDT/CIRTs",
         "Activity theme": "Incident response and CIRTs",
         "Activity": "National CIRT set-up",
         "Beneficiary countries": "Kenya",
