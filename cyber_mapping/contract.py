@@ -137,6 +137,7 @@ EXPENDITURE = Sheet(
     ),
 )
 
+
 def _result_columns(achieved: str, alias: str) -> tuple[Column, ...]:
     return (
         Column("Activity ID", "activity_id", True, "Must exist on the Activities sheet"),
@@ -161,9 +162,7 @@ def _result_columns(achieved: str, alias: str) -> tuple[Column, ...]:
         Column("Country", "country", False, "A country, as on the Activities sheet"),
         Column("Group", "group", False, "A breakdown, e.g. women, men, Ministry of ICT"),
         Column("As of", "as_of", False, "A date or MM YYYY"),
-        Column(
-            "Source", "source", False, "How the figure can be verified, e.g. attendance list"
-        ),
+        Column("Source", "source", False, "How the figure can be verified, e.g. attendance list"),
     )
 
 

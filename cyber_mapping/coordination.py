@@ -373,4 +373,3 @@ def duplicate_warnings(duplicates: pd.DataFrame, activities: pd.DataFrame, log: 
                 "other; if each office reports its own part, link them with 'Joint with'. "
                 "The spend of both is counted meanwhile.",
             )
-

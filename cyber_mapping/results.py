@@ -218,11 +218,13 @@ def status_warnings(
     """Warn where a result does not fit its activity's status.
 
     A Completed activity with a Target and no Achieved value; a Planned activity with an
-    Achieved value.
+    Achieved value. Rows already rejected get no further warning.
     """
     if frame is None:
         return
     for idx, rec in frame.iterrows():
+        if log.reasons.get((sheet.key, idx)):
+            continue  # a rejected row: its own error says what to fix
         status = status_of.get(rec["activity_id"])
         where = {"_workbook": raw.at[idx, "_workbook"], "_row": raw.at[idx, "_row"]}
         if status == "Completed" and pd.notna(rec["target"]) and pd.isna(rec["achieved"]):

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from cyber_mapping import cleaning, clauses, coordination, results
+from cyber_mapping import clauses, cleaning, coordination, results
 from cyber_mapping.contract import (
     ACTIVITIES,
     DEFAULT_PERIOD,

@@ -336,7 +336,8 @@ def _write_lists(wb: openpyxl.Workbook, lists: Lists, ref: Reference) -> None:
             "Indicator level, unit, adds up across activities",
             "Indicators",
             {
-                r.name: f"{r.level}; {r.unit}; {'adds up' if r.additive == 'yes' else 'does not add up'}"
+                r.name: f"{r.level}; {r.unit}; "
+                + ("adds up" if r.additive == "yes" else "does not add up")
                 for r in ref.indicators.itertuples(index=False)
             },
         ),
