@@ -237,6 +237,13 @@ def build(
             "quarantined": rec["chf_cents_quarantined"],
         },
         "rows_amount_unreadable": rec["rows_amount_unreadable"],
+        "coordination": {
+            "joint_activities_linked": len(result.joint_links) // 2,
+            "possible_duplicates": [
+                f"{d.activity_id_a} ({d.workbook_a}) and {d.activity_id_b} ({d.workbook_b})"
+                for d in result.possible_duplicates.itertuples(index=False)
+            ],
+        },
         "sample": any(w.name.startswith("sample_") for w in result.workbooks),
     }
     out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -291,8 +298,22 @@ def reconciliation_text(manifest: dict) -> str:
                 if ok
                 else "DOES NOT BALANCE - report this as a bug."
             ),
+            *_coordination_lines(manifest.get("coordination") or {}),
         ]
     )
+
+
+def _coordination_lines(coordination: dict) -> list[str]:
+    """What a build says about possible double reporting (version 2)."""
+    pairs = coordination.get("possible_duplicates") or []
+    if not pairs:
+        return []
+    return [
+        f"Possible double reporting: {len(pairs)} pair(s) of activities of different workbooks "
+        "look alike (warnings in issues.csv; possible_duplicates.csv). Their spend is counted; "
+        "the offices should delete one row or link them with 'Joint with':",
+        *(f"  {p}" for p in pairs),
+    ]
 
 
 @dataclass(frozen=True)
