@@ -8,6 +8,7 @@ a report.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -77,29 +78,46 @@ def parse_clauses(text: object, resolution_ids: list[str], ref: Reference) -> Pa
     return ParsedClauses(tuple(refs), tuple(problems), tuple(repeated))
 
 
-def revision_in_force(resolution_id: str, day: object, revisions: pd.DataFrame) -> str:
+RevisionTable = dict[str, tuple[list[pd.Timestamp], list[str]]]
+
+
+def revision_table(revisions: pd.DataFrame) -> RevisionTable:
+    """Resolution id -> (closing dates in order, labels), for :func:`revision_in_force`."""
+    table: RevisionTable = {}
+    ordered = revisions.sort_values(["resolution_id", "date"], kind="stable")
+    for rid, day, label in zip(
+        ordered["resolution_id"], ordered["date"], ordered["label"], strict=True
+    ):
+        dates, labels = table.setdefault(rid, ([], []))
+        dates.append(pd.Timestamp(day))
+        labels.append(str(label))
+    return table
+
+
+def revision_in_force(
+    resolution_id: str, day: object, revisions: pd.DataFrame | RevisionTable
+) -> str:
     """Label of the revision of ``resolution_id`` in force on ``day`` (empty when none).
 
     A revision is in force from its conference's closing date (inclusive) until the next
     one's; a day before the first known revision, or an unknown resolution, gives ``""``.
+    ``revisions`` is the catalogue's revision history or its :func:`revision_table`.
     """
     if day is None or pd.isna(day):
         return ""
-    mine = revisions[revisions["resolution_id"] == resolution_id]
-    mine = mine[mine["date"] <= pd.Timestamp(day)]
-    return "" if mine.empty else str(mine.sort_values("date")["label"].iloc[-1])
+    table = revisions if isinstance(revisions, dict) else revision_table(revisions)
+    dates, labels = table.get(resolution_id, ([], []))
+    k = bisect.bisect_right(dates, pd.Timestamp(day))
+    return labels[k - 1] if k else ""
 
 
 def revisions_in_force(links: pd.DataFrame, starts: dict[str, object], ref: Reference) -> list:
     """``revision_in_force`` for each row of ``links`` (``activity_id``, ``resolution_id``)."""
-    cache: dict[tuple[str, object], str] = {}
-    out = []
-    for aid, rid in zip(links["activity_id"], links["resolution_id"], strict=True):
-        key = (rid, starts.get(aid))
-        if key not in cache:
-            cache[key] = revision_in_force(rid, key[1], ref.revisions)
-        out.append(cache[key])
-    return out
+    table = revision_table(ref.revisions)
+    return [
+        revision_in_force(rid, starts.get(aid), table)
+        for aid, rid in zip(links["activity_id"], links["resolution_id"], strict=True)
+    ]
 
 
 def validate_clauses(
@@ -118,6 +136,7 @@ def validate_clauses(
     for link in res_links:
         cited.setdefault(link["_idx"], []).append(link["resolution_id"])
     starts = dict(zip(acts.index, acts["start_date"], strict=True))
+    table = revision_table(ref.revisions)
     links: list[dict] = []
     stated: dict[object, str] = {}
     for idx, text in raw["clauses"].items():
@@ -142,7 +161,7 @@ def validate_clauses(
                     "activity_id": aid,
                     "resolution_id": rid,
                     "clause_ref": clause,
-                    "revision_in_force": revision_in_force(rid, starts[idx], ref.revisions),
+                    "revision_in_force": revision_in_force(rid, starts[idx], table),
                     "_idx": idx,
                 }
             )

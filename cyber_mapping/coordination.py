@@ -67,14 +67,17 @@ def validate_coordination(
         names.setdefault(link["_idx"], []).append(link["implementor"])
     all_ids = {_text(v) for v in raw["activity_id"]} - {""}
     id_keys = {normalise_key(k): k for k in all_ids}
-    has_lead = "lead_implementor" in raw.columns
-    has_joint = "joint_with" in raw.columns
+    # Plain dicts: a cell lookup per row through pandas would dominate the run time.
+    books, rows = raw["_workbook"].to_dict(), raw["_row"].to_dict()
+    lead_cells = raw["lead_implementor"].to_dict() if "lead_implementor" in raw else {}
+    joint_cells = raw["joint_with"].to_dict() if "joint_with" in raw else {}
+    own_ids = acts["activity_id"].to_dict()
     leads, joints, links = [], [], []
     for idx in acts.index:
-        rec = {"_workbook": raw.at[idx, "_workbook"], "_row": raw.at[idx, "_row"]}
+        rec = {"_workbook": books[idx], "_row": rows[idx]}
         mine = names.get(idx, [])
         lead = mine[0] if mine else ""
-        text = raw.at[idx, "lead_implementor"] if has_lead else None
+        text = lead_cells.get(idx)
         if text is not None:
             m = cleaning.match_implementor(text, ref)
             log.mapped("implementor", _text(text), m)
@@ -101,9 +104,9 @@ def validate_coordination(
             else:
                 lead = m.value
         leads.append(lead)
-        aid = acts.at[idx, "activity_id"]
+        aid = own_ids[idx]
         joined: list[str] = []
-        cell = raw.at[idx, "joint_with"] if has_joint else None
+        cell = joint_cells.get(idx)
         for piece in cleaning.split_list(cell) if cell is not None else []:
             other = id_keys.get(normalise_key(piece))
             if other is None:

@@ -260,3 +260,18 @@ def test_quarantine_by_workbook_by_hand(tmp_path):
     # and the bad activity's 500 CHF line are quarantined (that line with its activity).
     assert (row.rows_read, row.quarantined, row.with_activity) == (6, 4, 1)
     assert row.chf_cents == 50_000 and row.main_reason == "Amount (2)"
+
+
+def test_resolution_revisions_in_force_or_current(small, ref):
+    # A1 starts 1 Jan 2021 and cites PP-130: in force then Rev. Dubai, 2018 (16 Nov 2018);
+    # the catalogue's current revision is Rev. Bucharest, 2022. A3 (WTDC-67) starts
+    # 1 Jan 2025: Rev. Kigali, 2022 in force (Baku closes 28 Nov 2025).
+    in_force = an.resolution_revisions(small, ref).set_index("activity_id")
+    assert in_force.loc["A1", "revision"] == "Rev. Dubai, 2018"
+    assert in_force.loc["A3", "revision"] == "Rev. Kigali, 2022"
+    assert set(in_force["which"]) == {"in_force"}
+    current = an.resolution_revisions(small, ref, which="current").set_index("activity_id")
+    assert current.loc["A1", "revision"] == "Rev. Bucharest, 2022"
+    assert set(current["which"]) == {"current"}
+    with pytest.raises(ValueError, match="in_force"):
+        an.resolution_revisions(small, ref, which="latest")
