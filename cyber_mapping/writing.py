@@ -358,6 +358,7 @@ def _data_sheet(
     spec: Sheet,
     rows: int,
     prefill: dict[str, list[str]],
+    dropdowns: bool = True,
 ) -> Worksheet:
     ws = wb.create_sheet(spec.title)
     style_header(ws, [c.header for c in spec.columns], [c.required for c in spec.columns])
@@ -387,7 +388,7 @@ def _data_sheet(
             put_text(ws, i, j, value)
         key = (spec.key, col.name)
         area = f"{letter}2:{letter}{last}"
-        if key in _DROPDOWNS:
+        if key in _DROPDOWNS and dropdowns:
             list_name, strict = _DROPDOWNS[key]
             dv = DataValidation(
                 type="list",
@@ -418,6 +419,36 @@ def _data_sheet(
     ws.freeze_panes = "B2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(spec.columns))}1"
     return ws
+
+
+# What version 2 of the contract adds, for the template's and the feedback's instructions.
+V2_COLUMN_NOTES = (
+    "Clauses: the clause(s) of the cited resolutions that the activity implements, from "
+    "the drop-down (e.g. 'PP-130/instructs-BDT/CIRTs'); several separated by ';'. Each "
+    "must belong to a resolution in 'Resolution references'. The lists sheet gives each "
+    "clause's summary. Clause coverage in the reports counts only these: an activity "
+    "without them is 'clause not stated'.",
+    "Each activity is attributed to the revision of each resolution in force on its "
+    "start date (e.g. PP-130 Rev. Dubai, 2018 for work started in March 2021).",
+    "Lead implementor: the office leading the activity, one of 'Implementor(s)'; empty "
+    "means the first one listed.",
+    "Joint with: when two offices each report their own part of one joint activity (e.g. "
+    "BDT HQ and a Regional Office for the same CyberDrill), write in each row the other "
+    "part's Activity ID (one side is enough). Activities of different workbooks with "
+    "near-identical titles, overlapping dates and a beneficiary in common that are not "
+    "linked this way are flagged as possible double reporting.",
+)
+V2_RESULT_NOTES = (
+    "Level: Output (what the activity delivered: people trained, assessments done) or "
+    "Outcome (what changed: a CIRT operational, a strategy adopted); empty means the "
+    "indicator's own level.",
+    "Indicator: from the drop-down (the lists sheet gives each one's unit and whether "
+    "values add up across activities). Other text is kept but grouped as 'other'.",
+    "Baseline, Target, Achieved: numbers of 0 or more. A planned activity has a Target "
+    "only; a completed one has what was Achieved. Unit must be the indicator's unit.",
+    "Country and Group break a figure down (e.g. one row for women, one for men); "
+    "Source says how it can be checked (attendance list, government gazette).",
+)
 
 
 def _instructions(
@@ -516,36 +547,11 @@ def _instructions(
         line(text)
     row += 1
     line("Clauses, lead implementor and joint work", bold=True, size=12)
-    for text in [
-        "Clauses: the clause(s) of the cited resolutions that the activity implements, from "
-        "the drop-down (e.g. 'PP-130/instructs-BDT/CIRTs'); several separated by ';'. Each "
-        "must belong to a resolution in 'Resolution references'. The 'Lists' sheet gives "
-        "each clause's summary. Clause coverage in the reports counts only these: an "
-        "activity without them is 'clause not stated'.",
-        "Each activity is attributed to the revision of each resolution in force on its "
-        "start date (e.g. PP-130 Rev. Dubai, 2018 for work started in March 2021).",
-        "Lead implementor: the office leading the activity, one of 'Implementor(s)'; empty "
-        "means the first one listed.",
-        "Joint with: when two offices each report their own part of one joint activity (e.g. "
-        "BDT HQ and a Regional Office for the same CyberDrill), write in each row the other "
-        "part's Activity ID (one side is enough). Activities of different workbooks with "
-        "near-identical titles, overlapping dates and a beneficiary in common that are not "
-        "linked this way are flagged as possible double reporting.",
-    ]:
+    for text in V2_COLUMN_NOTES:
         line(text)
     row += 1
     line("Results", bold=True, size=12)
-    for text in [
-        "Level: Output (what the activity delivered: people trained, assessments done) or "
-        "Outcome (what changed: a CIRT operational, a strategy adopted); empty means the "
-        "indicator's own level.",
-        "Indicator: from the drop-down (the 'Lists' sheet gives each one's unit and whether "
-        "values add up across activities). Other text is kept but grouped as 'other'.",
-        "Baseline, Target, Achieved: numbers of 0 or more. A planned activity has a Target "
-        "only; a completed one has what was Achieved. Unit must be the indicator's unit.",
-        "Country and Group break a figure down (e.g. one row for women, one for men); "
-        "Source says how it can be checked (attendance list, government gazette).",
-    ]:
+    for text in V2_RESULT_NOTES:
         line(text)
     row += 1
     line("Worked example", bold=True, size=12)
@@ -766,6 +772,133 @@ def _issues_sheet(wb: openpyxl.Workbook, issues: pd.DataFrame, where: dict[int, 
         other.sheet_view.tabSelected = other is ws
 
 
+_V2_COLUMNS = ("clauses", "lead_implementor", "joint_with")
+_V2_LISTS_SHEET = "Lists (contract 2)"
+_V2_NOTES_SHEET = "New in contract 2"
+
+
+def _add_list_validation(
+    ws: Worksheet, letter: str, last: int, header: str, hint: str, ref_text: str, strict: bool
+) -> None:
+    dv = DataValidation(
+        type="list",
+        formula1=ref_text,
+        allow_blank=True,
+        showErrorMessage=strict,
+        errorTitle=f"Not a valid {header.lower()}" if strict else None,
+        error="Choose a value from the drop-down list." if strict else None,
+        showInputMessage=True,
+        promptTitle=header[:32],
+        prompt=(hint if strict else hint + ". Pick one, or type several.")[:255],
+    )
+    dv.add(f"{letter}2:{letter}{last}")
+    ws.add_data_validation(dv)
+
+
+def offer_version_2(wb: openpyxl.Workbook, ref: Reference, rows: int = 500) -> list[str]:
+    """Add to a version-1 workbook (a feedback copy) what contract version 2 offers.
+
+    The ``Clauses``, ``Lead implementor`` and ``Joint with`` columns after the last header
+    of ``Activities``, and a ``Results`` sheet when there is neither ``Results`` nor
+    ``Outputs``, each with its drop-down list (from a protected lists sheet), plus a sheet
+    explaining them with a worked example. Nothing the office wrote is changed. Returns
+    what was added (empty for a workbook that has it all).
+    """
+    sheets = {fold_header(ws.title): ws for ws in wb.worksheets}
+    lists = Lists.from_reference(ref).values
+    wanted: dict[str, list[str]] = {}
+    plan: list[tuple[Worksheet, str, int, str, str, str, bool]] = []
+    added: list[str] = []
+    acts = sheets.get(fold_header(ACTIVITIES.title))
+    if acts is not None:
+        present = _column_index(acts)
+        j = max(present.values(), default=0) + 1
+        last = max(acts.max_row, 1) + rows
+        for col in ACTIVITIES.columns:
+            if col.name not in _V2_COLUMNS or fold_header(col.header) in present:
+                continue
+            cell = put_text(acts, 1, j, col.header)
+            cell.font, cell.fill = BOLD, HEADER_FILL
+            cell.alignment = Alignment(wrap_text=True, vertical="center")
+            cell.comment = _comment(f"Optional (contract 2). {col.hint}.", width=300)
+            letter = get_column_letter(j)
+            acts.column_dimensions[letter].width = _WIDTHS.get(col.name, 16)
+            if ("activities", col.name) in _DROPDOWNS:
+                name, strict = _DROPDOWNS[("activities", col.name)]
+                wanted[name] = lists[name]
+                plan.append((acts, letter, last, col.header, col.hint, name, strict))
+            added.append(f"Activities column '{col.header}'")
+            j += 1
+    if fold_header(RESULTS.title) not in sheets and "outputs" not in sheets:
+        ws = _data_sheet(wb, RESULTS, rows, {}, dropdowns=False)
+        for j, col in enumerate(RESULTS.columns, start=1):
+            if ("results", col.name) in _DROPDOWNS:
+                name, strict = _DROPDOWNS[("results", col.name)]
+                wanted[name] = lists[name]
+                plan.append(
+                    (ws, get_column_letter(j), rows + 1, col.header, col.hint, name, strict)
+                )
+        added.append("sheet 'Results'")
+    if not added:
+        return added
+    where: dict[str, str] = {}
+    if wanted:
+        ws = wb.create_sheet(_V2_LISTS_SHEET)
+        for j, (name, values) in enumerate(wanted.items(), start=1):
+            put_text(ws, 1, j, _LIST_TITLES[name]).font = BOLD
+            for i, value in enumerate(values, start=2):
+                put_text(ws, i, j, value)
+            letter = get_column_letter(j)
+            where[name] = (
+                f"{quote_sheetname(_V2_LISTS_SHEET)}!${letter}$2:${letter}${len(values) + 1}"
+            )
+            ws.column_dimensions[letter].width = 36
+        ws.protection.sheet = True
+    for ws, letter, last, header, hint, name, strict in plan:
+        _add_list_validation(ws, letter, last, header, hint, where[name], strict)
+    _version_2_notes(wb, added)
+    return added
+
+
+def _version_2_notes(wb: openpyxl.Workbook, added: list[str]) -> None:
+    """A sheet explaining what was added, with the worked example of the new columns."""
+    ws = wb.create_sheet(_V2_NOTES_SHEET)
+    ws.column_dimensions["A"].width = 26
+    ws.column_dimensions["B"].width = 60
+    ws.column_dimensions["C"].width = 12
+    row = 1
+    for text, bold in (
+        ("Contract version 2: results, clauses and joint work", True),
+        ("Added to this copy for you to fill in: " + "; ".join(added) + ".", False),
+        ("Your workbook stays valid without them (version 1 is still read).", False),
+        *((t, False) for t in V2_COLUMN_NOTES),
+        *((t, False) for t in V2_RESULT_NOTES),
+        ("Worked example", True),
+    ):
+        cell = put_text(ws, row, 1, text)
+        cell.alignment = WRAP
+        cell.font = Font(bold=bold, size=12 if bold else 11)
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
+        ws.row_dimensions[row].height = max(15, 15 * (len(text) // 110 + 1))
+        row += 1
+    examples = [
+        ("Activities", EXAMPLE_ACTIVITY, [c for c in ACTIVITIES.columns if c.name in _V2_COLUMNS])
+    ]
+    examples += [("Results", r, list(RESULTS.columns)) for r in EXAMPLE_RESULTS]
+    for n, (title, record, columns) in enumerate(examples):
+        put_text(
+            ws, row, 1, f"Sheet '{title}'" + (f", row {n + 1}" if title == "Results" else "")
+        ).font = BOLD
+        row += 1
+        for col in columns:
+            value = record.get(col.header, "")
+            if value != "":
+                put_text(ws, row, 1, col.header)
+                put_text(ws, row, 2, str(value)).alignment = WRAP
+                row += 1
+    _fit_width(ws)
+
+
 _SUGGESTION_HEADERS = ["Activity ID", "Row", "May implement clause", "Clause summary", "Go to"]
 
 
@@ -837,9 +970,8 @@ def write_feedback(
     from cyber_mapping.clauses import clause_suggestions
     from cyber_mapping.reference import load_reference
 
-    hints = clause_suggestions(
-        result.activities, result.activity_resolutions, ref or load_reference()
-    )
+    ref = ref or load_reference()
+    hints = clause_suggestions(result.activities, result.activity_resolutions, ref)
     if not hints.empty:
         where_act = result.activities.set_index("activity_id")[["workbook", "row"]]
         hints = hints.join(where_act, on="activity_id")
@@ -860,6 +992,7 @@ def write_feedback(
             wb.remove(wb.active)
         else:
             where = _annotate(wb, mine)
+            offer_version_2(wb, ref)
         _issues_sheet(wb, mine, where)
         if not hints.empty and info.status == "read":
             own = hints[hints["workbook"] == info.name].sort_values(["row", "clause_ref"])

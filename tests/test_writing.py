@@ -426,3 +426,71 @@ def test_cli_template_all_writes_one_per_office(tmp_path, ref, capsys):
     assert "submission_template.xlsx" in names and "submission_template_RO-CIS.xlsx" in names
     ws = openpyxl.load_workbook(tmp_path / "t" / "submission_template_AO-DKR.xlsx")["Activities"]
     assert ws["A2"].value.startswith("AO-DKR-")
+
+
+def test_feedback_on_a_version_1_workbook_offers_the_version_2_columns(tmp_path, ref):
+    # A version-1 workbook without an Outputs sheet: its feedback copy gains the three new
+    # Activities columns after its last header and a Results sheet, with drop-downs, and
+    # a sheet explaining them; what the office wrote is unchanged, and validating the
+    # copy finds the same problems as the original.
+    from tests.test_validation import V1_ACTIVITIES, V1_EXPENDITURE, _v1_act, _v1_spend
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for title, headers, rows in (
+        ("Activities", V1_ACTIVITIES, [_v1_act("V-1"), _v1_act("V-2", Status="Finished soon")]),
+        ("Expenditure", V1_EXPENDITURE, [_v1_spend("V-1"), _v1_spend("V-2")]),
+    ):
+        ws = wb.create_sheet(title)
+        ws.append(headers)
+        for rec in rows:
+            ws.append([rec.get(h) for h in headers])
+    wb.save(raw / "v1.xlsx")
+    result = validate_folder(raw)
+    [path] = writing.write_feedback(result, tmp_path / "fb", ref=ref)
+    copy = openpyxl.load_workbook(path)
+    assert copy.sheetnames == [
+        "Issues", "Clause suggestions", "Activities", "Expenditure", "Results",
+        "Lists (contract 2)", "New in contract 2",
+    ]  # fmt: skip
+    assert result.n_errors == 1  # "Finished soon" is not a status
+    acts = copy["Activities"]
+    headers = [c.value for c in acts[1]]
+    assert headers == [*V1_ACTIVITIES, "Clauses", "Lead implementor", "Joint with"]
+    assert acts.cell(2, 1).value == "V-1"  # the office's rows untouched
+    lists = {
+        str(dv.sqref).split(":")[0].rstrip("0123456789"): dv
+        for dv in acts.data_validations.dataValidation
+    }
+    assert lists["Q"].formula1 == "'Lists (contract 2)'!$A$2:$A$" + str(len(ref.clauses) + 1)
+    assert lists["Q"].showErrorMessage is False and lists["R"].showErrorMessage is True
+    assert "S" not in lists  # Joint with: free text (IDs)
+    assert [c.value for c in copy["Results"][1]][:3] == ["Activity ID", "Level", "Indicator"]
+    results_lists = {dv.formula1 for dv in copy["Results"].data_validations.dataValidation}
+    assert len([f for f in results_lists if f.startswith("'Lists (contract 2)'")]) == 4
+    notes = "\n".join(
+        str(c.value) for row in copy["New in contract 2"].iter_rows() for c in row if c.value
+    )
+    assert "Activities column 'Clauses'" in notes and "sheet 'Results'" in notes
+    assert "PP-130/instructs-BDT/CIRTs" in notes and "Worked example" in notes
+    again = tmp_path / "again"
+    again.mkdir()
+    shutil.copy(path, again / "v1.xlsx")
+    redo = validate_folder(again)
+    cols = ["sheet", "row", "column", "severity", "message"]
+    assert redo.issues[cols].values.tolist() == result.issues[cols].values.tolist()
+
+
+def test_feedback_on_a_version_2_workbook_adds_nothing(tmp_path, ref):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    write_workbook(
+        raw / "w.xlsx", activities=[GOOD_ACTIVITY], expenditure=[GOOD_SPEND], results=[]
+    )
+    result = validate_folder(raw)
+    [path] = writing.write_feedback(result, tmp_path / "fb", ref=ref)
+    assert openpyxl.load_workbook(path).sheetnames == [
+        "Issues", "Activities", "Expenditure", "Results", "Outputs",
+    ]  # fmt: skip
