@@ -4,6 +4,12 @@ The sample is INVENTED. It is calibrated on public facts about BDT's cyber work 
 CIRT assessments, strategies, child online protection, Her CyberTracks, training) so that
 the reports look like the real portfolio, and it carries the mess real submissions have,
 plus about 3% deliberately invalid rows so the quarantine path is exercised.
+
+Contract version 2: results whose targets and achieved values fit each activity's status
+(and the "Main outputs" text written from the same figures), outcomes by kind of work,
+clauses on about half of the activities, three joint HQ + Regional Office activities
+linked with "Joint with", and two activities reported by both without a link, so that the
+possible double-reporting warning shows. Other look-alikes between offices are retitled.
 """
 
 from __future__ import annotations
@@ -923,7 +929,7 @@ def _retitle_clashes(data: dict, intended: set, ref: Reference) -> None:
     So only the intended pairs are flagged as possible double reporting.
     """
     names = ref.country_name()
-    for _ in range(3):
+    for attempt in range(3):
         clashes = _clashes(data, intended, ref)
         if not clashes:
             return
@@ -932,6 +938,6 @@ def _retitle_clashes(data: dict, intended: set, ref: Reference) -> None:
             fam = next(f for f in FAMILIES if f.key == act["_family"])
             act["Activity"] = fam.alt_title.format(
                 region=act["_region"], year=act["_start"].year, country=names[act["_country"]]
-            ) + (f" ({act['Activity ID']})" if _ else "")
+            ) + (f" ({act['Activity ID']})" if attempt else "")
             act["Description"] = f"{act['Activity']}. Illustrative sample activity."
     raise RuntimeError("the sample still has accidental look-alike activities")
