@@ -327,3 +327,24 @@ def test_coordination_on_a_dated_hq_drill(tmp_path):
     assert result.possible_duplicates["reason"].tolist() == [
         "titles 100% alike; dates overlap 2022-09-12 to 2022-09-14; both cover Africa"
     ]
+
+
+@given(
+    st.lists(
+        st.frozensets(st.sampled_from("a b c d e f g h 2021 2022".split()), max_size=6),
+        max_size=12,
+    ),
+    st.sampled_from([0.5, 0.75, 0.8, 1.0]),
+)
+def test_prefix_filtering_finds_every_pair_brute_force_finds(sets, threshold):
+    from cyber_mapping.coordination import _similar_title_pairs
+
+    unique = sorted(set(sets), key=sorted)
+    brute = {
+        (i, j)
+        for i in range(len(unique))
+        for j in range(i + 1, len(unique))
+        if title_similarity(unique[i], unique[j]) >= threshold
+    }
+    found = {(i, j) for i, j, _ in _similar_title_pairs(unique, threshold)}
+    assert found == brute
