@@ -415,58 +415,70 @@ def unreached_states(product: Product, ref: Reference, region: str | None = None
     return out.sort_values(["region", "name"]).reset_index(drop=True)
 
 
-_STOP = frozenset(
-    "the and for with from that this their other especially including relevant member states "
-    "bdt itu director bureau development telecommunication instructs continue support help "
-    "paraphrase under within where request".split()
-)
-
-
-def _stems(text: str) -> set[str]:
-    import re
-
-    words = re.findall(r"[a-z]{4,}", str(text).casefold())
-    return {w[:6] for w in words if w not in _STOP}
-
-
-def clause_matches(product: Product, ref: Reference) -> pd.DataFrame:
-    """Which instructing clause each activity's quoted clause matches.
-
-    An activity matches a clause of a resolution it cites when the clause it quotes shares at
-    least two word stems (first six letters, common words ignored) with the clause's summary;
-    the best-scoring clause wins. Returns ``activity_id``, ``clause_ref``, ``shared``.
-    """
-    clauses = ref.clauses[ref.clauses["instructs_bdt"].astype(bool)]
-    stems = {c.clause_ref: _stems(c.summary) for c in clauses.itertuples(index=False)}
-    by_res = clauses.groupby("resolution_id")["clause_ref"].agg(list).to_dict()
-    quoted = dict(zip(product.activities["activity_id"], product.activities["clause_quoted"]))
-    out = []
-    for rec in product.activity_resolutions.itertuples(index=False):
-        words = _stems(quoted.get(rec.activity_id) or "")
-        best = max(
-            ((len(words & stems[c]), c) for c in by_res.get(rec.resolution_id, [])),
-            default=(0, ""),
-            key=lambda pair: (pair[0], [-ord(ch) for ch in pair[1]]),
-        )
-        if best[0] >= 2:
-            out.append({"activity_id": rec.activity_id, "clause_ref": best[1], "shared": best[0]})
-    return pd.DataFrame(out, columns=["activity_id", "clause_ref", "shared"])
-
-
 def uncovered_clauses(product: Product, ref: Reference, region: str | None = None) -> pd.DataFrame:
-    """Clauses instructing BDT that no activity in scope matches (see :func:`clause_matches`).
+    """Clauses instructing BDT that no activity in scope cites in its ``Clauses`` column.
 
-    Only resolutions of the catalogue are listed; ``cited`` says whether any activity in scope
-    cites the resolution at all.
+    Only explicit citations count (``activity_clauses``): an activity that states no clause
+    is "clause not stated", never evidence that a clause has no activity (see
+    :func:`clause_statements`). ``cited`` says whether any activity in scope cites the
+    clause's resolution at all.
     """
     ids = scope_activity_ids(product, region)
-    matches = clause_matches(product, ref)
-    covered = set(matches.loc[matches["activity_id"].isin(ids), "clause_ref"])
+    stated = product.activity_clauses
+    covered = (
+        set(stated.loc[stated["activity_id"].isin(ids), "clause_ref"]) if len(stated) else set()
+    )
     res = product.activity_resolutions
     cited = set(res.loc[res["activity_id"].isin(ids), "resolution_id"])
     clauses = ref.clauses[ref.clauses["instructs_bdt"].astype(bool)]
     out = clauses[~clauses["clause_ref"].isin(covered)][["resolution_id", "clause_ref", "summary"]]
     out = out.assign(cited=out["resolution_id"].isin(cited))
+    return out.reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class ClauseStatements:
+    """How many activities in scope cite at least one clause explicitly."""
+
+    stating: int
+    activities: int
+
+    @property
+    def not_stated(self) -> int:
+        """Activities in scope that cite no clause ("clause not stated")."""
+        return self.activities - self.stating
+
+
+def clause_statements(product: Product, region: str | None = None) -> ClauseStatements:
+    """Activities in scope citing at least one clause, out of all activities in scope."""
+    ids = scope_activity_ids(product, region)
+    stated = product.activity_clauses
+    stating = set(stated["activity_id"]) & ids if len(stated) else set()
+    return ClauseStatements(stating=len(stating), activities=len(ids))
+
+
+def resolution_revisions(
+    product: Product, ref: Reference, which: str = "in_force", region: str | None = None
+) -> pd.DataFrame:
+    """Each activity's resolutions with the revision shown: ``in_force`` or ``current``.
+
+    ``in_force`` is the revision in force on the activity's start date (from the catalogue's
+    revision history); ``current`` is the catalogue's latest revision. The ``which`` column
+    says which one a table shows.
+    """
+    if which not in ("in_force", "current"):
+        raise ValueError("which is 'in_force' or 'current'")
+    ids = scope_activity_ids(product, region)
+    links = product.activity_resolutions
+    links = links[links["activity_id"].isin(ids)]
+    if which == "current":
+        latest = dict(
+            zip(ref.resolutions["resolution_id"], ref.resolutions["revision"], strict=True)
+        )
+        revision = links["resolution_id"].map(latest).fillna("")
+    else:
+        revision = links.get("revision_in_force", pd.Series("", index=links.index)).fillna("")
+    out = links[["activity_id", "resolution_id"]].assign(revision=revision, which=which)
     return out.reset_index(drop=True)
 
 

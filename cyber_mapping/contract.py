@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-CONTRACT_VERSION = "1.0"
+CONTRACT_VERSION = "2.0"  # version 2 adds Results, Clauses, Lead implementor, Joint with
 DEFAULT_PERIOD = (2017, 2025)  # the mapping period: WTDC-17 to WTDC-25
 
 
@@ -20,6 +20,7 @@ class Column:
     name: str
     required: bool
     hint: str
+    aliases: tuple[str, ...] = ()  # other headers read as this column (e.g. Value, Achieved)
 
 
 @dataclass(frozen=True)
@@ -31,9 +32,17 @@ class Sheet:
     required: bool
     columns: tuple[Column, ...]
 
+    def by_name(self, name: str) -> str:
+        """The header of the column named ``name`` in the package."""
+        return next(c.header for c in self.columns if c.name == name)
+
     def by_header(self) -> dict[str, Column]:
         """Columns keyed by folded header."""
-        return {fold_header(c.header): c for c in self.columns}
+        out = {fold_header(c.header): c for c in self.columns}
+        for c in self.columns:
+            for alias in c.aliases:
+                out.setdefault(fold_header(alias), c)
+        return out
 
 
 def fold_header(text: object) -> str:
@@ -87,6 +96,27 @@ ACTIVITIES = Sheet(
         Column("End date", "end_date", False, "A date on or after the start date"),
         Column("Main outputs", "outputs_text", False, "e.g. As of 06 2023, 45 participants…"),
         Column("Envisaged outcomes", "outcomes_text", False, "Free text"),
+        # Version 2: at the end, so that version-1 layouts keep their column positions.
+        Column(
+            "Clauses",
+            "clauses",
+            False,
+            "Clause references from the drop-down, e.g. PP-130/instructs-BDT/CIRTs; several "
+            "separated by ';'. Each must belong to a resolution of the row",
+        ),
+        Column(
+            "Lead implementor",
+            "lead_implementor",
+            False,
+            "One of the Implementor(s); empty means the first listed",
+        ),
+        Column(
+            "Joint with",
+            "joint_with",
+            False,
+            "Activity IDs under which another office reports its part of the same joint "
+            "activity, separated by ';'",
+        ),
     ),
 )
 
@@ -107,26 +137,49 @@ EXPENDITURE = Sheet(
     ),
 )
 
-OUTPUTS = Sheet(
-    "Outputs",
-    "outputs",
-    False,
-    (
-        Column("Activity ID", "activity_id", True, "Must exist on the Activities sheet"),
-        Column("Indicator", "indicator", True, "e.g. Participants trained, CIRT established"),
-        Column("Value", "value", True, "A non-negative number"),
-        Column("Unit", "unit", False, "e.g. people"),
-        Column("Country", "country", False, "A country, as on the Activities sheet"),
-        Column("Group", "group", False, "A breakdown, e.g. Ministry of ICT, women"),
-        Column("As of", "as_of", False, "A date or MM YYYY"),
-    ),
-)
 
-SHEETS: tuple[Sheet, ...] = (ACTIVITIES, EXPENDITURE, OUTPUTS)
+def _result_columns(achieved: str, alias: str) -> tuple[Column, ...]:
+    return (
+        Column("Activity ID", "activity_id", True, "Must exist on the Activities sheet"),
+        Column("Level", "level", False, "Output or Outcome; empty means the indicator's level"),
+        Column(
+            "Indicator",
+            "indicator",
+            True,
+            "An indicator from the drop-down (e.g. Participants trained); other text is kept "
+            "as 'other'",
+        ),
+        Column("Baseline", "baseline", False, "A non-negative number: the value before"),
+        Column("Target", "target", False, "A non-negative number: the value aimed at"),
+        Column(
+            achieved,
+            "achieved",
+            False,
+            "A non-negative number: the value reached (as of the As of date)",
+            (alias,),
+        ),
+        Column("Unit", "unit", False, "The indicator's unit, e.g. people"),
+        Column("Country", "country", False, "A country, as on the Activities sheet"),
+        Column("Group", "group", False, "A breakdown, e.g. women, men, Ministry of ICT"),
+        Column("As of", "as_of", False, "A date or MM YYYY"),
+        Column("Source", "source", False, "How the figure can be verified, e.g. attendance list"),
+    )
+
+
+RESULTS = Sheet("Results", "results", False, _result_columns("Achieved", "Value"))
+
+# Version 1's sheet: read as Results, its Value column as Achieved. Kept as its own sheet so
+# that problems are reported under the sheet and header the office wrote.
+OUTPUTS = Sheet("Outputs", "outputs", False, _result_columns("Value", "Achieved"))
+
+# Every sheet reading looks for; a template offers SUBMISSION_SHEETS (Results, not Outputs).
+SHEETS: tuple[Sheet, ...] = (ACTIVITIES, EXPENDITURE, RESULTS, OUTPUTS)
+SUBMISSION_SHEETS: tuple[Sheet, ...] = (ACTIVITIES, EXPENDITURE, RESULTS)
+LEVELS = ("Output", "Outcome")
 
 # Amount-like columns: a merged range is never copied into them, because that would
 # multiply the money.
-NO_FILL_COLUMNS = frozenset({"amount", "value"})
+NO_FILL_COLUMNS = frozenset({"amount", "value", "baseline", "target", "achieved"})
 
 # ------------------------------------------------------------------ the issues table
 ISSUE_COLUMNS = ("workbook", "sheet", "row", "column", "value", "severity", "message")

@@ -473,7 +473,7 @@ def unreached_table(report: Report) -> Html:
 
 
 def clauses_table(report: Report) -> Html:
-    """Clauses that instruct BDT with no matching activity in scope."""
+    """Clauses that instruct BDT that no activity in scope cites (explicit citations only)."""
     data = analysis.uncovered_clauses(report.product, report.ref, report.region)
     report.numbers["clauses_table"] = report.tables + 1
     out = pd.DataFrame(
@@ -483,7 +483,7 @@ def clauses_table(report: Report) -> Html:
             "Resolution cited by an activity": data["cited"].map({True: "yes", False: "no"}),
         }
     )
-    return table(report, out, "Clauses instructing BDT with no matching activity (units: clauses)")
+    return table(report, out, report.t["clauses_table_caption"])
 
 
 def planned_only_paragraph(report: Report) -> Html:
@@ -525,8 +525,14 @@ def partners_paragraph(report: Report) -> Html:
         sentences.append(t["partners_2"].format(n=len(names), names=join_names(names)))
     clauses = analysis.uncovered_clauses(report.product, report.ref, report.region)
     if not clauses.empty:
+        stated = analysis.clause_statements(report.product, report.region)
         sentences.append(
-            t["partners_3"].format(n=len(clauses), table=report.numbers.get("clauses_table", ""))
+            t["partners_3"].format(
+                n=len(clauses),
+                table=report.numbers.get("clauses_table", ""),
+                not_stated=stated.not_stated,
+                activities=stated.activities,
+            )
         )
     return paragraph(*sentences)
 

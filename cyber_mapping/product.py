@@ -1,7 +1,8 @@
 """The processed data product: write it (atomically, deterministically) and load it back.
 
 ``build`` = validate + allocate + write ``activities``, ``expenditure``, ``allocations``,
-``implementor_allocations``, ``outputs``, ``issues``, ``quarantine`` (CSV and Parquet) and
+``implementor_allocations``, ``outputs``, ``issues``, ``quarantine``, ``results``,
+``activity_clauses``, ``possible_duplicates``, ``joint_links`` (CSV and Parquet) and
 ``manifest.json``. CSV text that a spreadsheet would run as a formula is neutralised;
 Parquet keeps the exact text.
 """
@@ -13,7 +14,7 @@ import json
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,6 +36,10 @@ TABLES = (
     "outputs",
     "issues",
     "quarantine",
+    "results",
+    "activity_clauses",
+    "possible_duplicates",
+    "joint_links",
 )
 # Text a spreadsheet would evaluate as a formula (shared with the Excel writers).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -199,6 +204,10 @@ def build(
         "activity_places": result.activity_places,
         "activity_implementors": result.activity_implementors,
         "mappings": result.mappings,
+        "results": result.results,
+        "activity_clauses": result.activity_clauses,
+        "possible_duplicates": result.possible_duplicates,
+        "joint_links": result.joint_links,
     }
     rec = result.reconciliation
     allocated = int(allocations["amount_cents"].sum())
@@ -228,6 +237,13 @@ def build(
             "quarantined": rec["chf_cents_quarantined"],
         },
         "rows_amount_unreadable": rec["rows_amount_unreadable"],
+        "coordination": {
+            "joint_activities_linked": len(result.joint_links) // 2,
+            "possible_duplicates": [
+                f"{d.activity_id_a} ({d.workbook_a}) and {d.activity_id_b} ({d.workbook_b})"
+                for d in result.possible_duplicates.itertuples(index=False)
+            ],
+        },
         "sample": any(w.name.startswith("sample_") for w in result.workbooks),
     }
     out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -282,8 +298,22 @@ def reconciliation_text(manifest: dict) -> str:
                 if ok
                 else "DOES NOT BALANCE - report this as a bug."
             ),
+            *_coordination_lines(manifest.get("coordination") or {}),
         ]
     )
+
+
+def _coordination_lines(coordination: dict) -> list[str]:
+    """What a build says about possible double reporting (version 2)."""
+    pairs = coordination.get("possible_duplicates") or []
+    if not pairs:
+        return []
+    return [
+        f"Possible double reporting: {len(pairs)} pair(s) of activities of different workbooks "
+        "look alike (warnings in issues.csv; possible_duplicates.csv). Their spend is counted; "
+        "the offices should delete one row or link them with 'Joint with':",
+        *(f"  {p}" for p in pairs),
+    ]
 
 
 @dataclass(frozen=True)
@@ -302,6 +332,11 @@ class Product:
     activity_implementors: pd.DataFrame
     manifest: dict
     directory: Path
+    # Version 2 (an older product without them loads them empty).
+    results: pd.DataFrame = field(default_factory=pd.DataFrame)
+    activity_clauses: pd.DataFrame = field(default_factory=pd.DataFrame)
+    possible_duplicates: pd.DataFrame = field(default_factory=pd.DataFrame)
+    joint_links: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def load(processed_dir: Path | None = None) -> Product:

@@ -35,7 +35,9 @@ REFERENCE_FILES = (
     "exchange_rates.csv",
     "tile_grid.csv",
     "funders.csv",
+    "indicators.csv",
 )
+INDICATOR_COLUMNS = ["id", "name", "level", "unit", "themes", "additive", "source"]
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'"})
 _DASHES = str.maketrans({"–": "-", "—": "-", "‑": "-", "‐": "-", "−": "-"})
@@ -84,6 +86,21 @@ class Reference:
     names: dict[str, str] = field(repr=False, default_factory=dict)
     regions_by_iso3: dict[str, str] = field(repr=False, default_factory=dict)
     vocabularies: dict[str, dict[str, str]] = field(repr=False, default_factory=dict)
+    # Version 2: each resolution's revision history, and the results indicator catalogue.
+    revisions: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
+    indicators: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
+
+    def indicator_keys(self) -> dict[str, str]:
+        """Map folded indicator id, name or alias to the indicator's id."""
+        keys: dict[str, str] = {}
+        for row in self.indicators.itertuples(index=False):
+            keys[normalise_key(row.id)] = row.id
+            keys.setdefault(normalise_key(row.name), row.id)
+        for row in self.indicators.itertuples(index=False):
+            for alias in str(getattr(row, "aliases", "") or "").split(";"):
+                if alias.strip():
+                    keys.setdefault(normalise_key(alias), row.id)
+        return keys
 
     @property
     def region_names(self) -> tuple[str, ...]:
@@ -139,6 +156,31 @@ def read_yaml(path: Path) -> object:
     """
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 - safe loader
+
+
+def _read_revisions(doc: dict, path: Path) -> pd.DataFrame:
+    """Each resolution's revisions: conference, label, closing date, verification."""
+    rows = []
+    for item in doc.get("resolutions", []):
+        for rev in item.get("revisions") or []:
+            date = pd.to_datetime(str(rev["date"]), errors="coerce")
+            if pd.isna(date):
+                raise ReferenceDataError(
+                    f"{path}: revision {rev} of {item['id']} has no valid date (YYYY-MM-DD)."
+                )
+            rows.append(
+                {
+                    "resolution_id": str(item["id"]),
+                    "conference": str(rev["conference"]),
+                    "label": f"Rev. {rev['label']}",
+                    "date": date,
+                    "verification": str(rev.get("verification", "unverified")),
+                }
+            )
+    columns = ["resolution_id", "conference", "label", "date", "verification"]
+    frame = pd.DataFrame(rows, columns=columns)
+    frame["date"] = pd.to_datetime(frame["date"])
+    return frame.sort_values(["resolution_id", "date"], kind="stable").reset_index(drop=True)
 
 
 def _read_resolutions(directory: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -242,6 +284,14 @@ def load_reference(directory: Path | None = None) -> Reference:
             "from git."
         )
     resolutions, clauses = _read_resolutions(directory)
+    revisions = _read_revisions(read_yaml(directory / "resolutions.yaml"), directory)
+    indicators = _read_csv(directory, "indicators.csv", INDICATOR_COLUMNS)
+    bad_level = set(indicators["level"]) - {"Output", "Outcome"}
+    if bad_level or not indicators["id"].is_unique:
+        raise ReferenceDataError(
+            "indicators.csv: ids must be unique and levels Output or Outcome "
+            f"(found levels {sorted(bad_level)})."
+        )
     regions = _read_csv(directory, "itu_regions.csv", ["iso3", "itu_name", "region"])
     offices = _read_csv(
         directory, "offices.csv", ["implementor", "kind", "city", "region", "id_prefix"]
@@ -293,6 +343,8 @@ def load_reference(directory: Path | None = None) -> Reference:
         names=dict(zip(regions["iso3"], regions["itu_name"], strict=True)),
         regions_by_iso3=dict(zip(regions["iso3"], regions["region"], strict=True)),
         vocabularies=vocabularies,
+        revisions=revisions,
+        indicators=indicators,
     )
 
 

@@ -4,6 +4,12 @@ The sample is INVENTED. It is calibrated on public facts about BDT's cyber work 
 CIRT assessments, strategies, child online protection, Her CyberTracks, training) so that
 the reports look like the real portfolio, and it carries the mess real submissions have,
 plus about 3% deliberately invalid rows so the quarantine path is exercised.
+
+Contract version 2: results whose targets and achieved values fit each activity's status
+(and the "Main outputs" text written from the same figures), outcomes by kind of work,
+clauses on about half of the activities, three joint HQ + Regional Office activities
+linked with "Joint with", and two activities reported by both without a link, so that the
+possible double-reporting warning shows. Other look-alikes between offices are retitled.
 """
 
 from __future__ import annotations
@@ -17,7 +23,8 @@ from pathlib import Path
 
 import openpyxl
 
-from cyber_mapping.contract import SHEETS
+from cyber_mapping import cleaning, coordination
+from cyber_mapping.contract import SUBMISSION_SHEETS
 from cyber_mapping.reference import Reference, load_reference
 
 ILLUSTRATIVE = (
@@ -118,6 +125,13 @@ class Family:
     years: tuple[int, int]  # duration range in years
     funders: tuple[str, ...]
     outputs: str = ""
+    # Version 2: the results it measures (indicator, per country?, target range), the
+    # outcome it aims at, the clauses it implements, and a title used when another office's
+    # activity would otherwise look like the same one.
+    results: tuple[tuple[str, bool, tuple[int, int]], ...] = ()
+    outcome: str = ""
+    clauses: tuple[str, ...] = ()
+    alt_title: str = ""
 
 
 FAMILIES = (
@@ -256,6 +270,117 @@ FAMILIES = (
         ("ITU regular budget",),
     ),
 )
+_V2 = {
+    "drill": (
+        (
+            ("CyberDrill teams taking part", False, (6, 20)),
+            ("Participants trained", False, (30, 90)),
+        ),
+        "National CIRTs of the region test their incident-response procedures together and "
+        "agree on points of contact",
+        ("WTDC-69/instructs-BDT/cooperation", "PP-130/instructs-BDT/CIRTs"),
+        "Cyber exercise for incident responders, {region} {year}",
+    ),
+    "cirt_assess": (
+        (("CIRT readiness assessments completed", True, (1, 1)),),
+        "The government has an agreed roadmap and budget for establishing its national CIRT",
+        ("WTDC-69/instructs-BDT/establish", "PP-130/instructs-BDT/CIRTs"),
+        "Incident response readiness review, {country}",
+    ),
+    "cirt_build": (
+        (
+            ("National CIRTs established or strengthened", True, (1, 1)),
+            ("Participants trained", True, (10, 40)),
+        ),
+        "An operational national CIRT handles incidents and cooperates with its peers",
+        ("WTDC-69/instructs-BDT/establish", "PP-130/instructs-BDT/CIRTs"),
+        "Incident response team set-up support, {country}",
+    ),
+    "strategy": (
+        (
+            ("National cybersecurity strategies drafted", True, (1, 1)),
+            ("National cybersecurity strategies adopted", True, (1, 1)),
+        ),
+        "The country adopts and starts implementing a national cybersecurity strategy",
+        ("WTDC-45/instructs-BDT/strategies", "PP-130/instructs-BDT/strategies-legal"),
+        "Cybersecurity policy drafting assistance, {country}",
+    ),
+    "cop": (
+        (
+            ("Participants trained", True, (15, 60)),
+            ("Child online protection frameworks adopted", True, (1, 1)),
+        ),
+        "Parents, educators and industry apply national child online protection measures",
+        ("WTDC-67/instructs-BDT/COP-initiative", "WTDC-67/instructs-BDT/national-frameworks"),
+        "Safer internet for children: COP guideline roll-out",
+    ),
+    "skills": (
+        (("Participants trained", True, (10, 40)), ("Women trained", True, (3, 15))),
+        "More certified cybersecurity professionals in the public sector",
+        ("WTDC-73/ATC-programme", "PP-130/instructs-BDT/developing-countries"),
+        "ITU Academy cyber courses for government staff",
+    ),
+    "women": (
+        (
+            ("Women trained", True, (8, 30)),
+            ("Mentees completing a mentorship programme", True, (3, 12)),
+        ),
+        "More women in cybersecurity careers and in national cyber decision-making",
+        ("PP-130/instructs-BDT/developing-countries",),
+        "Mentoring women cyber professionals, {region}",
+    ),
+    "legal": (
+        (("Legal frameworks drafted", True, (1, 1)),),
+        "A cybercrime and cybersecurity law consistent with international good practice",
+        ("PP-130/instructs-BDT/strategies-legal",),
+        "Review of cyber laws and regulations, {country}",
+    ),
+    "awareness": (
+        (("People reached by awareness campaigns", True, (500, 5000)),),
+        "Citizens and small businesses adopt basic cyber hygiene",
+        ("WTDC-45/instructs-BDT/cooperation",),
+        "Public campaign on safe online habits",
+    ),
+    "gci": (
+        (("GCI questionnaires supported", False, (60, 150)),),
+        "Countries measure their cybersecurity commitment and identify gaps to address",
+        ("WTDC-45/instructs-BDT/info", "PP-130/instructs-BDT/projects"),
+        "GCI {year} data collection support",
+    ),
+    "spam": (
+        (("Participants trained", True, (10, 30)),),
+        "Regulators apply measures against spam and protect consumers online",
+        ("WTDC-64/instructs-BDT", "WTSA-52/TSB-with-BDT"),
+        "Anti-spam and consumer trust training",
+    ),
+    "cip": (
+        (("Institutions supported", True, (2, 8)),),
+        "Operators of critical information infrastructure have tested protection plans",
+        ("WTSA-50/TSB-with-BDT", "PP-130/instructs-BDT/projects"),
+        "Protecting critical information infrastructure: operator training",
+    ),
+    "coop": (
+        (
+            ("Participants trained", False, (40, 120)),
+            ("Cooperation agreements signed", False, (1, 3)),
+        ),
+        "Closer cooperation among the region's cybersecurity agencies",
+        ("WTDC-45/instructs-BDT/cooperation", "PP-130/instructs-3-directors"),
+        "Cybersecurity cooperation meeting, {region} {year}",
+    ),
+}
+FAMILIES = tuple(
+    Family(
+        **{
+            **f.__dict__,
+            "results": _V2[f.key][0],
+            "outcome": _V2[f.key][1],
+            "clauses": _V2[f.key][2],
+            "alt_title": _V2[f.key][3],
+        }
+    )
+    for f in FAMILIES
+)
 _WEIGHTS = (12, 10, 6, 8, 6, 12, 3, 5, 5, 0, 3, 4, 6)
 _CURRENCY = {
     "Australia": "AUD",
@@ -390,7 +515,14 @@ def _activities_for(office_key: str, n: int, rng: random.Random, ref: Reference)
         res_text = rng.choice(["; ", "\n"]).join(rng.choice(_RES_FORMS[r]) for r in res_ids)
         res_shares = "60; 40" if len(res_ids) == 2 and rng.random() < 0.2 else ""
         title = fam.title.format(region=act_region, year=start.year, country=names[country])
-        participants = rng.randint(15, 120)
+        results = _results_for(rng, fam, aid, status, places, end, names, ref)
+        clauses = ""
+        if rng.random() < 0.5:
+            own = [c for c in fam.clauses if c.split("/")[0] in res_ids]
+            clauses = "; ".join(own[: rng.randint(1, len(own))])
+        lead = ""
+        if len(implementors) > 1 and rng.random() < 0.4:
+            lead = implementors[rng.randrange(len(implementors))]
         acts.append(
             {
                 "Activity ID": aid,
@@ -407,15 +539,22 @@ def _activities_for(office_key: str, n: int, rng: random.Random, ref: Reference)
                 "Status": status if rng.random() > 0.1 else status.lower(),
                 "Start date": _date_text(rng, start),
                 "End date": _date_text(rng, end),
-                "Main outputs": (
-                    f"As of {end.strftime('%m %Y')}, {participants} participants were trained"
-                    if fam.outputs and status == "Completed"
-                    else ""
-                ),
-                "Envisaged outcomes": "Strengthened national capacity to prevent and respond to "
-                "cyber incidents",
+                "Main outputs": _outputs_text(results, status),
+                "Envisaged outcomes": fam.outcome,
+                "Clauses": clauses,
+                "Lead implementor": lead,
+                "Joint with": "",
+                # Hidden (not written): what coordinating the offices' rows needs.
+                "_family": fam.key,
+                "_start": start,
+                "_end": end,
+                "_places": places,
+                "_region": act_region,
+                "_country": country,
+                "_status": status,
             }
         )
+        outs.extend(results)
         # Expenditure: per funder, per year (or one span line), staff and non-staff.
         total = rng.randint(*fam.cost) // 100 * 100
         funders = [fam.funders[0]]
@@ -454,22 +593,92 @@ def _activities_for(office_key: str, n: int, rng: random.Random, ref: Reference)
                             else "",
                         }
                     )
-        if fam.outputs and status == "Completed":
-            for iso3 in (places or [None])[:3]:
-                outs.append(
-                    {
-                        "Activity ID": aid,
-                        "Indicator": "Participants trained",
-                        "Value": rng.randint(8, 60),
-                        "Unit": "people",
-                        "Country": names[iso3] if iso3 else "",
-                        "Group": "women"
-                        if fam.outputs == "women"
-                        else rng.choice(["Ministry of ICT", "national CIRT", "regulator", ""]),
-                        "As of": end.strftime("%m %Y"),
-                    }
-                )
     return acts, exps, outs
+
+
+_SOURCES = {
+    "Participants trained": "attendance list",
+    "Women trained": "attendance list",
+    "Mentees completing a mentorship programme": "programme completion records",
+    "CyberDrill teams taking part": "exercise control team log",
+    "National CIRTs established or strengthened": "government decision establishing the CIRT",
+    "National cybersecurity strategies adopted": "official gazette",
+    "Child online protection frameworks adopted": "official gazette",
+    "People reached by awareness campaigns": "campaign analytics (estimate)",
+    "GCI questionnaires supported": "GCI submission records",
+}
+
+
+def _results_for(rng, fam, aid, status, places, end, names, ref) -> list[dict]:
+    """Results rows consistent with the status: targets; achieved once done (or partly)."""
+    catalogue = ref.indicators.set_index("name")
+    rows = []
+    for indicator, per_country, (lo, hi) in fam.results:
+        where = (places or [None])[:3] if per_country else [None]
+        for iso3 in where:
+            target = rng.randint(lo, hi)
+            achieved = None
+            if status == "Completed":
+                if hi == 1:  # a yes/no kind of count: reached or not yet
+                    achieved = 1 if rng.random() < 0.75 else 0
+                else:
+                    achieved = max(0, target + rng.randint(-target // 4, target // 4))
+            elif status == "Ongoing" and rng.random() < 0.6 and hi > 1:
+                achieved = target * rng.randint(20, 80) // 100
+            group = ""
+            if "Women" in indicator or "Mentees" in indicator:
+                group = "women"
+            elif indicator == "Participants trained":
+                group = rng.choice(["Ministry of ICT", "national CIRT", "regulator", ""])
+            rows.append(
+                {
+                    "Activity ID": aid,
+                    "Level": catalogue.loc[indicator, "level"] if rng.random() < 0.3 else "",
+                    "Indicator": indicator,
+                    "Baseline": 0 if hi == 1 and rng.random() < 0.5 else "",
+                    "Target": target,
+                    "Achieved": achieved if achieved is not None else "",
+                    "Unit": catalogue.loc[indicator, "unit"] if rng.random() < 0.7 else "",
+                    "Country": names[iso3] if iso3 else "",
+                    "Group": group,
+                    "As of": (
+                        end.strftime("%m %Y")
+                        if status == "Completed"
+                        else SNAPSHOT.strftime("%m %Y")
+                        if achieved is not None
+                        else ""
+                    ),
+                    "Source": _SOURCES.get(indicator, "activity report")
+                    if achieved is not None
+                    else "",
+                }
+            )
+    return rows
+
+
+def _outputs_text(results: list[dict], status: str) -> str:
+    """The 'Main outputs' sentence, from the same figures as the Results rows."""
+    totals: dict[str, list[int]] = {}
+    as_of = ""
+    for r in results:
+        t = totals.setdefault(r["Indicator"], [0, 0, 0])
+        t[0] += int(r["Target"])
+        if r["Achieved"] != "":
+            t[1] += int(r["Achieved"])
+            t[2] += 1
+            as_of = as_of or r["As of"]
+    if not totals:
+        return ""
+    if status == "Planned" or not any(t[2] for t in totals.values()):
+        return "Targets: " + "; ".join(f"{k.lower()} {t[0]}" for k, t in totals.items())
+    parts = []
+    for k, t in totals.items():
+        if not t[2]:
+            continue
+        parts.append(
+            f"{k.lower()} {t[1]}" + (f" of a target of {t[0]}" if status == "Ongoing" else "")
+        )
+    return f"As of {as_of}: " + "; ".join(parts)
 
 
 def _inject_errors(rng: random.Random, acts: list, exps: list, outs: list, office: str) -> None:
@@ -481,6 +690,7 @@ def _inject_errors(rng: random.Random, acts: list, exps: list, outs: list, offic
         ("Country shares (%)", "70; 20"),
         ("End date", "31/02/2021"),
         ("Implementor(s)", "Regional Office for Antarctica"),
+        ("Clauses", "PP-130/instructs-BDT/CIRT"),
     ]
     for k in range(max(1, len(acts) * 3 // 100)):
         col, bad = act_faults[(k + len(office)) % len(act_faults)]
@@ -498,7 +708,7 @@ def _inject_errors(rng: random.Random, acts: list, exps: list, outs: list, offic
         col, bad = exp_faults[(k + len(office)) % len(exp_faults)]
         exps[rng.randrange(len(exps))][col] = bad
     if outs:
-        outs[rng.randrange(len(outs))]["Value"] = "many"
+        outs[rng.randrange(len(outs))]["Achieved"] = "many"
     # Reversed dates and one duplicate ID in the HQ workbook.
     if office == "BDT_HQ" and len(acts) > 3:
         acts[1]["Start date"], acts[1]["End date"] = "2024-12-31", "2024-01-15"
@@ -514,7 +724,7 @@ def _write_workbook(path: Path, office: str, acts: list, exps: list, outs: list)
     about["A1"] = ILLUSTRATIVE
     about["A2"] = f"Implementor: {OFFICES[office][0]}"
     about["A3"] = f"Snapshot date of the sample: {SNAPSHOT.isoformat()}"
-    for spec, rows in zip(SHEETS, (acts, exps, outs), strict=True):
+    for spec, rows in zip(SUBMISSION_SHEETS, (acts, exps, outs), strict=True):
         ws = wb.create_sheet(spec.title)
         headers = [c.header for c in spec.columns]
         ws.append(headers)
@@ -576,12 +786,158 @@ def generate_sample(out_dir: Path, seed: int = 2017, ref: Reference | None = Non
         "RO_CIS": 20,
         "RO_Europe": 28,
     }
-    written = []
+    data = {}
     for office, n in sizes.items():
         rng = random.Random(f"{seed}-{office}")
         acts, exps, outs = _activities_for(office, n, rng, ref)
+        clean = [dict(a) for a in acts]
         _inject_errors(rng, acts, exps, outs, office)
+        untouched = [i < len(clean) and a == clean[i] for i, a in enumerate(acts)]
+        data[office] = (acts, exps, outs, untouched)
+    intended = _coordinate(data, random.Random(f"{seed}-coordination"), ref)
+    _retitle_clashes(data, intended, ref)
+    written = []
+    for office, (acts, exps, outs, _) in data.items():
         path = out_dir / f"sample_{office}.xlsx"
         _write_workbook(path, office, acts, exps, outs)
         written.append(path)
     return written
+
+
+# Activities that HQ and a Regional Office both report: (family, linked by Joint with?).
+# Three joint activities, linked; two reported twice without a link (the warning shows).
+_SHARED = (("drill", True), ("cop", True), ("women", True), ("drill", False), ("skills", False))
+_RO_OF_REGION = {region: office for office, (_, _, region) in OFFICES.items() if region}
+
+
+def _next_id(acts: list[dict], prefix: str, year: int) -> str:
+    used = {a["Activity ID"] for a in acts}
+    n = 1
+    while f"{prefix}-{year}-{n:03d}" in used:
+        n += 1
+    return f"{prefix}-{year}-{n:03d}"
+
+
+def _coordinate(data: dict, rng: random.Random, ref: Reference) -> set[tuple[str, str]]:
+    """Add the Regional Office's row of a few HQ activities (see ``_SHARED``).
+
+    A joint activity: the office reports its own part (its own spend, no results) and the
+    rows name each other in 'Joint with' (the first pair on both sides, the others on the
+    office's side only: links are made symmetric). A double report: the office copies
+    HQ's row, spend and results under its own ID (one title reworded), with no link.
+    Returns the pairs of IDs meant to look alike, which de-conflicting leaves alone.
+    """
+    hq_acts, hq_exps, hq_outs, hq_ok = data["BDT_HQ"]
+    ids = [a["Activity ID"] for a in hq_acts]
+    taken: set[int] = set()
+    pairs: set[tuple[str, str]] = set()
+    for k, (family, linked) in enumerate(_SHARED):
+        candidates = [
+            i
+            for i, a in enumerate(hq_acts)
+            if hq_ok[i]
+            and ids.count(a["Activity ID"]) == 1
+            and i not in taken
+            and a["_family"] == family
+            and a["_status"] != "Planned"
+            and a["_region"] in _RO_OF_REGION
+            and "(entered twice)" not in a["Activity"]
+        ]
+        if not candidates:
+            continue
+        i = candidates[rng.randrange(len(candidates))]
+        taken.add(i)
+        src = hq_acts[i]
+        office = _RO_OF_REGION[src["_region"]]
+        impl, prefix, _ = OFFICES[office]
+        acts, exps, outs, ok = data[office]
+        aid = _next_id(acts, prefix, src["_start"].year)
+        mirror = dict(src)
+        mirror.update({"Activity ID": aid, "Implementor(s)": impl, "Lead implementor": ""})
+        src_exps = [e for e in hq_exps if e["Activity ID"] == src["Activity ID"]]
+        if linked:
+            mirror["Joint with"] = src["Activity ID"]
+            mirror["Main outputs"] = f"Results reported by BDT (HQ) under {src['Activity ID']}"
+            if k == 0:
+                src["Joint with"] = aid
+            src["Implementor(s)"] = "BDT (HQ)"
+            src["Lead implementor"] = ""
+            for e in src_exps:  # the office's own part: a third of HQ's spend per line
+                amount = cleaning.parse_amount(e["Amount"]).cents // 300
+                exps.append(dict(e, **{"Activity ID": aid, "Amount": amount, "Currency": "CHF"}))
+        else:
+            if k == len(_SHARED) - 1:
+                mirror["Activity"] = "ITU " + src["Activity"] + " (regional delivery)"
+            exps.extend(dict(e, **{"Activity ID": aid}) for e in src_exps)
+            outs.extend(
+                dict(r, **{"Activity ID": aid})
+                for r in hq_outs
+                if r["Activity ID"] == src["Activity ID"]
+            )
+        acts.append(mirror)
+        ok.append(True)
+        pairs.add((src["Activity ID"], aid))
+    return pairs
+
+
+def _place_sets(act: dict, ref: Reference) -> tuple[set, set, set]:
+    region_of = ref.region_of()
+    countries = set(act["_places"])
+    if countries:
+        return countries, set(), {region_of[c] for c in countries}
+    text = str(act["Beneficiary countries"])
+    return set(), {"Global" if text == "Global" else act["_region"]}, set()
+
+
+def _clashes(data: dict, intended: set, ref: Reference) -> list[tuple[str, int]]:
+    """Rows (office, index) that look like another office's row without being meant to."""
+    rows = [
+        (office, i, a)
+        for office, (acts, *_rest) in data.items()
+        for i, a in enumerate(acts)
+        if "_family" in a
+    ]
+    found = []
+    for x in range(len(rows)):
+        o1, i1, a = rows[x]
+        ta = coordination.title_tokens(a["Activity"])
+        for y in range(x + 1, len(rows)):
+            o2, i2, b = rows[y]
+            if o1 == o2 or (a["Activity ID"], b["Activity ID"]) in intended:
+                continue
+            if (b["Activity ID"], a["Activity ID"]) in intended:
+                continue
+            if coordination.title_similarity(ta, coordination.title_tokens(b["Activity"])) < 0.8:
+                continue
+            if a["_start"] > b["_end"] or b["_start"] > a["_end"]:
+                continue
+            if coordination.shared_places(_place_sets(a, ref), _place_sets(b, ref)):
+                # Retitle the row that is not part of an intended pair (else the office's).
+                a_fixed = any(a["Activity ID"] in p for p in intended)
+                b_fixed = any(b["Activity ID"] in p for p in intended)
+                if b_fixed and a_fixed:
+                    raise RuntimeError(
+                        f"intended rows clash: {a['Activity ID']}, {b['Activity ID']}"
+                    )
+                found.append((o1, i1) if b_fixed or (o2 == "BDT_HQ" and not a_fixed) else (o2, i2))
+    return found
+
+
+def _retitle_clashes(data: dict, intended: set, ref: Reference) -> None:
+    """Give an accidental look-alike its family's other title.
+
+    So only the intended pairs are flagged as possible double reporting.
+    """
+    names = ref.country_name()
+    for attempt in range(3):
+        clashes = _clashes(data, intended, ref)
+        if not clashes:
+            return
+        for office, i in dict.fromkeys(clashes):
+            act = data[office][0][i]
+            fam = next(f for f in FAMILIES if f.key == act["_family"])
+            act["Activity"] = fam.alt_title.format(
+                region=act["_region"], year=act["_start"].year, country=names[act["_country"]]
+            ) + (f" ({act['Activity ID']})" if attempt else "")
+            act["Description"] = f"{act['Activity']}. Illustrative sample activity."
+    raise RuntimeError("the sample still has accidental look-alike activities")

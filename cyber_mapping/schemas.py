@@ -10,7 +10,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from cyber_mapping.contract import ERROR, issue
+from cyber_mapping.contract import ERROR, LEVELS, issue
 
 STATUSES = ("Completed", "Ongoing", "Planned")
 COST_TYPES = ("Staff", "Non-staff")
@@ -77,11 +77,87 @@ class ExpenditureTable(_Located):
 
 
 class OutputTable(_Located):
-    """Stage 1: one measured output."""
+    """Version 1's view: one measured output (a ``results`` row of level Output)."""
 
     activity_id: Series[str] = pa.Field(description="Activity ID (exists on Activities)")
     indicator: Series[str] = pa.Field(str_length={"min_value": 1}, description="Indicator")
     value: Series[float] = pa.Field(ge=0, description="Reported value")
+
+
+class ResultTable(_Located):
+    """Stage 1: one measured result (Results sheet, or version 1's Outputs sheet)."""
+
+    activity_id: Series[str] = pa.Field(description="Activity ID (exists on Activities)")
+    level: Series[str] = pa.Field(isin=LEVELS, description="Output or Outcome")
+    indicator_id: Series[str] = pa.Field(
+        str_length={"min_value": 1}, description="Catalogue id (indicators.csv) or 'other'"
+    )
+    indicator: Series[str] = pa.Field(str_length={"min_value": 1}, description="Indicator")
+    baseline: Series[float] = pa.Field(ge=0, nullable=True, description="Value before")
+    target: Series[float] = pa.Field(ge=0, nullable=True, description="Value aimed at")
+    achieved: Series[float] = pa.Field(ge=0, nullable=True, description="Value reached")
+    unit: Series[str] = pa.Field(description="Unit (the catalogue's, for known indicators)")
+    source: Series[str] = pa.Field(description="How the figure can be verified")
+
+    @pa.dataframe_check(name="target_or_achieved")
+    @classmethod
+    def target_or_achieved(cls, df: pd.DataFrame) -> Series[bool]:
+        """Every result has a target or an achieved value."""
+        return df["target"].notna() | df["achieved"].notna()
+
+
+class ActivityClauseTable(pa.DataFrameModel):
+    """Stage 1: one clause an activity cites (its ``Clauses`` column), one row per clause."""
+
+    activity_id: Series[str]
+    resolution_id: Series[str] = pa.Field(description="The clause's resolution (cited)")
+    clause_ref: Series[str] = pa.Field(
+        str_length={"min_value": 1}, description="Catalogue clause reference"
+    )
+    revision_in_force: Series[str] = pa.Field(
+        description="Revision of the resolution in force on the start date ('' if none known)"
+    )
+
+    class Config:
+        coerce = True
+        unique = ["activity_id", "clause_ref"]
+
+
+class JointLinkTable(pa.DataFrameModel):
+    """Stage 1: ``Joint with`` links between valid activities, both directions."""
+
+    activity_id: Series[str]
+    joint_with: Series[str]
+
+    @pa.dataframe_check(name="not_self")
+    @classmethod
+    def not_self(cls, df: pd.DataFrame) -> Series[bool]:
+        """An activity is never joint with itself."""
+        return df["activity_id"] != df["joint_with"]
+
+    class Config:
+        coerce = True
+        unique = ["activity_id", "joint_with"]
+
+
+class PossibleDuplicateTable(pa.DataFrameModel):
+    """Stage 1: pairs of activities that may be one activity reported twice."""
+
+    activity_id_a: Series[str]
+    workbook_a: Series[str]
+    activity_id_b: Series[str]
+    workbook_b: Series[str]
+    similarity: Series[float] = pa.Field(ge=0, le=1, description="Title token-set containment")
+    reason: Series[str] = pa.Field(str_length={"min_value": 1})
+
+    @pa.dataframe_check(name="different_workbooks")
+    @classmethod
+    def different_workbooks(cls, df: pd.DataFrame) -> Series[bool]:
+        """Only activities of different workbooks are compared."""
+        return df["workbook_a"] != df["workbook_b"]
+
+    class Config:
+        coerce = True
 
 
 class AllocationTable(pa.DataFrameModel):
@@ -151,6 +227,7 @@ _FIXES = {
         "the end date is before the start date. Swap them or correct the end date.",
     ),
     "period_in_order": ("period", "the period ends before it starts. Write e.g. 2019-2022."),
+    "target_or_achieved": ("achieved", "a result needs a Target or an Achieved value."),
     "not_nullable": ("", "a required value is missing. Fill in the cell."),
 }
 

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
 
-from cyber_mapping import cleaning
+from cyber_mapping import clauses, cleaning, coordination, results
 from cyber_mapping.contract import (
     ACTIVITIES,
     DEFAULT_PERIOD,
@@ -26,6 +26,7 @@ from cyber_mapping.contract import (
     ISSUE_COLUMNS,
     OUTPUTS,
     QUARANTINE_COLUMNS,
+    RESULTS,
     WARNING,
     Sheet,
     issue,
@@ -33,9 +34,12 @@ from cyber_mapping.contract import (
 from cyber_mapping.reading import Intake, WorkbookInfo, read_folder
 from cyber_mapping.reference import Reference, load_reference, normalise_key
 from cyber_mapping.schemas import (
+    ActivityClauseTable,
     ActivityTable,
     ExpenditureTable,
-    OutputTable,
+    JointLinkTable,
+    PossibleDuplicateTable,
+    ResultTable,
     failures_to_issues,
 )
 
@@ -59,6 +63,11 @@ class Validated:
     period: tuple[int, int]
     rows_read: dict[str, int] = field(default_factory=dict)
     reconciliation: dict[str, int] = field(default_factory=dict)
+    # Version 2 (results, clauses, coordination).
+    results: pd.DataFrame = field(default_factory=pd.DataFrame)
+    activity_clauses: pd.DataFrame = field(default_factory=pd.DataFrame)
+    joint_links: pd.DataFrame = field(default_factory=pd.DataFrame)
+    possible_duplicates: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def n_errors(self) -> int:
@@ -500,73 +509,6 @@ def _validate_expenditure(raw: pd.DataFrame, ref: Reference, log: _Log, period):
     return pd.DataFrame(records, index=raw.index) if records else None
 
 
-def _validate_outputs(raw: pd.DataFrame, ref: Reference, log: _Log):
-    sheet = OUTPUTS
-    _required(log, sheet, raw)
-    records = []
-    for idx, rec in _rows(raw).items():
-        amount = cleaning.parse_amount(rec["value"]) if rec["value"] is not None else None
-        value = None
-        if amount is not None:
-            if amount.problem or amount.currency:
-                log.error(
-                    sheet,
-                    idx,
-                    rec,
-                    "value",
-                    rec["value"],
-                    f"'{rec['value']}' is not a number. Write the value as a number.",
-                )
-            elif amount.cents < 0:
-                log.error(
-                    sheet,
-                    idx,
-                    rec,
-                    "value",
-                    rec["value"],
-                    "the value is negative. Write a non-negative number.",
-                )
-            else:
-                value = amount.cents / 100
-        iso3 = None
-        if rec["country"] is not None:
-            m = cleaning.match_country(rec["country"], ref)
-            log.mapped("country", _text(rec["country"]), m)
-            if m.ok:
-                iso3 = m.value
-            else:
-                log.error(
-                    sheet,
-                    idx,
-                    rec,
-                    "country",
-                    rec["country"],
-                    f"'{rec['country']}' is not a recognised ITU Member State.{m.hint()}",
-                )
-        as_of = None
-        if rec["as_of"] is not None:
-            parsed = cleaning.parse_date(rec["as_of"], end_of_month=True)
-            if parsed.problem:
-                log.error(sheet, idx, rec, "as_of", rec["as_of"], parsed.problem)
-            as_of = parsed.value
-        records.append(
-            {
-                "activity_id": _text(rec["activity_id"]),
-                "workbook": rec["_workbook"],
-                "sheet": sheet.title,
-                "row": int(rec["_row"]),
-                "indicator": _text(rec["indicator"]),
-                "value": value if value is not None else 0.0,
-                "unit": _text(rec["unit"]),
-                "country_iso3": iso3,
-                "group": _text(rec["group"]),
-                "as_of": pd.Timestamp(as_of) if as_of else pd.NaT,
-                "_idx": idx,
-            }
-        )
-    return pd.DataFrame(records, index=raw.index) if records else None
-
-
 def _referential(
     frame: pd.DataFrame | None,
     sheet: Sheet,
@@ -619,9 +561,13 @@ def validate_intake(
     raw_a = intake.tables["activities"]
     raw_e = intake.tables["expenditure"]
     raw_o = intake.tables["outputs"]
+    raw_r = intake.tables.get("results", raw_o.iloc[0:0])
     acts, res_links, place_links, impl_links = _validate_activities(raw_a, ref, log)
+    clause_links = clauses.validate_clauses(raw_a, acts, res_links, ref, log)
+    joint_raw = coordination.validate_coordination(raw_a, acts, impl_links, ref, log)
     exp = _validate_expenditure(raw_e, ref, log, period)
-    outs = _validate_outputs(raw_o, ref, log)
+    res = results.validate_results(raw_r, RESULTS, ref, log)
+    outs = results.validate_results(raw_o, OUTPUTS, ref, log)
 
     rejected_acts = {
         acts.at[idx, "activity_id"]: f"{acts.at[idx, 'workbook']} Activities row "
@@ -632,6 +578,7 @@ def validate_intake(
     # An ID used twice is rejected everywhere: its spend cannot be attributed.
     known = set(acts["activity_id"]) if not acts.empty else set()
     _referential(exp, EXPENDITURE, raw_e, known, rejected_acts, log)
+    _referential(res, RESULTS, raw_r, known, rejected_acts, log)
     _referential(outs, OUTPUTS, raw_o, known, rejected_acts, log)
     if exp is not None:
         good = exp[[not log.reasons.get(("expenditure", i)) for i in exp.index]]
@@ -643,14 +590,15 @@ def validate_intake(
             headers = {c.name: c.header for c in EXPENDITURE.columns}
             found, reasons = failures_to_issues(exc, good, headers)
             _merge_schema_failures(log, EXPENDITURE, found, reasons)
-    if outs is not None:
-        good_o = outs[[not log.reasons.get(("outputs", i)) for i in outs.index]]
-        try:
-            OutputTable.validate(good_o.drop(columns="_idx"), lazy=True)
-        except pa.errors.SchemaErrors as exc:
-            headers = {c.name: c.header for c in OUTPUTS.columns}
-            found, reasons = failures_to_issues(exc, good_o, headers)
-            _merge_schema_failures(log, OUTPUTS, found, reasons)
+    for frame, spec in ((res, RESULTS), (outs, OUTPUTS)):
+        if frame is not None:
+            good_r = frame[[not log.reasons.get((spec.key, i)) for i in frame.index]]
+            try:
+                ResultTable.validate(good_r.drop(columns="_idx"), lazy=True)
+            except pa.errors.SchemaErrors as exc:
+                headers = {c.name: c.header for c in spec.columns}
+                found, reasons = failures_to_issues(exc, good_r, headers)
+                _merge_schema_failures(log, spec, found, reasons)
 
     # Warnings that do not reject anything.
     if exp is not None and not acts.empty:
@@ -688,13 +636,88 @@ def validate_intake(
                     "or the basis.",
                 )
 
-    return _assemble(intake, acts, res_links, place_links, impl_links, exp, outs, log, period)
+    if not acts.empty:
+        status_of = dict(zip(acts["activity_id"], acts["status"], strict=False))
+        results.status_warnings(res, RESULTS, raw_r, status_of, log)
+        results.status_warnings(outs, OUTPUTS, raw_o, status_of, log)
+    dup, joint = _coordination_tables(acts, place_links, joint_raw, ref, log)
+    result = _assemble(
+        intake, acts, res_links, place_links, impl_links, exp, outs, log, period, res=res
+    )
+    return _version_2(result, res, outs, clause_links, joint, dup, log, ref)
 
 
-def _assemble(intake, acts, res_links, place_links, impl_links, exp, outs, log, period):
+def _good_activity_ids(acts: pd.DataFrame, log: _Log) -> set[str]:
+    bad = {i for (k, i), why in log.reasons.items() if k == "activities" and why}
+    if acts.empty:
+        return set()
+    return set(acts.loc[[i for i in acts.index if i not in bad], "activity_id"])
+
+
+def _coordination_tables(acts, place_links, joint_raw, ref, log):
+    """Symmetric joint links and possible double reports among the valid activities."""
+    good = _good_activity_ids(acts, log)
+    links = coordination.joint_links(
+        pd.DataFrame(joint_raw, columns=["activity_id", "joint_with", "_idx"]), good
+    )
+    JointLinkTable.validate(links, lazy=True)
+    if acts.empty:
+        return pd.DataFrame(columns=coordination.DUPLICATE_COLUMNS), links
+    valid = acts[acts["activity_id"].isin(good)]
+    bad_idx = set(acts.index) - set(valid.index)
+    places = pd.DataFrame(place_links, columns=["activity_id", "country_iso3", "region", "_idx"])
+    places = places[~places["_idx"].isin(bad_idx)]
+    dup = coordination.possible_duplicates(valid, places, links, ref)
+    PossibleDuplicateTable.validate(dup, lazy=True)
+    coordination.duplicate_warnings(dup, valid, log)
+    return dup, links
+
+
+def _version_2(result, res, outs, clause_links, joint, dup, log, ref) -> Validated:
+    """Add the version-2 tables (results, clauses, joint links, duplicates) to ``result``."""
+    good = set(result.activities["activity_id"]) if not result.activities.empty else set()
+    kept = []
+    for frame, key in ((res, "results"), (outs, "outputs")):
+        if frame is not None:
+            ok = [not log.reasons.get((key, i)) for i in frame.index]
+            kept.append(frame[ok].drop(columns="_idx"))
+    rows = pd.concat(kept, ignore_index=True) if kept else pd.DataFrame()
+    if rows.empty:
+        rows = pd.DataFrame(
+            {
+                c: pd.Series(dtype="float64" if c in results.NUMBER_COLUMNS else object)
+                for c in results.RESULT_COLUMNS
+            }
+        )
+    rows = rows[results.RESULT_COLUMNS].reset_index(drop=True)
+    bad_acts = {i for (k, i), why in log.reasons.items() if k == "activities" and why}
+    links = pd.DataFrame(clause_links, columns=[*clauses.CLAUSE_LINK_COLUMNS, "_idx"])
+    links = links[links["activity_id"].isin(good) & ~links["_idx"].isin(bad_acts)]
+    links = links.drop(columns="_idx").reset_index(drop=True)
+    ActivityClauseTable.validate(links, lazy=True)
+    res_links = result.activity_resolutions
+    if not res_links.empty:
+        starts = dict(
+            zip(result.activities["activity_id"], result.activities["start_date"], strict=True)
+        )
+        res_links = res_links.assign(
+            revision_in_force=clauses.revisions_in_force(res_links, starts, ref)
+        )
+    return replace(
+        result,
+        results=rows,
+        outputs=results.outputs_view(rows),
+        activity_clauses=links,
+        joint_links=joint,
+        possible_duplicates=dup,
+        activity_resolutions=res_links,
+    )
+
+
+def _assemble(intake, acts, res_links, place_links, impl_links, exp, outs, log, period, res=None):
     bad = {
         key: {i for (k, i), why in log.reasons.items() if k == key and why}
-        for key in ("activities", "expenditure", "outputs")
+        for key in ("activities", "expenditure", "outputs", "results")
     }
     quarantine: list[dict[str, object]] = []
 
@@ -719,6 +742,7 @@ def _assemble(intake, acts, res_links, place_links, impl_links, exp, outs, log, 
     _quarantine(acts if not acts.empty else None, "activities")
     _quarantine(exp, "expenditure", amount=True)
     _quarantine(outs, "outputs")
+    _quarantine(res, "results")
 
     good_a = acts.drop(index=list(bad["activities"])) if not acts.empty else acts
     good_ids = set(good_a["activity_id"]) if not good_a.empty else set()

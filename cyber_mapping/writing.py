@@ -30,8 +30,9 @@ from cyber_mapping.contract import (
     CONTRACT_VERSION,
     ERROR,
     EXPENDITURE,
-    OUTPUTS,
-    SHEETS,
+    LEVELS,
+    RESULTS,
+    SUBMISSION_SHEETS,
     WARNING,
     Sheet,
     fold_header,
@@ -124,6 +125,14 @@ _WIDTHS = {
     "country": 24,
     "group": 22,
     "as_of": 12,
+    "clauses": 40,
+    "lead_implementor": 30,
+    "joint_with": 22,
+    "level": 11,
+    "baseline": 11,
+    "target": 11,
+    "achieved": 11,
+    "source": 30,
 }
 _DATE_COLUMNS = {"start_date", "end_date", "as_of"}
 _TEXT_COLUMNS = {"activity_id", "period", "resolution_shares", "country_shares", "currency"}
@@ -147,6 +156,11 @@ EXAMPLE_ACTIVITY = {
     "End date": dt.datetime(2021, 11, 30),
     "Main outputs": "As of 11 2021, 45 participants from Kenya and Uganda were trained",
     "Envisaged outcomes": "Both countries have an operational national CIRT",
+    "Clauses": "PP-130/instructs-BDT/CIRTs; WTDC-69/instructs-BDT/establish",
+    "Lead implementor": "Regional Office for Africa",
+    # BDT (HQ) reports its own part of this joint activity under HQ-2021-014 in its
+    # workbook; each side names the other (one side is enough: links are made symmetric).
+    "Joint with": "HQ-2021-014",
 }
 EXAMPLE_EXPENDITURE = [
     {
@@ -168,6 +182,44 @@ EXAMPLE_EXPENDITURE = [
         "Currency": "USD",
     },
 ]
+EXAMPLE_RESULTS = [
+    {
+        "Activity ID": "RO-AFR-2021-003",
+        "Level": "Output",
+        "Indicator": "Participants trained",
+        "Target": 40,
+        "Achieved": 45,
+        "Unit": "people",
+        "Country": "Kenya",
+        "Group": "Ministry of ICT",
+        "As of": "11 2021",
+        "Source": "attendance list",
+    },
+    {
+        "Activity ID": "RO-AFR-2021-003",
+        "Level": "Output",
+        "Indicator": "Women trained",
+        "Achieved": 12,
+        "Unit": "people",
+        "Country": "Kenya",
+        "Group": "women",
+        "As of": "11 2021",
+        "Source": "attendance list",
+    },
+    {
+        "Activity ID": "RO-AFR-2021-003",
+        "Level": "Outcome",
+        "Indicator": "National CIRTs established or strengthened",
+        "Baseline": 0,
+        "Target": 2,
+        "Achieved": 1,
+        "Unit": "CIRTs",
+        "Country": "Kenya",
+        "As of": "11 2021",
+        "Source": "government decree establishing the CIRT",
+    },
+]
+# Version 1's single output row (the first result as an Outputs row), for older callers.
 EXAMPLE_OUTPUT = {
     "Activity ID": "RO-AFR-2021-003",
     "Indicator": "Participants trained",
@@ -207,6 +259,10 @@ class Lists:
                 "Countries": countries,
                 "Beneficiaries": [*countries, *regions, GLOBAL],
                 "Funders": list(dict.fromkeys(ref.funders["funder"])),
+                "Clauses": list(ref.clauses["clause_ref"]),
+                "Indicators": list(ref.indicators["name"]),
+                "Levels": list(LEVELS),
+                "Units": sorted(set(ref.indicators["unit"]), key=normalise_key),
             }
         )
 
@@ -224,6 +280,12 @@ _DROPDOWNS = {
     ("expenditure", "basis"): ("Bases", True),
     ("expenditure", "currency"): ("Currencies", True),
     ("outputs", "country"): ("Countries", False),
+    ("activities", "clauses"): ("Clauses", False),
+    ("activities", "lead_implementor"): ("Implementors", True),
+    ("results", "level"): ("Levels", True),
+    ("results", "indicator"): ("Indicators", False),
+    ("results", "unit"): ("Units", False),
+    ("results", "country"): ("Countries", False),
 }
 _LIST_TITLES = {
     "Themes": "Activity theme",
@@ -236,6 +298,10 @@ _LIST_TITLES = {
     "Countries": "Country (ITU Member State)",
     "Beneficiaries": "Beneficiary (country, region or Global)",
     "Funders": "Funder",
+    "Clauses": "Clause (resolution/section/topic)",
+    "Indicators": "Indicator",
+    "Levels": "Level",
+    "Units": "Unit",
 }
 
 
@@ -258,6 +324,29 @@ def _write_lists(wb: openpyxl.Workbook, lists: Lists, ref: Reference) -> None:
     for i, rid in enumerate(lists.values["Resolutions"], start=2):
         put_text(ws, i, j, titles.get(rid, ""))
     ws.column_dimensions[get_column_letter(j)].width = 70
+    # What each clause says (the catalogue's summary, in the package's words) and each
+    # indicator's level and unit, beside their lists.
+    for title, key, values in (
+        (
+            "Clause summary (package's words; check the official text)",
+            "Clauses",
+            dict(zip(ref.clauses["clause_ref"], ref.clauses["summary"], strict=True)),
+        ),
+        (
+            "Indicator level, unit, adds up across activities",
+            "Indicators",
+            {
+                r.name: f"{r.level}; {r.unit}; "
+                + ("adds up" if r.additive == "yes" else "does not add up")
+                for r in ref.indicators.itertuples(index=False)
+            },
+        ),
+    ):
+        j += 1
+        put_text(ws, 1, j, title).font = BOLD
+        for i, value in enumerate(lists.values[key], start=2):
+            put_text(ws, i, j, values.get(value, ""))
+        ws.column_dimensions[get_column_letter(j)].width = 60
     ws.freeze_panes = "A2"
     # Protected without a password: it stops accidental edits; BDT can unprotect it
     # (Review > Unprotect Sheet) and should rather regenerate the template.
@@ -269,6 +358,7 @@ def _data_sheet(
     spec: Sheet,
     rows: int,
     prefill: dict[str, list[str]],
+    dropdowns: bool = True,
 ) -> Worksheet:
     ws = wb.create_sheet(spec.title)
     style_header(ws, [c.header for c in spec.columns], [c.required for c in spec.columns])
@@ -284,7 +374,7 @@ def _data_sheet(
             fmt = "yyyy-mm-dd"
         elif col.name == "amount":
             fmt = "#,##0.00"
-        elif col.name == "value":
+        elif col.name in {"value", "baseline", "target", "achieved"}:
             fmt = "#,##0"
         elif col.name in _TEXT_COLUMNS:
             fmt = "@"  # keeps 2019-2022 or 50; 50 from turning into a date or number
@@ -298,7 +388,7 @@ def _data_sheet(
             put_text(ws, i, j, value)
         key = (spec.key, col.name)
         area = f"{letter}2:{letter}{last}"
-        if key in _DROPDOWNS:
+        if key in _DROPDOWNS and dropdowns:
             list_name, strict = _DROPDOWNS[key]
             dv = DataValidation(
                 type="list",
@@ -313,7 +403,7 @@ def _data_sheet(
             )
             dv.add(area)
             ws.add_data_validation(dv)
-        elif col.name in {"amount", "value"}:
+        elif col.name in {"amount", "value", "baseline", "target", "achieved"}:
             dv = DataValidation(
                 type="decimal",
                 operator="greaterThanOrEqual",
@@ -329,6 +419,36 @@ def _data_sheet(
     ws.freeze_panes = "B2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(spec.columns))}1"
     return ws
+
+
+# What version 2 of the contract adds, for the template's and the feedback's instructions.
+V2_COLUMN_NOTES = (
+    "Clauses: the clause(s) of the cited resolutions that the activity implements, from "
+    "the drop-down (e.g. 'PP-130/instructs-BDT/CIRTs'); several separated by ';'. Each "
+    "must belong to a resolution in 'Resolution references'. The lists sheet gives each "
+    "clause's summary. Clause coverage in the reports counts only these: an activity "
+    "without them is 'clause not stated'.",
+    "Each activity is attributed to the revision of each resolution in force on its "
+    "start date (e.g. PP-130 Rev. Dubai, 2018 for work started in March 2021).",
+    "Lead implementor: the office leading the activity, one of 'Implementor(s)'; empty "
+    "means the first one listed.",
+    "Joint with: when two offices each report their own part of one joint activity (e.g. "
+    "BDT HQ and a Regional Office for the same CyberDrill), write in each row the other "
+    "part's Activity ID (one side is enough). Activities of different workbooks with "
+    "near-identical titles, overlapping dates and a beneficiary in common that are not "
+    "linked this way are flagged as possible double reporting.",
+)
+V2_RESULT_NOTES = (
+    "Level: Output (what the activity delivered: people trained, assessments done) or "
+    "Outcome (what changed: a CIRT operational, a strategy adopted); empty means the "
+    "indicator's own level.",
+    "Indicator: from the drop-down (the lists sheet gives each one's unit and whether "
+    "values add up across activities). Other text is kept but grouped as 'other'.",
+    "Baseline, Target, Achieved: numbers of 0 or more. A planned activity has a Target "
+    "only; a completed one has what was Achieved. Unit must be the indicator's unit.",
+    "Country and Group break a figure down (e.g. one row for women, one for men); "
+    "Source says how it can be checked (attendance list, government gazette).",
+)
 
 
 def _instructions(
@@ -389,7 +509,8 @@ def _instructions(
     steps = [
         "1. One row per activity on 'Activities', from WTDC-17 onwards, including planned work.",
         "2. One row per activity, funder, period, cost type and basis on 'Expenditure'.",
-        "3. Optionally, measured results (participants trained, CIRTs set up) on 'Outputs'.",
+        "3. Optionally, measured results (participants trained, CIRTs set up) on 'Results': "
+        "one row per indicator, country and group, with its target and what was achieved.",
         "4. Dark blue headers are required; a comment on each header says what to write.",
         "5. Use the drop-down lists where a column has one; they come from the 'Lists' sheet.",
         "6. Do not rename sheets or headers. Extra columns are ignored with a warning.",
@@ -425,11 +546,19 @@ def _instructions(
     ]:
         line(text)
     row += 1
+    line("Clauses, lead implementor and joint work", bold=True, size=12)
+    for text in V2_COLUMN_NOTES:
+        line(text)
+    row += 1
+    line("Results", bold=True, size=12)
+    for text in V2_RESULT_NOTES:
+        line(text)
+    row += 1
     line("Worked example", bold=True, size=12)
     for spec, records in (
         (ACTIVITIES, [EXAMPLE_ACTIVITY]),
         (EXPENDITURE, EXAMPLE_EXPENDITURE),
-        (OUTPUTS, [EXAMPLE_OUTPUT]),
+        (RESULTS, EXAMPLE_RESULTS),
     ):
         line(f"Sheet '{spec.title}'", bold=True)
         for n, record in enumerate(records, start=1):
@@ -444,9 +573,13 @@ def _instructions(
     row += 1
     line("The columns", bold=True, size=12)
     line("Sheet", "Column", "Required", "What to write", bold=True)
-    for spec in SHEETS:
+    for spec in SUBMISSION_SHEETS:
         for col in spec.columns:
             line(spec.title, col.header, "yes" if col.required else "no", col.hint)
+    line(
+        "A workbook of contract version 1 with an 'Outputs' sheet (Value column) is still "
+        "read: Outputs as Results, Value as Achieved."
+    )
     _fit_width(ws)
 
 
@@ -518,7 +651,7 @@ def write_template(
     name, prefix, prefill = template_prefill(ref, implementor, generated.year, prefilled_rows)
     wb = openpyxl.Workbook()
     _instructions(wb, ref, name, prefix, period, generated)
-    for spec in SHEETS:
+    for spec in SUBMISSION_SHEETS:
         _data_sheet(wb, spec, rows, prefill if spec is ACTIVITIES else {})
     _write_lists(wb, Lists.from_reference(ref), ref)
     wb.properties.title = "Cybersecurity capacity building: submission workbook"
@@ -639,7 +772,178 @@ def _issues_sheet(wb: openpyxl.Workbook, issues: pd.DataFrame, where: dict[int, 
         other.sheet_view.tabSelected = other is ws
 
 
-def write_feedback(result: Validated, out_dir: Path, raw_dir: Path | None = None) -> list[Path]:
+_V2_COLUMNS = ("clauses", "lead_implementor", "joint_with")
+_V2_LISTS_SHEET = "Lists (contract 2)"
+_V2_NOTES_SHEET = "New in contract 2"
+
+
+def _add_list_validation(
+    ws: Worksheet, letter: str, last: int, header: str, hint: str, ref_text: str, strict: bool
+) -> None:
+    dv = DataValidation(
+        type="list",
+        formula1=ref_text,
+        allow_blank=True,
+        showErrorMessage=strict,
+        errorTitle=f"Not a valid {header.lower()}" if strict else None,
+        error="Choose a value from the drop-down list." if strict else None,
+        showInputMessage=True,
+        promptTitle=header[:32],
+        prompt=(hint if strict else hint + ". Pick one, or type several.")[:255],
+    )
+    dv.add(f"{letter}2:{letter}{last}")
+    ws.add_data_validation(dv)
+
+
+def offer_version_2(wb: openpyxl.Workbook, ref: Reference, rows: int = 500) -> list[str]:
+    """Add to a version-1 workbook (a feedback copy) what contract version 2 offers.
+
+    The ``Clauses``, ``Lead implementor`` and ``Joint with`` columns after the last header
+    of ``Activities``, and a ``Results`` sheet when there is neither ``Results`` nor
+    ``Outputs``, each with its drop-down list (from a protected lists sheet), plus a sheet
+    explaining them with a worked example. Nothing the office wrote is changed. Returns
+    what was added (empty for a workbook that has it all).
+    """
+    sheets = {fold_header(ws.title): ws for ws in wb.worksheets}
+    lists = Lists.from_reference(ref).values
+    wanted: dict[str, list[str]] = {}
+    plan: list[tuple[Worksheet, str, int, str, str, str, bool]] = []
+    added: list[str] = []
+    acts = sheets.get(fold_header(ACTIVITIES.title))
+    if acts is not None:
+        present = _column_index(acts)
+        j = max(present.values(), default=0) + 1
+        last = max(acts.max_row, 1) + rows
+        for col in ACTIVITIES.columns:
+            if col.name not in _V2_COLUMNS or fold_header(col.header) in present:
+                continue
+            cell = put_text(acts, 1, j, col.header)
+            cell.font, cell.fill = BOLD, HEADER_FILL
+            cell.alignment = Alignment(wrap_text=True, vertical="center")
+            cell.comment = _comment(f"Optional (contract 2). {col.hint}.", width=300)
+            letter = get_column_letter(j)
+            acts.column_dimensions[letter].width = _WIDTHS.get(col.name, 16)
+            if ("activities", col.name) in _DROPDOWNS:
+                name, strict = _DROPDOWNS[("activities", col.name)]
+                wanted[name] = lists[name]
+                plan.append((acts, letter, last, col.header, col.hint, name, strict))
+            added.append(f"Activities column '{col.header}'")
+            j += 1
+    if fold_header(RESULTS.title) not in sheets and "outputs" not in sheets:
+        ws = _data_sheet(wb, RESULTS, rows, {}, dropdowns=False)
+        for j, col in enumerate(RESULTS.columns, start=1):
+            if ("results", col.name) in _DROPDOWNS:
+                name, strict = _DROPDOWNS[("results", col.name)]
+                wanted[name] = lists[name]
+                plan.append(
+                    (ws, get_column_letter(j), rows + 1, col.header, col.hint, name, strict)
+                )
+        added.append("sheet 'Results'")
+    if not added:
+        return added
+    where: dict[str, str] = {}
+    if wanted:
+        ws = wb.create_sheet(_V2_LISTS_SHEET)
+        for j, (name, values) in enumerate(wanted.items(), start=1):
+            put_text(ws, 1, j, _LIST_TITLES[name]).font = BOLD
+            for i, value in enumerate(values, start=2):
+                put_text(ws, i, j, value)
+            letter = get_column_letter(j)
+            where[name] = (
+                f"{quote_sheetname(_V2_LISTS_SHEET)}!${letter}$2:${letter}${len(values) + 1}"
+            )
+            ws.column_dimensions[letter].width = 36
+        ws.protection.sheet = True
+    for ws, letter, last, header, hint, name, strict in plan:
+        _add_list_validation(ws, letter, last, header, hint, where[name], strict)
+    _version_2_notes(wb, added)
+    return added
+
+
+def _version_2_notes(wb: openpyxl.Workbook, added: list[str]) -> None:
+    """A sheet explaining what was added, with the worked example of the new columns."""
+    ws = wb.create_sheet(_V2_NOTES_SHEET)
+    ws.column_dimensions["A"].width = 26
+    ws.column_dimensions["B"].width = 60
+    ws.column_dimensions["C"].width = 12
+    row = 1
+    for text, bold in (
+        ("Contract version 2: results, clauses and joint work", True),
+        ("Added to this copy for you to fill in: " + "; ".join(added) + ".", False),
+        ("Your workbook stays valid without them (version 1 is still read).", False),
+        *((t, False) for t in V2_COLUMN_NOTES),
+        *((t, False) for t in V2_RESULT_NOTES),
+        ("Worked example", True),
+    ):
+        cell = put_text(ws, row, 1, text)
+        cell.alignment = WRAP
+        cell.font = Font(bold=bold, size=12 if bold else 11)
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
+        ws.row_dimensions[row].height = max(15, 15 * (len(text) // 110 + 1))
+        row += 1
+    examples = [
+        ("Activities", EXAMPLE_ACTIVITY, [c for c in ACTIVITIES.columns if c.name in _V2_COLUMNS])
+    ]
+    examples += [("Results", r, list(RESULTS.columns)) for r in EXAMPLE_RESULTS]
+    for n, (title, record, columns) in enumerate(examples):
+        put_text(
+            ws, row, 1, f"Sheet '{title}'" + (f", row {n + 1}" if title == "Results" else "")
+        ).font = BOLD
+        row += 1
+        for col in columns:
+            value = record.get(col.header, "")
+            if value != "":
+                put_text(ws, row, 1, col.header)
+                put_text(ws, row, 2, str(value)).alignment = WRAP
+                row += 1
+    _fit_width(ws)
+
+
+_SUGGESTION_HEADERS = ["Activity ID", "Row", "May implement clause", "Clause summary", "Go to"]
+
+
+def _suggestions_sheet(wb: openpyxl.Workbook, rows: pd.DataFrame) -> None:
+    """A sheet of clauses an activity *may* implement: suggestions to check, not findings."""
+    ws = wb.create_sheet("Clause suggestions", 1)
+    put_text(
+        ws,
+        1,
+        1,
+        "Suggestions only: the clause quoted by each activity shares words with the summary of "
+        "these clauses. If the activity implements the clause, add it to the 'Clauses' column; "
+        "otherwise ignore it. Reports count only the clauses written in 'Clauses'.",
+    ).alignment = WRAP
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=5)
+    ws.row_dimensions[1].height = 48
+    for j, text in enumerate(_SUGGESTION_HEADERS, start=1):
+        cell = put_text(ws, 2, j, text)
+        cell.font = BOLD
+        cell.fill = HEADER_FILL
+    for j, width in enumerate((20, 7, 36, 80, 12), start=1):
+        ws.column_dimensions[get_column_letter(j)].width = width
+    sheet = next((w.title for w in wb.worksheets if fold_header(w.title) == "activities"), None)
+    clause_col = None
+    if sheet is not None:
+        clause_col = _column_index(wb[sheet]).get(fold_header(ACTIVITIES.by_name("clauses")))
+    for i, rec in enumerate(rows.itertuples(index=False), start=3):
+        for j, value in enumerate(
+            (rec.activity_id, int(rec.row), rec.clause_ref, rec.summary), start=1
+        ):
+            put_text(ws, i, j, value).alignment = WRAP
+        if sheet is not None:
+            coord = f"{get_column_letter(clause_col or 1)}{int(rec.row)}"
+            link = put_text(ws, i, 5, "go to row")
+            link.hyperlink = Hyperlink(
+                ref=link.coordinate, location=f"{quote_sheetname(sheet)}!{coord}"
+            )
+            link.font = Font(color="0563C1", underline="single")
+    ws.freeze_panes = "A3"
+    _fit_width(ws)
+
+
+def write_feedback(
+    result: Validated, out_dir: Path, raw_dir: Path | None = None, ref: Reference | None = None
+) -> list[Path]:
     """Write an annotated copy of every workbook that was read, plus its ``Issues`` sheet.
 
     Each problem cell of the copy is highlighted (red: error, yellow: warning) and carries a
@@ -663,6 +967,14 @@ def write_feedback(result: Validated, out_dir: Path, raw_dir: Path | None = None
         )
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
+    from cyber_mapping.clauses import clause_suggestions
+    from cyber_mapping.reference import load_reference
+
+    ref = ref or load_reference()
+    hints = clause_suggestions(result.activities, result.activity_resolutions, ref)
+    if not hints.empty:
+        where_act = result.activities.set_index("activity_id")[["workbook", "row"]]
+        hints = hints.join(where_act, on="activity_id")
     for info in result.workbooks:
         if info.status == "skipped":
             continue
@@ -680,7 +992,12 @@ def write_feedback(result: Validated, out_dir: Path, raw_dir: Path | None = None
             wb.remove(wb.active)
         else:
             where = _annotate(wb, mine)
+            offer_version_2(wb, ref)
         _issues_sheet(wb, mine, where)
+        if not hints.empty and info.status == "read":
+            own = hints[hints["workbook"] == info.name].sort_values(["row", "clause_ref"])
+            if not own.empty:
+                _suggestions_sheet(wb, own)
         wb.properties.title = f"Feedback on {info.name}"
         wb.save(target)
         written.append(target)

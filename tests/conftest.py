@@ -39,13 +39,26 @@ GOOD_SPEND = {
 }
 
 
-def write_workbook(path: Path, activities=(), expenditure=(), outputs=(), sheets=None):
-    """Write a contract workbook from lists of {header: value} dicts."""
+def write_workbook(
+    path: Path, activities=(), expenditure=(), outputs=(), sheets=None, results=None
+):
+    """Write a contract workbook from lists of {header: value} dicts.
+
+    The sheets are Activities, Expenditure and Outputs (as version 1 wrote them), plus a
+    Results sheet when ``results`` is given.
+    """
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
-    data = {"Activities": activities, "Expenditure": expenditure, "Outputs": outputs}
+    data = {
+        "Activities": activities,
+        "Expenditure": expenditure,
+        "Outputs": outputs,
+        "Results": results or (),
+    }
     for spec in SHEETS:
         if sheets is not None and spec.title not in sheets:
+            continue
+        if spec.title == "Results" and results is None and sheets is None:
             continue
         ws = wb.create_sheet(spec.title)
         headers = [c.header for c in spec.columns]
@@ -72,6 +85,7 @@ SMALL_ACTIVITIES = [
         "Activity ID": "A1",
         "Resolution references": "PP-130",
         "Clause quoted": "support Member States in establishing and strengthening national CIRTs",
+        "Clauses": "PP-130/instructs-BDT/CIRTs",
         "Activity theme": "Incident response and CIRTs",
         "Activity": "National CIRT set-up",
         "Beneficiary countries": "Kenya",

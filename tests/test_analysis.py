@@ -191,19 +191,26 @@ def test_gaps_planned_only_and_clauses(small, ref):
     africa = an.unreached_states(small, ref, "Africa")
     assert len(africa) == 42 and "Ethiopia" in set(africa["name"])
     assert "LDC" in africa.set_index("name").loc["Ethiopia", "groups"]
-    matches = an.clause_matches(small, ref)
-    assert dict(zip(matches["activity_id"], matches["clause_ref"], strict=True)) == {
-        "A1": "PP-130/instructs-BDT/CIRTs",
-        "A2": "WTDC-45/instructs-BDT/strategies",
-    }
+    # Only A1 cites a clause (PP-130/instructs-BDT/CIRTs). A2 quotes words close to
+    # WTDC-45's strategies clause but cites none: that is "clause not stated", not coverage.
     instructing = int(ref.clauses["instructs_bdt"].astype(bool).sum())
-    assert len(an.uncovered_clauses(small, ref)) == instructing - 2
+    uncovered = an.uncovered_clauses(small, ref)
+    assert len(uncovered) == instructing - 1
+    assert "PP-130/instructs-BDT/CIRTs" not in set(uncovered["clause_ref"])
+    assert "WTDC-45/instructs-BDT/strategies" in set(uncovered["clause_ref"])
+    stated = an.clause_statements(small)
+    assert (stated.stating, stated.activities, stated.not_stated) == (1, 4, 3)
+    # In Europe's scope only A3 (no clause): every instructing clause is uncited there.
+    assert len(an.uncovered_clauses(small, ref, "Europe")) == instructing
+    assert an.clause_statements(small, "Europe").not_stated == 1
 
 
 def test_outputs_and_coverage(small, ref):
     by_country = an.outputs_by(small, "country_iso3")
     got = {(r.indicator, r.country_iso3): r.value for r in by_country.itertuples()}
-    assert got == {("Participants trained", "KEN"): 75, ("CIRT established", "UGA"): 1}
+    # 45 + 30 participants in Kenya. "CIRT established" is an Outcome in the indicator
+    # catalogue (National CIRTs established or strengthened), so it is not an output.
+    assert got == {("Participants trained", "KEN"): 75}
     spend = an.coverage_matrix(small, ref, "theme", "spend")
     assert spend.loc["Child online protection", "Europe"] == 1_500_000
     counts = an.coverage_matrix(small, ref, "resolution_id", "activities")
@@ -253,3 +260,18 @@ def test_quarantine_by_workbook_by_hand(tmp_path):
     # and the bad activity's 500 CHF line are quarantined (that line with its activity).
     assert (row.rows_read, row.quarantined, row.with_activity) == (6, 4, 1)
     assert row.chf_cents == 50_000 and row.main_reason == "Amount (2)"
+
+
+def test_resolution_revisions_in_force_or_current(small, ref):
+    # A1 starts 1 Jan 2021 and cites PP-130: in force then Rev. Dubai, 2018 (16 Nov 2018);
+    # the catalogue's current revision is Rev. Bucharest, 2022. A3 (WTDC-67) starts
+    # 1 Jan 2025: Rev. Kigali, 2022 in force (Baku closes 28 Nov 2025).
+    in_force = an.resolution_revisions(small, ref).set_index("activity_id")
+    assert in_force.loc["A1", "revision"] == "Rev. Dubai, 2018"
+    assert in_force.loc["A3", "revision"] == "Rev. Kigali, 2022"
+    assert set(in_force["which"]) == {"in_force"}
+    current = an.resolution_revisions(small, ref, which="current").set_index("activity_id")
+    assert current.loc["A1", "revision"] == "Rev. Bucharest, 2022"
+    assert set(current["which"]) == {"current"}
+    with pytest.raises(ValueError, match="in_force"):
+        an.resolution_revisions(small, ref, which="latest")

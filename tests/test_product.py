@@ -158,3 +158,85 @@ def test_processed_plus_quarantined_equals_read_over_corpus(tmp_path):
     c = m["chf_cents"]
     assert c["read"] == c["processed"] + c["quarantined"]
     assert m["rows_amount_unreadable"] >= 1
+
+
+def test_version_2_tables_are_written_loaded_and_follow_their_schemas(sample_product):
+    from cyber_mapping.schemas import (
+        ActivityClauseTable,
+        JointLinkTable,
+        PossibleDuplicateTable,
+        ResultTable,
+    )
+
+    out, manifest = sample_product
+    product = load(out)
+    for name, schema in (
+        ("results", ResultTable),
+        ("activity_clauses", ActivityClauseTable),
+        ("joint_links", JointLinkTable),
+        ("possible_duplicates", PossibleDuplicateTable),
+    ):
+        frame = getattr(product, name)
+        assert len(frame) == manifest["row_counts"][name] > 0, name
+        schema.validate(frame, lazy=True)
+        csv = pd.read_csv(out / f"{name}.csv", dtype=str, keep_default_na=False)
+        assert list(csv.columns) == list(frame.columns) and len(csv) == len(frame)
+    assert list(product.results.columns[:12]) == [
+        "activity_id", "level", "indicator_id", "indicator", "baseline", "target",
+        "achieved", "unit", "country_iso3", "group", "as_of", "source",
+    ]  # fmt: skip
+    assert list(product.activity_clauses.columns) == [
+        "activity_id", "resolution_id", "clause_ref", "revision_in_force",
+    ]  # fmt: skip
+    # outputs stays: the results of level Output with an achieved value.
+    outputs = product.results[
+        (product.results["level"] == "Output") & product.results["achieved"].notna()
+    ]
+    assert len(product.outputs) == len(outputs)
+    # Every link points to an activity of the product, both ways.
+    ids = set(product.activities["activity_id"])
+    links = product.joint_links
+    assert set(links["activity_id"]) <= ids and set(links["joint_with"]) <= ids
+    pairs = set(zip(links["activity_id"], links["joint_with"], strict=True))
+    assert pairs == {(b, a) for a, b in pairs}
+
+
+def test_the_sample_is_coherent(sample_product):
+    """Issue 12 item 6: the sample's results, texts, clauses and coordination agree."""
+    import re
+
+    out, manifest = sample_product
+    product = load(out)
+    acts = product.activities.set_index("activity_id")
+    res = product.results.join(acts["status"], on="activity_id")
+    # Planned: target only. Completed: an achieved value on every result.
+    assert res.loc[res["status"] == "Planned", "achieved"].isna().all()
+    assert res.loc[res["status"] == "Planned", "target"].notna().all()
+    assert res.loc[res["status"] == "Completed", "achieved"].notna().all()
+    # "Main outputs" states the sums of the Results rows (e.g. "participants trained 118").
+    # (Activities with a deliberately invalid, quarantined Results row are left out.)
+    q = product.quarantine
+    broken = set(q.loc[q["sheet"] == "Results", "activity_id"])
+    checked = 0
+    for aid, rows in res.groupby("activity_id"):
+        text = acts.at[aid, "outputs_text"]
+        if not text.startswith("As of") or aid in broken:
+            continue
+        for indicator, grp in rows.groupby("indicator"):
+            if grp["achieved"].notna().any():
+                m = re.search(rf"{re.escape(indicator.lower())} (\d+)", text)
+                assert m and int(m.group(1)) == int(grp["achieved"].sum()), (aid, text)
+                checked += 1
+    assert checked > 100
+    # Outcomes differ by kind of work; about half of the activities cite clauses.
+    # (one outcome per kind of work: no outcome text is shared by two themes)
+    assert acts.groupby("outcomes_text")["theme"].nunique().max() == 1
+    assert acts["outcomes_text"].nunique() >= 12
+    share = acts["clauses"].ne("").mean()
+    assert 0.4 <= share <= 0.6
+    # Three joint HQ + Regional Office activities linked; two double reports flagged.
+    assert len(product.joint_links) == 6
+    assert len(product.possible_duplicates) == 2
+    assert set(product.possible_duplicates["workbook_a"]) == {"sample_BDT_HQ.xlsx"}
+    warned = product.issues["message"].str.startswith("possible double reporting")
+    assert warned.sum() == 4

@@ -261,3 +261,130 @@ def test_three_currencies_converted_by_hand(tmp_path):
     assert result.expenditure["chf_cents"].tolist() == [91_430, 200_990, 50_000]
     assert result.expenditure["currency"].tolist() == ["USD", "EUR", "CHF"]
     assert result.reconciliation["chf_cents_processed"] == 342_420
+
+
+# ----------------------------------------------------------------------------- version 1
+# A workbook of contract version 1, written with version 1's headers literally (not from
+# contract.py, which now has more columns and the Results sheet). The expected issues were
+# recorded from the package before version 2 (commit 08c6450) and must not change.
+V1_ACTIVITIES = [
+    "Activity ID", "Resolution references", "Resolution shares (%)", "Clause quoted",
+    "Activity theme", "Activity", "Description", "Beneficiary countries", "Country shares (%)",
+    "Implementor(s)", "Partners", "Status", "Start date", "End date", "Main outputs",
+    "Envisaged outcomes",
+]  # fmt: skip
+V1_EXPENDITURE = ["Activity ID", "Funder", "Period", "Cost type", "Basis", "Amount", "Currency"]
+V1_OUTPUTS = ["Activity ID", "Indicator", "Value", "Unit", "Country", "Group", "As of"]
+
+
+def _v1_act(aid, **kw):
+    row = {
+        "Activity ID": aid,
+        "Resolution references": "PP-130; WTDC-69",
+        "Clause quoted": "support the establishment of national CIRTs",
+        "Activity theme": "Incident response and CIRTs",
+        "Activity": f"CIRT work {aid}",
+        "Beneficiary countries": "Kenya",
+        "Implementor(s)": "Regional Office for Africa",
+        "Status": "Completed",
+        "Start date": dt.datetime(2021, 3, 1),
+        "End date": dt.datetime(2021, 6, 30),
+    }
+    return {**row, **kw}
+
+
+def _v1_spend(aid, amount=1000, **kw):
+    row = {
+        "Activity ID": aid,
+        "Funder": "ITU regular budget",
+        "Period": 2021,
+        "Cost type": "Non-staff",
+        "Basis": "Actual",
+        "Amount": amount,
+        "Currency": "CHF",
+    }
+    return {**row, **kw}
+
+
+V1_EXPECTED_ISSUES = [
+    ("Activities", 3, "Activity theme", "Cyber hygene", "error",
+     "'Cyber hygene' is not one of the package's themes. Did you mean 'Awareness and cyber "
+     "hygiene'? Choose a theme from the template's drop-down list."),
+    ("Expenditure", 4, "Basis", "Actual", "warning",
+     "the activity is Planned but this spend is Actual. Check the status or the basis."),
+    ("Expenditure", 5, "Activity ID", "V-9", "error",
+     "no activity 'V-9' on any Activities sheet. Add the activity, or correct the ID."),
+    ("Outputs", 4, "Value", "many", "error",
+     "'many' is not a number. Write the value as a number."),
+    ("Outputs", 5, "Value", "-3.0", "error",
+     "the value is negative. Write a non-negative number."),
+    ("Outputs", 6, "Value", "", "error", "required value missing. A non-negative number."),
+    ("Outputs", 7, "Country", "Wakanda", "error",
+     "'Wakanda' is not a recognised ITU Member State. Did you mean 'Rwanda'?"),
+]  # fmt: skip
+
+
+def test_version_1_workbook_validates_exactly_as_before(tmp_path):
+    acts = [
+        _v1_act("V-1"),
+        _v1_act("V-2", **{"Activity theme": "Cyber hygene"}),
+        _v1_act("V-3", Status="Planned", **{"Start date": dt.datetime(2025, 3, 1)}),
+    ]
+    acts[2]["End date"] = None
+    exps = [_v1_spend("V-1"), _v1_spend("V-2", 500), _v1_spend("V-3", 700), _v1_spend("V-9", 100)]
+    outs = [
+        {"Activity ID": "V-1", "Indicator": "Participants trained", "Value": 45, "Unit": "people",
+         "Country": "Kenya", "Group": "women", "As of": "06 2021"},
+        {"Activity ID": "V-1", "Indicator": "CIRT established", "Value": 1, "Country": "Kenya"},
+        {"Activity ID": "V-1", "Indicator": "Participants trained", "Value": "many"},
+        {"Activity ID": "V-1", "Indicator": "Participants trained", "Value": -3},
+        {"Activity ID": "V-1", "Indicator": "Participants trained"},
+        {"Activity ID": "V-1", "Indicator": "Participants trained", "Value": 5,
+         "Country": "Wakanda"},
+        {"Activity ID": "V-2", "Indicator": "Participants trained", "Value": 7},
+    ]  # fmt: skip
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for title, headers, rows in (
+        ("Activities", V1_ACTIVITIES, acts),
+        ("Expenditure", V1_EXPENDITURE, exps),
+        ("Outputs", V1_OUTPUTS, outs),
+    ):
+        ws = wb.create_sheet(title)
+        ws.append(headers)
+        for rec in rows:
+            ws.append([rec.get(h) for h in headers])
+    wb.save(tmp_path / "v1.xlsx")
+    result = validate_folder(tmp_path)
+    got = [
+        (r.sheet, r.row, r.column, r.value, r.severity, r.message)
+        for r in result.issues.itertuples(index=False)
+    ]
+    assert got == V1_EXPECTED_ISSUES
+    q = result.quarantine
+    assert list(zip(q["sheet"], q["row"], q["activity_id"], strict=True)) == [
+        ("Activities", 3, "V-2"),
+        ("Expenditure", 3, "V-2"),
+        ("Expenditure", 5, "V-9"),
+        ("Outputs", 4, "V-1"),
+        ("Outputs", 5, "V-1"),
+        ("Outputs", 6, "V-1"),
+        ("Outputs", 7, "V-1"),
+        ("Outputs", 8, "V-2"),
+    ]
+    # CHF 1000 + 500 + 700 + 100 read; 500 (V-2) + 100 (V-9) quarantined.
+    assert result.reconciliation == {
+        "chf_cents_read": 230_000,
+        "chf_cents_processed": 170_000,
+        "chf_cents_quarantined": 60_000,
+        "rows_amount_unreadable": 0,
+    }
+    # Nothing version 2 invents for a version-1 workbook: no clauses, no links, no
+    # duplicates; the lead is the first implementor; results as read (Value as Achieved).
+    assert result.activity_clauses.empty and result.joint_links.empty
+    assert result.possible_duplicates.empty
+    assert set(result.activities["lead_implementor"]) == {"Regional Office for Africa"}
+    assert result.results[["indicator_id", "achieved"]].values.tolist() == [
+        ["participants_trained", 45.0],
+        ["cirts_established", 1.0],
+    ]

@@ -14,7 +14,7 @@ import pytest
 
 from cyber_mapping import writing
 from cyber_mapping.cli import main
-from cyber_mapping.contract import ACTIVITIES, EXPENDITURE, OUTPUTS, SHEETS
+from cyber_mapping.contract import ACTIVITIES, EXPENDITURE, RESULTS, SUBMISSION_SHEETS
 from cyber_mapping.exceptions import CyberMappingError
 from cyber_mapping.validation import validate_folder
 from tests.conftest import GOOD_ACTIVITY, GOOD_SPEND, write_workbook
@@ -39,8 +39,8 @@ def _fill(ws, headers_row, record, row):
 
 def test_template_sheets_headers_and_hints(template):
     wb = openpyxl.load_workbook(template)
-    assert wb.sheetnames == ["Instructions", "Activities", "Expenditure", "Outputs", "Lists"]
-    for spec in SHEETS:
+    assert wb.sheetnames == ["Instructions", "Activities", "Expenditure", "Results", "Lists"]
+    for spec in SUBMISSION_SHEETS:
         ws = wb[spec.title]
         assert [c.value for c in ws[1]] == [c.header for c in spec.columns]
         for cell, col in zip(ws[1], spec.columns, strict=True):
@@ -64,7 +64,7 @@ def test_template_instructions_explain_the_columns_and_period(template):
     assert "Region: Africa" in text and "Global" in text
     for word in ("Funder", "Period", "Cost type", "Basis", "Worked example"):
         assert word in text
-    for spec in SHEETS:
+    for spec in SUBMISSION_SHEETS:
         for col in spec.columns:
             assert col.header in text
     assert "29 November 2026" in text
@@ -87,9 +87,9 @@ def test_template_dropdowns_come_from_the_reference_data(template, ref):
     # Every drop-down column has a list validation over the data rows.
     wanted = {
         "Activities": {"Activity theme", "Status", "Resolution references"}
-        | {"Beneficiary countries", "Implementor(s)"},
+        | {"Beneficiary countries", "Implementor(s)", "Clauses", "Lead implementor"},
         "Expenditure": {"Funder", "Cost type", "Basis", "Currency"},
-        "Outputs": {"Country"},
+        "Results": {"Level", "Indicator", "Unit", "Country"},
     }
     for title, headers in wanted.items():
         ws = wb[title]
@@ -108,6 +108,17 @@ def test_template_dropdowns_come_from_the_reference_data(template, ref):
     }
     assert strict["Themes"] is True  # one theme only
     assert strict["Beneficiaries"] is False  # several countries separated by ';'
+    assert strict["Clauses"] is False  # several clauses separated by ';'
+    assert strict["Implementors"] is True  # the lead implementor: one of the list
+    results_strict = {
+        dv.formula1: dv.showErrorMessage
+        for dv in wb["Results"].data_validations.dataValidation
+        if dv.type == "list"
+    }
+    assert results_strict["Levels"] is True and results_strict["Indicators"] is False
+    assert expected["Levels"] == ["Output", "Outcome"]
+    assert expected["Clauses"] == list(ref.clauses["clause_ref"])
+    assert expected["Indicators"] == list(ref.indicators["name"])
 
 
 def test_template_with_implementor_prefills_and_suggests_ids(template):
@@ -143,7 +154,11 @@ def test_filled_template_round_trip_has_no_issue(tmp_path, ref):
     )
     wb = openpyxl.load_workbook(path)
     # Two activities in the first pre-filled rows (their suggested IDs kept), the rest unused.
-    first = dict(writing.EXAMPLE_ACTIVITY, **{"Activity ID": "RO-AFR-2026-001"})
+    # The example's joint part (HQ-2021-014) is in HQ's workbook: here the second row is.
+    first = dict(
+        writing.EXAMPLE_ACTIVITY,
+        **{"Activity ID": "RO-AFR-2026-001", "Joint with": "RO-AFR-2026-002"},
+    )
     second = dict(
         GOOD_ACTIVITY,
         **{"Activity ID": "RO-AFR-2026-002", "Implementor(s)": "Regional Office for Africa"},
@@ -154,14 +169,29 @@ def test_filled_template_round_trip_has_no_issue(tmp_path, ref):
     spend.append(dict(GOOD_SPEND, **{"Activity ID": "RO-AFR-2026-002"}))
     for i, rec in enumerate(spend, start=2):
         _fill(wb["Expenditure"], wb["Expenditure"][1], rec, i)
-    out = dict(writing.EXAMPLE_OUTPUT, **{"Activity ID": "RO-AFR-2026-001"})
-    _fill(wb["Outputs"], wb["Outputs"][1], out, 2)
+    for i, rec in enumerate(writing.EXAMPLE_RESULTS, start=2):
+        _fill(wb["Results"], wb["Results"][1], dict(rec, **{"Activity ID": "RO-AFR-2026-001"}), i)
     wb.save(path)
 
     result = validate_folder(raw)
     assert result.issues.empty, result.issues.to_dict("records")
     assert sorted(result.activities["activity_id"]) == ["RO-AFR-2026-001", "RO-AFR-2026-002"]
-    assert len(result.expenditure) == 3 and len(result.outputs) == 1
+    # Three results; two of level Output with an achieved value make the version-1 view.
+    assert len(result.expenditure) == 3 and len(result.results) == 3 and len(result.outputs) == 2
+    # The new columns came through: clauses with the revision in force on 15 March 2021
+    # (PP-130: Dubai 2018; WTDC-69: Buenos Aires 2017, closing 20 Oct 2017), the lead, and
+    # the joint link made symmetric.
+    clauses = result.activity_clauses.sort_values("clause_ref")
+    assert clauses[["clause_ref", "revision_in_force"]].values.tolist() == [
+        ["PP-130/instructs-BDT/CIRTs", "Rev. Dubai, 2018"],
+        ["WTDC-69/instructs-BDT/establish", "Rev. Buenos Aires, 2017"],
+    ]
+    lead = result.activities.set_index("activity_id")["lead_implementor"]
+    assert lead["RO-AFR-2026-001"] == "Regional Office for Africa"
+    assert result.joint_links.values.tolist() == [
+        ["RO-AFR-2026-001", "RO-AFR-2026-002"],
+        ["RO-AFR-2026-002", "RO-AFR-2026-001"],
+    ]
     # 50 pre-filled rows, 2 used: 48 skipped and counted, not reported as errors.
     assert result.workbooks[0].unused_template_rows == 48
     # Hand-worked: 18,000 CHF + 25,000 USD at the 2021 rate + 1,000 CHF, nothing quarantined.
@@ -379,14 +409,14 @@ def test_template_and_feedback_open_in_libreoffice(template, submissions, tmp_pa
             content = z.read("content.xml").decode()
         # LibreOffice parsed the sheets and (for the template) the drop-downs and comments.
         if src == template:
-            for title in ("Instructions", "Activities", "Expenditure", "Outputs", "Lists"):
+            for title in ("Instructions", "Activities", "Expenditure", "Results", "Lists"):
                 assert f'table:name="{title}"' in content
             assert "table:content-validation " in content
             assert "office:annotation" in content
             assert "Regional Office for Africa" in content
         else:
             assert 'table:name="Issues"' in content
-    assert OUTPUTS.title  # the contract's optional sheet is part of the template too
+    assert RESULTS.title  # the contract's optional sheet is part of the template too
 
 
 def test_cli_template_all_writes_one_per_office(tmp_path, ref, capsys):
@@ -396,3 +426,71 @@ def test_cli_template_all_writes_one_per_office(tmp_path, ref, capsys):
     assert "submission_template.xlsx" in names and "submission_template_RO-CIS.xlsx" in names
     ws = openpyxl.load_workbook(tmp_path / "t" / "submission_template_AO-DKR.xlsx")["Activities"]
     assert ws["A2"].value.startswith("AO-DKR-")
+
+
+def test_feedback_on_a_version_1_workbook_offers_the_version_2_columns(tmp_path, ref):
+    # A version-1 workbook without an Outputs sheet: its feedback copy gains the three new
+    # Activities columns after its last header and a Results sheet, with drop-downs, and
+    # a sheet explaining them; what the office wrote is unchanged, and validating the
+    # copy finds the same problems as the original.
+    from tests.test_validation import V1_ACTIVITIES, V1_EXPENDITURE, _v1_act, _v1_spend
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for title, headers, rows in (
+        ("Activities", V1_ACTIVITIES, [_v1_act("V-1"), _v1_act("V-2", Status="Finished soon")]),
+        ("Expenditure", V1_EXPENDITURE, [_v1_spend("V-1"), _v1_spend("V-2")]),
+    ):
+        ws = wb.create_sheet(title)
+        ws.append(headers)
+        for rec in rows:
+            ws.append([rec.get(h) for h in headers])
+    wb.save(raw / "v1.xlsx")
+    result = validate_folder(raw)
+    [path] = writing.write_feedback(result, tmp_path / "fb", ref=ref)
+    copy = openpyxl.load_workbook(path)
+    assert copy.sheetnames == [
+        "Issues", "Clause suggestions", "Activities", "Expenditure", "Results",
+        "Lists (contract 2)", "New in contract 2",
+    ]  # fmt: skip
+    assert result.n_errors == 1  # "Finished soon" is not a status
+    acts = copy["Activities"]
+    headers = [c.value for c in acts[1]]
+    assert headers == [*V1_ACTIVITIES, "Clauses", "Lead implementor", "Joint with"]
+    assert acts.cell(2, 1).value == "V-1"  # the office's rows untouched
+    lists = {
+        str(dv.sqref).split(":")[0].rstrip("0123456789"): dv
+        for dv in acts.data_validations.dataValidation
+    }
+    assert lists["Q"].formula1 == "'Lists (contract 2)'!$A$2:$A$" + str(len(ref.clauses) + 1)
+    assert lists["Q"].showErrorMessage is False and lists["R"].showErrorMessage is True
+    assert "S" not in lists  # Joint with: free text (IDs)
+    assert [c.value for c in copy["Results"][1]][:3] == ["Activity ID", "Level", "Indicator"]
+    results_lists = {dv.formula1 for dv in copy["Results"].data_validations.dataValidation}
+    assert len([f for f in results_lists if f.startswith("'Lists (contract 2)'")]) == 4
+    notes = "\n".join(
+        str(c.value) for row in copy["New in contract 2"].iter_rows() for c in row if c.value
+    )
+    assert "Activities column 'Clauses'" in notes and "sheet 'Results'" in notes
+    assert "PP-130/instructs-BDT/CIRTs" in notes and "Worked example" in notes
+    again = tmp_path / "again"
+    again.mkdir()
+    shutil.copy(path, again / "v1.xlsx")
+    redo = validate_folder(again)
+    cols = ["sheet", "row", "column", "severity", "message"]
+    assert redo.issues[cols].values.tolist() == result.issues[cols].values.tolist()
+
+
+def test_feedback_on_a_version_2_workbook_adds_nothing(tmp_path, ref):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    write_workbook(
+        raw / "w.xlsx", activities=[GOOD_ACTIVITY], expenditure=[GOOD_SPEND], results=[]
+    )
+    result = validate_folder(raw)
+    [path] = writing.write_feedback(result, tmp_path / "fb", ref=ref)
+    assert openpyxl.load_workbook(path).sheetnames == [
+        "Issues", "Activities", "Expenditure", "Results", "Outputs",
+    ]  # fmt: skip
