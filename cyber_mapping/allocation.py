@@ -119,6 +119,45 @@ def _year_parts(
     return row, year, cents
 
 
+ALLOCATION_COLUMNS = {
+    "expenditure_id": "object",
+    "activity_id": "object",
+    "resolution_id": "object",
+    "country_iso3": "object",
+    "region": "object",
+    "year": "int64",
+    "funder": "object",
+    "cost_type": "object",
+    "basis": "object",
+    "status": "object",
+    "theme": "object",
+    "amount_cents": "int64",
+    "amount_chf": "float64",
+}
+IMPLEMENTOR_COLUMNS = {
+    "expenditure_id": "object",
+    "activity_id": "object",
+    "implementor": "object",
+    "year": "int64",
+    "funder": "object",
+    "cost_type": "object",
+    "basis": "object",
+    "status": "object",
+    "theme": "object",
+    "amount_cents": "int64",
+    "amount_chf": "float64",
+}
+
+
+def _no_allocation() -> Allocation:
+    """Both views with every column and no row (no clean expenditure to allocate)."""
+
+    def empty(columns: dict[str, str]) -> pd.DataFrame:
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in columns.items()})
+
+    return Allocation(empty(ALLOCATION_COLUMNS), empty(IMPLEMENTOR_COLUMNS))
+
+
 def allocate(
     activities: pd.DataFrame,
     expenditure: pd.DataFrame,
@@ -145,6 +184,8 @@ def allocate(
         ``allocations`` (year × resolution × place) and ``implementor_allocations``
         (year × implementor), both in integer CHF cents plus ``amount_chf``.
     """
+    if expenditure.empty:
+        return _no_allocation()
     ids = pd.Index(activities["activity_id"])
     n_acts = len(ids)
     act_code = ids.get_indexer(expenditure["activity_id"])

@@ -69,7 +69,9 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
     manifest = product.build(args.raw, args.out, period=args.period, strict=args.strict)
     print(product.reconciliation_text(manifest))
-    return 0
+    # The product is written either way; exit 1 tells a scheduled run that rows were
+    # quarantined for errors (see issues.csv), as `validate` does.
+    return 1 if manifest["issues"]["errors"] else 0
 
 
 def _cmd_report(args: argparse.Namespace) -> int:

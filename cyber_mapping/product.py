@@ -134,7 +134,8 @@ def summary_text(result: Validated, first: int = 5) -> str:
         f"{len(q)} row(s) quarantined.",
         f"CHF read {_chf(r['chf_cents_read'])} = processed {_chf(r['chf_cents_processed'])} "
         f"+ quarantined {_chf(r['chf_cents_quarantined'])}; "
-        f"{r['rows_amount_unreadable']} row(s) whose amount could not be read or converted.",
+        f"{r['rows_amount_unreadable']} row(s) with no readable amount.",
+        _unconverted_line(r.get("unconverted_cents", {})),
     ]
     return "\n".join(lines)
 
@@ -228,6 +229,10 @@ def build(
             "quarantined": rec["chf_cents_quarantined"],
         },
         "rows_amount_unreadable": rec["rows_amount_unreadable"],
+        "rows_amount_unconverted": rec["rows_amount_unconverted"],
+        # Readable amounts that could not be converted to CHF (unknown currency or rate),
+        # quarantined and listed here in their own currency: never counted as zero.
+        "unconverted_cents": rec["unconverted_cents"],
         "sample": any(w.name.startswith("sample_") for w in result.workbooks),
     }
     out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -260,6 +265,18 @@ def _swap_in(staging: Path, out_dir: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def _money(currency: str, cents: int) -> str:
+    return f"{currency} {cents / 100:,.2f}".replace(",", "'")
+
+
+def _unconverted_line(unconverted: dict[str, int]) -> str:
+    """``Not convertible to CHF (quarantined, in their currency): JPY 2'000.00`` or none."""
+    if not unconverted:
+        return "Amounts not convertible to CHF: none."
+    listed = ", ".join(_money(cur, cents) for cur, cents in sorted(unconverted.items()))
+    return f"Amounts not convertible to CHF (quarantined, in their own currency): {listed}."
+
+
 def reconciliation_text(manifest: dict) -> str:
     """The reconciliation a build prints (CHF read = processed + quarantined)."""
     c = manifest["chf_cents"]
@@ -274,8 +291,8 @@ def reconciliation_text(manifest: dict) -> str:
             f"CHF read         {_chf(c['read']):>20}",
             f"CHF processed    {_chf(c['processed']):>20}",
             f"CHF quarantined  {_chf(c['quarantined']):>20}",
-            f"Rows whose amount could not be read or converted: "
-            f"{manifest['rows_amount_unreadable']}",
+            f"Rows with no readable amount: {manifest['rows_amount_unreadable']}",
+            _unconverted_line(manifest.get("unconverted_cents", {})),
             "Reconciliation: "
             + (
                 "balances (read = processed + quarantined)."

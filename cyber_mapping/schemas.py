@@ -22,7 +22,7 @@ class _Located(pa.DataFrameModel):
 
     workbook: Series[str] = pa.Field(description="Workbook file name")
     sheet: Series[str] = pa.Field(description="Sheet name")
-    row: Series[int] = pa.Field(ge=2, description="Excel row number")
+    row: Series[int] = pa.Field(ge=1, description="Excel row number")
 
 
 class ActivityTable(_Located):
