@@ -705,6 +705,18 @@ def mapping_table(report: Report) -> Html:
 # ----------------------------------------------------------------------------- annex 2
 
 
+def unconverted_sentence(report: Report) -> str:
+    """The amounts of the manifest that could not be converted to CHF, in their currency."""
+    unconverted = report.product.manifest.get("unconverted_cents") or {}
+    if not unconverted:
+        return report.t["unconverted_none"]
+    amounts = [
+        f"{esc(cur)} {chf_exact(cents).removeprefix('CHF ')}"
+        for cur, cents in sorted(unconverted.items())
+    ]
+    return report.t["unconverted"].format(amounts=join_names(amounts))
+
+
 def quality_tables(report: Report) -> list[Html]:
     """Data quality and method: quarantine by workbook, reconciliation, rules, rates, inputs."""
     t, product, ref = report.t, report.product, report.ref
@@ -729,6 +741,7 @@ def quality_tables(report: Report) -> list[Html]:
                 quarantined=chf_exact(cents["quarantined"]),
                 unreadable=product.manifest.get("rows_amount_unreadable", 0),
             ),
+            unconverted_sentence(report),
             f"{percent(analysis.estimated_share(product, report.region))} of the recorded "
             "spend in scope is estimated rather than actual.",
         )
