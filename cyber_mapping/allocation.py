@@ -7,7 +7,8 @@ The rules (``docs/workbook-contract.md``, "How spend is allocated"):
    in each year (both ends counted), equally where the dates don't overlap or are missing;
 3. each year's part is split across the activity's resolutions, then across its
    beneficiary places (countries, regions or Global), by explicit shares or equally;
-4. the implementor view splits each year's part equally across the implementors;
+4. the implementor view splits each allocation row equally across the implementors
+   (leftover cents to the implementors in turn, so that none is favoured);
 5. every split uses the largest-remainder method, so parts add up exactly to the whole.
 
 Everything is vectorised with NumPy over link tables; there is no Python loop over rows.
@@ -138,6 +139,9 @@ IMPLEMENTOR_COLUMNS = {
     "expenditure_id": "object",
     "activity_id": "object",
     "implementor": "object",
+    "resolution_id": "object",
+    "country_iso3": "object",
+    "region": "object",
     "year": "int64",
     "funder": "object",
     "cost_type": "object",
@@ -156,6 +160,38 @@ def _no_allocation() -> Allocation:
         return pd.DataFrame({c: pd.Series(dtype=t) for c, t in columns.items()})
 
     return Allocation(empty(ALLOCATION_COLUMNS), empty(IMPLEMENTOR_COLUMNS))
+
+
+def _implementor_view(
+    alloc: pd.DataFrame, part_act: np.ndarray, ids: pd.Index, activity_implementors: pd.DataFrame
+) -> pd.DataFrame:
+    """Stage 4: each allocation row split equally across its activity's implementors.
+
+    Splitting the finest rows (year × resolution × place) keeps every dimension, so that a
+    region's implementor figures add up exactly to the region's spend. Leftover cents go to
+    the implementors in turn: for the k-th row of an expenditure line (k = 0, 1, …), to the
+    implementors in the order written starting with the (k mod n)-th, so that over a line's
+    rows none of them is favoured.
+    """
+    i_codes = pd.Series(ids.get_indexer(activity_implementors["activity_id"]))
+    i_order, i_start, i_count = _links(i_codes, len(ids), activity_implementors)
+    p4, l4 = _expand(part_act, i_start, i_count)
+    cents = alloc["amount_cents"].to_numpy(np.int64)
+    # k: the row's position within its expenditure line (rows of a line are contiguous).
+    line = alloc["expenditure_id"].to_numpy()
+    n_rows = len(line)
+    first = np.flatnonzero(np.r_[True, line[1:] != line[:-1]]) if n_rows else np.zeros(0, int)
+    k = np.arange(n_rows) - np.repeat(first, np.diff(np.r_[first, n_rows]))
+    position = l4 - i_start[part_act[p4]]
+    n_impl = i_count[part_act[p4]]
+    turn = (position - k[p4]) % np.maximum(n_impl, 1)
+    i_cents = largest_remainder(cents[p4], np.ones(len(p4), dtype=np.int64), p4, turn)
+    names = activity_implementors["implementor"]
+    codes, uniques = pd.factorize(names, sort=True)
+    impl = alloc.drop(columns=["amount_cents", "amount_chf"]).iloc[p4].reset_index(drop=True)
+    impl.insert(2, "implementor", pd.Categorical.from_codes(codes[i_order[l4]], uniques))
+    impl["amount_cents"] = i_cents
+    return impl
 
 
 def allocate(
@@ -238,25 +274,6 @@ def allocate(
     )
     alloc["amount_chf"] = alloc["amount_cents"] / 100
 
-    # Implementor view: each year's part split equally across implementors.
-    i_codes = pd.Series(ids.get_indexer(activity_implementors["activity_id"]))
-    i_order, i_start, i_count = _links(i_codes, n_acts, activity_implementors)
-    p4, l4 = _expand(part_act, i_start, i_count)
-    i_cents = largest_remainder(year_cents[p4], np.ones(len(p4), dtype=np.int64), p4)
-    i_line = row[p4]
-    impl = pd.DataFrame(
-        {
-            "expenditure_id": col(expenditure, "expenditure_id", i_line),
-            "activity_id": col(expenditure, "activity_id", i_line),
-            "implementor": col(activity_implementors, "implementor", i_order[l4]),
-            "year": year[p4],
-            "funder": col(expenditure, "funder", i_line),
-            "cost_type": col(expenditure, "cost_type", i_line),
-            "basis": col(expenditure, "basis", i_line),
-            "status": col(activities, "status", act_code[i_line]),
-            "theme": col(activities, "theme", act_code[i_line]),
-            "amount_cents": i_cents,
-        }
-    )
+    impl = _implementor_view(alloc, act_code[line], ids, activity_implementors)
     impl["amount_chf"] = impl["amount_cents"] / 100
     return Allocation(alloc, impl)

@@ -163,7 +163,12 @@ def build(
     raw_dir, out_dir = Path(raw_dir), Path(out_dir)
     # Validation and allocation are imported here: loading a product does not need them.
     from cyber_mapping.allocation import allocate
-    from cyber_mapping.schemas import AllocationTable, IssueTable, QuarantineTable
+    from cyber_mapping.schemas import (
+        AllocationTable,
+        ImplementorAllocationTable,
+        IssueTable,
+        QuarantineTable,
+    )
     from cyber_mapping.validation import validate_folder
 
     ref = load_reference()
@@ -183,8 +188,12 @@ def build(
     allocations = _sorted(
         alloc.allocations, ["expenditure_id", "year", "resolution_id", "region", "country_iso3"]
     )
-    impl = _sorted(alloc.implementor_allocations, ["expenditure_id", "year", "implementor"])
+    impl = _sorted(
+        alloc.implementor_allocations,
+        ["expenditure_id", "year", "resolution_id", "region", "country_iso3", "implementor"],
+    )
     AllocationTable.validate(allocations, lazy=True)
+    ImplementorAllocationTable.validate(impl, lazy=True)
     IssueTable.validate(result.issues, lazy=True)
     QuarantineTable.validate(result.quarantine, lazy=True)
     activities = result.activities.copy()
@@ -205,6 +214,8 @@ def build(
     allocated = int(allocations["amount_cents"].sum())
     if allocated != rec["chf_cents_processed"]:
         raise RuntimeError(f"allocation lost cents: {allocated} != {rec['chf_cents_processed']}")
+    if int(impl["amount_cents"].sum()) != allocated:
+        raise RuntimeError("the implementor split lost cents; report this as a bug.")
     manifest = {
         "package_version": __version__,
         "built_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),

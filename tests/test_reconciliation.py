@@ -229,8 +229,10 @@ def test_just_above_the_row_maximum_is_quarantined_with_its_amount(tmp_path):
 def test_nan_shares_are_an_error(tmp_path):
     write_workbook(
         tmp_path / "w.xlsx",
-        activities=[_act(**{"Country shares (%)": float("nan")}), _act(**{"Activity ID": "T-2",
-                     "Country shares (%)": "NaN; 100"})],
+        activities=[
+            _act(**{"Country shares (%)": float("nan")}),
+            _act(**{"Activity ID": "T-2", "Country shares (%)": "NaN; 100"}),
+        ],
         expenditure=[_spend()],
     )
     result = validate_folder(tmp_path)
