@@ -317,9 +317,14 @@ def year_table(
     product: Product,
     dimension: str,
     region: str | None = None,
-    years: tuple[int, int] = (2017, 2025),
+    years: tuple[int, int] | None = None,
 ) -> pd.DataFrame:
-    """Spend (cents) by ``dimension`` × year, plus ``actual``, ``estimated`` and ``total``."""
+    """Spend (cents) by ``dimension`` × year, plus ``actual``, ``estimated`` and ``total``.
+
+    ``years`` defaults to the product's mapping period, so the year columns add up to
+    ``total``.
+    """
+    years = years or mapping_period(product)
     rows = scope_allocations(product, region)
     frame = rows[[dimension, "year", "basis", "amount_cents"]]
     by_year = frame.pivot_table(
@@ -333,6 +338,12 @@ def year_table(
     out.columns.name = None
     out = out.sort_values("total", ascending=False, kind="stable")
     return out.astype("int64")
+
+
+def mapping_period(product: Product) -> tuple[int, int]:
+    """First and last year of the product's mapping period (from its manifest)."""
+    first, last = product.manifest["parameters"]["mapping_period"]
+    return int(first), int(last)
 
 
 def cost_type_table(product: Product, region: str | None = None) -> pd.DataFrame:

@@ -817,8 +817,7 @@ def resolution_year_figure(report: Report) -> Html:
     """Lines of spend per year for the leading resolutions."""
     from cyber_mapping import plotting
 
-    first, last = report.product.manifest["parameters"]["mapping_period"]
-    data = analysis.year_table(report.product, "resolution_id", report.region, (first, last))
+    data = analysis.year_table(report.product, "resolution_id", report.region)
     svg = plotting.year_lines(data, "Spend per year, leading resolutions")
     units = plotting.lines_units(data)
     return figure(report, svg, f"Spend per year by resolution (actual and estimated), {units}")

@@ -505,7 +505,9 @@ def _validate_expenditure(raw: pd.DataFrame, ref: Reference, log: _Log, period):
                 "period",
                 rec["period"],
                 f"period {_years(per)} lies outside the mapping period "
-                f"{period[0]}-{period[1]} (WTDC-17 to WTDC-25): the spend is quarantined. "
+                f"{period[0]}-{period[1]}"
+                f"{' (WTDC-17 to WTDC-25)' if tuple(period) == DEFAULT_PERIOD else ''}: "
+                "the spend is quarantined. "
                 "Split the row so that each part lies inside or outside the period.",
             )
         funder_text = _text(rec["funder"])
