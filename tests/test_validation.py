@@ -260,4 +260,6 @@ def test_three_currencies_converted_by_hand(tmp_path):
     assert result.n_errors == 0, result.issues
     assert result.expenditure["chf_cents"].tolist() == [91_430, 200_990, 50_000]
     assert result.expenditure["currency"].tolist() == ["USD", "EUR", "CHF"]
-    assert result.reconciliation["chf_cents_processed"] == 342_420
+    rec = result.reconciliation
+    assert rec["chf_cents_read"] == rec["chf_cents_processed"] == 342_420
+    assert rec["chf_cents_quarantined"] == 0 and result.quarantine.empty
