@@ -221,7 +221,13 @@ def build(
         "built_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
         "parameters": {"mapping_period": list(period), "raw_dir": raw_dir.name},
         "inputs": [
-            {"file": w.name, "sha256": w.sha256, "status": w.status, "rows": w.rows}
+            {
+                "file": w.name,
+                "sha256": w.sha256,
+                "status": w.status,
+                "rows": w.rows,
+                "unused_template_rows": w.unused_template_rows,
+            }
             for w in result.workbooks
         ],
         "reference": {"version": ref.version(), "files": ref.checksums},
