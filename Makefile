@@ -72,6 +72,11 @@ reports: $(PRODUCT)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+.PHONY: test-nightly
+## The reconciliation property test with many more examples (about half an hour)
+test-nightly: $(STAMP)
+	CYBER_MAPPING_PROPERTY_EXAMPLES=2000 $(BIN)/python -m pytest tests/test_invariant.py -q
+
 .PHONY: lint
 ## Lint and check formatting with ruff (library, tests, benchmarks, notebooks)
 lint: $(STAMP)
