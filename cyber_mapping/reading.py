@@ -260,11 +260,10 @@ def _read_sheet(
                 value = value if value else None
             values.append(value)
         if all(_is_blank(v) for v in values):
-            if any(not _is_blank(v) for v in line):
-                if not headerless:
-                    problems.append(_unread_row_issue(workbook, title, i, line))
-                    continue
-            else:
+            if all(_is_blank(v) for v in line):
+                continue  # an empty row
+            if not headerless:  # values only in columns that are not read: say so
+                problems.append(_unread_row_issue(workbook, title, i, line))
                 continue
         if (
             prefilled

@@ -151,6 +151,10 @@ class QuarantineTable(pa.DataFrameModel):
     activity_id: Series[str] = pa.Field(nullable=True)
     amount_chf: Series[float] = pa.Field(nullable=True, description="CHF as read; may be negative")
     reasons: Series[str] = pa.Field(str_length={"min_value": 1})
+    currency: Series[str] = pa.Field(description="Currency of a readable amount (else empty)")
+    amount_original: Series[float] = pa.Field(
+        nullable=True, description="A readable amount in its own currency"
+    )
 
     class Config:
         coerce = True

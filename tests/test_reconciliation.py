@@ -288,3 +288,20 @@ def test_start_date_typed_as_a_date_cell_in_1905(tmp_path):
     result = validate_folder(tmp_path)
     assert "1905-07-13" in " | ".join(result.issues["message"])
     assert result.activities.empty
+
+
+def test_a_row_with_values_only_in_unread_columns_is_skipped_and_said(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Activities"
+    headers = [c.header for c in SHEETS[0].columns]
+    ws.append([*headers, "Notes"])
+    ws.append([_act().get(h) for h in headers] + [None])
+    ws.append([None] * len(headers) + ["to be confirmed with HQ"])
+    wb.create_sheet("Expenditure").append([c.header for c in SHEETS[1].columns])
+    wb.save(tmp_path / "u.xlsx")
+    result = validate_folder(tmp_path)
+    said = result.issues[result.issues["row"] == 3]
+    assert len(said) == 1 and "it is skipped" in said["message"].iloc[0]
+    assert said["severity"].iloc[0] == "warning" and "Q3" in said["message"].iloc[0]
+    assert len(result.activities) == 1 and result.quarantine.empty
