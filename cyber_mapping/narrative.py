@@ -829,6 +829,8 @@ def heatmap_figure(report: Report, rows: str) -> Html:
 
     spend = analysis.coverage_matrix(report.product, report.ref, rows, "spend")
     counts = analysis.coverage_matrix(report.product, report.ref, rows, "activities")
+    if spend.empty:  # no spend anywhere: a heat map of nothing would say nothing
+        return paragraph(esc(report.t["no_data"]))
     label = "Resolution" if rows == "resolution_id" else "Theme"
     svg = plotting.heatmap(spend, counts, f"{label} × ITU region")
     return figure(

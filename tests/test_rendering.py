@@ -48,7 +48,8 @@ PARAMS = 'region = ""\nperiod = "2017-2025"\nprocessed_dir = ""\nas_of = ""'
 
 def test_the_template_has_one_literal_parameters_cell():
     params = rendering.parameters_cell(REPORT_NOTEBOOK)
-    assert params["region"] == "" and params["period"] == "2017-2025"
+    # Empty defaults: the overall report, over the data product's own mapping period.
+    assert params["region"] == "" and params["period"] == ""
     nb = json.loads(REPORT_NOTEBOOK.read_text())
     assert all(not c.get("outputs") for c in nb["cells"] if c["cell_type"] == "code")
     code = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
