@@ -73,7 +73,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 .PHONY: test-nightly
-## The reconciliation property test with many more examples (about half an hour)
+## The reconciliation property test with many more examples (about 12 minutes)
 test-nightly: $(STAMP)
 	CYBER_MAPPING_PROPERTY_EXAMPLES=2000 $(BIN)/python -m pytest tests/test_invariant.py -q
 
