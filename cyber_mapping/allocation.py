@@ -163,7 +163,11 @@ def _no_allocation() -> Allocation:
 
 
 def _implementor_view(
-    alloc: pd.DataFrame, part_act: np.ndarray, ids: pd.Index, activity_implementors: pd.DataFrame
+    alloc: pd.DataFrame,
+    line: np.ndarray,
+    part_act: np.ndarray,
+    ids: pd.Index,
+    activity_implementors: pd.DataFrame,
 ) -> pd.DataFrame:
     """Stage 4: each allocation row split equally across its activity's implementors.
 
@@ -172,26 +176,39 @@ def _implementor_view(
     the implementors in turn: for the k-th row of an expenditure line (k = 0, 1, …), to the
     implementors in the order written starting with the (k mod n)-th, so that over a line's
     rows none of them is favoured.
+
+    ``line`` is each allocation row's expenditure line (rows of a line are contiguous) and
+    ``part_act`` its activity's code in ``ids``.
     """
     i_codes = pd.Series(ids.get_indexer(activity_implementors["activity_id"]))
     i_order, i_start, i_count = _links(i_codes, len(ids), activity_implementors)
     p4, l4 = _expand(part_act, i_start, i_count)
-    cents = alloc["amount_cents"].to_numpy(np.int64)
-    # k: the row's position within its expenditure line (rows of a line are contiguous).
-    line = alloc["expenditure_id"].to_numpy()
     n_rows = len(line)
     first = np.flatnonzero(np.r_[True, line[1:] != line[:-1]]) if n_rows else np.zeros(0, int)
     k = np.arange(n_rows) - np.repeat(first, np.diff(np.r_[first, n_rows]))
-    position = l4 - i_start[part_act[p4]]
     n_impl = i_count[part_act[p4]]
-    turn = (position - k[p4]) % np.maximum(n_impl, 1)
-    i_cents = largest_remainder(cents[p4], np.ones(len(p4), dtype=np.int64), p4, turn)
-    names = activity_implementors["implementor"]
-    codes, uniques = pd.factorize(names, sort=True)
-    impl = alloc.drop(columns=["amount_cents", "amount_chf"]).iloc[p4].reset_index(drop=True)
-    impl.insert(2, "implementor", pd.Categorical.from_codes(codes[i_order[l4]], uniques))
-    impl["amount_cents"] = i_cents
-    return impl
+    position = l4 - i_start[part_act[p4]]
+    # The implementor's turn within the row; with equal weights, the largest-remainder
+    # method gives every part cents // n and one more cent to the first (cents mod n) turns.
+    turn = (position - k[p4]) % n_impl
+    cents = alloc["amount_cents"].to_numpy(np.int64)[p4]
+    i_cents = cents // n_impl + (turn < cents % n_impl)
+    codes, uniques = pd.factorize(activity_implementors["implementor"], sort=True)
+    columns: dict[str, object] = {}
+    for name in alloc.columns:
+        if name in ("amount_cents", "amount_chf"):
+            continue
+        values = alloc[name]
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            columns[name] = pd.Categorical.from_codes(
+                values.cat.codes.to_numpy()[p4], categories=values.cat.categories
+            )
+        else:
+            columns[name] = values.to_numpy()[p4]
+        if name == "activity_id":
+            columns["implementor"] = pd.Categorical.from_codes(codes[i_order[l4]], uniques)
+    columns["amount_cents"] = i_cents
+    return pd.DataFrame(columns)
 
 
 def allocate(
@@ -274,6 +291,6 @@ def allocate(
     )
     alloc["amount_chf"] = alloc["amount_cents"] / 100
 
-    impl = _implementor_view(alloc, act_code[line], ids, activity_implementors)
+    impl = _implementor_view(alloc, line, act_code[line], ids, activity_implementors)
     impl["amount_chf"] = impl["amount_cents"] / 100
     return Allocation(alloc, impl)
