@@ -300,7 +300,8 @@ def reconciliation_text(manifest: dict) -> str:
     ok = c["read"] == c["processed"] + c["quarantined"]
     counts = manifest["row_counts"]
     return "\n".join(
-        [
+        ([] if manifest.get("inputs") else ["No file was found in the raw folder."])
+        + [
             f"Data product written ({counts['activities']} activities, "
             f"{counts['expenditure']} expenditure lines, {counts['allocations']} allocation "
             f"rows; {manifest['issues']['errors']} error(s), "

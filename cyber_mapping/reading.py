@@ -113,6 +113,12 @@ def _header_position(rows: list[tuple[int, list[object]]], spec: Sheet) -> int |
     return best if best_score >= HEADER_MIN_MATCHES else None
 
 
+def _named(line: list[object], spec: Sheet) -> list[str]:
+    """The contract headers that the cells of ``line`` name, as the contract writes them."""
+    known = spec.by_header()
+    return [known[fold_header(c)].header for c in line if fold_header(c) in known]
+
+
 def _headerless_position(rows: list[tuple[int, list[object]]], spec: Sheet) -> int | None:
     """For a sheet with no header: the first early row naming a contract column (e.g. Amount).
 
@@ -144,7 +150,7 @@ def _read_sheet(
         at = _headerless_position(rows_in, spec)
         problems.append(_no_header_issue(workbook, spec))
     header_row, header = rows_in[at] if at is not None else (-1, [])
-    if not headerless and header_row > 0:
+    if header_row > 0:
         problems.append(
             issue(
                 workbook,
@@ -153,8 +159,14 @@ def _read_sheet(
                 "",
                 "",
                 WARNING,
-                f"the header row is row {header_row + 1}, not row 1; the rows above it are "
-                "not read. Nothing to fix if they are only a title.",
+                (
+                    f"row {header_row + 1} names {', '.join(_named(header, spec))}: the rows "
+                    "below it are read for those columns (and quarantined); the rows above "
+                    "it are not read."
+                )
+                if headerless
+                else f"the header row is row {header_row + 1}, not row 1; the rows above it "
+                "are not read. Nothing to fix if they are only a title.",
             )
         )
     line_of = dict(rows_in)

@@ -93,6 +93,8 @@ def test_sheet_without_a_header_is_one_error_and_keeps_its_amounts(tmp_path):
         (result.issues["severity"] == "error") & (result.issues["sheet"] == "Expenditure")
     ]
     assert len(errors) == 1 and "no recognisable header" in errors["message"].iloc[0]
+    said = result.issues[(result.issues["sheet"] == "Expenditure") & (result.issues["row"] == 2)]
+    assert "row 2 names Amount" in said["message"].iloc[0]
     q = result.quarantine[result.quarantine["sheet"] == "Expenditure"]
     # Rows 3, 4 and 5 (every non-empty row below the row naming "Amount") are quarantined.
     assert q["row"].tolist() == [3, 4, 5]
@@ -247,6 +249,7 @@ def test_empty_raw_folder_builds_an_empty_product(tmp_path, capsys):
     code = main(["build", "--raw", str(raw), "--out", str(tmp_path / "p")])
     out = capsys.readouterr().out
     assert code == 0 and "0 activities" in out and "balances" in out
+    assert "No file was found in the raw folder." in out
     product = load(tmp_path / "p")
     assert product.activities.empty and product.allocations.empty
 
