@@ -560,7 +560,9 @@ def _validate_outputs(raw: pd.DataFrame, ref: Reference, log: _Log):
                     rec,
                     "value",
                     rec["value"],
-                    f"'{rec['value']}' is not a number. Write the value as a number.",
+                    amount.problem
+                    if "ambiguous" in amount.problem
+                    else f"'{rec['value']}' is not a number. Write the value as a number.",
                 )
             elif amount.cents < 0:
                 log.error(

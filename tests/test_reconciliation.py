@@ -308,3 +308,16 @@ def test_a_row_with_values_only_in_unread_columns_is_skipped_and_said(tmp_path):
     assert len(said) == 1 and "it is skipped" in said["message"].iloc[0]
     assert said["severity"].iloc[0] == "warning" and "Q3" in said["message"].iloc[0]
     assert len(result.activities) == 1 and result.quarantine.empty
+
+
+def test_an_ambiguous_output_value_says_why(tmp_path):
+    write_workbook(
+        tmp_path / "w.xlsx",
+        activities=[_act()],
+        expenditure=[_spend()],
+        outputs=[{"Activity ID": "T-1", "Indicator": "Participants trained", "Value": "1.250"}],
+    )
+    result = validate_folder(tmp_path)
+    msg = result.issues.loc[result.issues["column"] == "Value", "message"].iloc[0]
+    assert "ambiguous" in msg and "1250" in msg
+    assert result.outputs.empty
