@@ -110,3 +110,23 @@ def test_build_and_render_with_a_non_default_period(product_2016, tmp_path):
         )
         == 0
     )
+
+
+def test_a_period_other_than_the_products_is_refused_before_any_kernel(
+    product_2016, tmp_path, capsys
+):
+    code = main(
+        [
+            "report",
+            "--processed",
+            str(product_2016),
+            "--out",
+            str(tmp_path / "r"),
+            "--period",
+            "2017-2025",
+            "--quiet",
+        ]
+    )
+    assert code == 1
+    assert "differs from the data product's mapping period 2016-2025" in capsys.readouterr().err
+    assert not (tmp_path / "r").exists()  # nothing started, nothing written
