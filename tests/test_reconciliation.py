@@ -10,6 +10,8 @@ import json
 
 import openpyxl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cyber_mapping.cli import main
 from cyber_mapping.contract import SHEETS
@@ -321,3 +323,25 @@ def test_an_ambiguous_output_value_says_why(tmp_path):
     msg = result.issues.loc[result.issues["column"] == "Value", "message"].iloc[0]
     assert "ambiguous" in msg and "1250" in msg
     assert result.outputs.empty
+
+
+@given(st.integers(0, 999_999), st.integers(0, 999))
+def test_one_dot_before_three_digits_is_ambiguous_as_text_only(whole, frac):
+    from decimal import ROUND_HALF_UP, Decimal
+
+    from cyber_mapping.cleaning import parse_amount
+
+    text = f"{whole}.{frac:03d}"
+    assert "ambiguous" in parse_amount(text).problem
+    assert parse_amount(f"USD {text}").cents is None
+    # Stored as a number, it is a number: e.g. 12.5 -> 1250 cents, 1.255 -> 126 (half up).
+    cents = int((Decimal(text) * 100).quantize(Decimal(1), ROUND_HALF_UP))
+    assert parse_amount(float(text)).cents == cents
+
+
+@given(st.integers(1, 999), st.integers(0, 999))
+def test_one_comma_before_three_digits_keeps_its_english_reading(whole, frac):
+    from cyber_mapping.cleaning import parse_amount
+
+    # 12,500 is twelve thousand five hundred (the documented English reading).
+    assert parse_amount(f"{whole},{frac:03d}").cents == (whole * 1000 + frac) * 100
