@@ -67,3 +67,37 @@ def allocate_rows(activities, expenditure, resolutions, places) -> pd.DataFrame:
                         }
                     )
     return pd.DataFrame(out)
+
+
+def implementor_rows(allocations: pd.DataFrame, implementors: pd.DataFrame) -> pd.DataFrame:
+    """Split each allocation row equally across its activity's implementors, row by row.
+
+    Leftover cents go to the implementors in turn: for the k-th row of an expenditure line,
+    starting with the (k mod n)-th implementor written. The oracle of ``allocate``'s
+    ``implementor_allocations``.
+    """
+    names: dict[str, list[str]] = {}
+    for _, x in implementors.sort_values(["activity_id", "position"]).iterrows():
+        names.setdefault(x["activity_id"], []).append(x["implementor"])
+    out = []
+    seen: dict[str, int] = {}
+    for _, row in allocations.iterrows():
+        who = names[str(row["activity_id"])]
+        k = seen.get(str(row["expenditure_id"]), 0)
+        seen[str(row["expenditure_id"])] = k + 1
+        total, n = int(row["amount_cents"]), len(who)
+        parts = [total // n] * n
+        for step in range(total % n):
+            parts[(k + step) % n] += 1
+        for name, cents in zip(who, parts, strict=True):
+            out.append(
+                {
+                    "expenditure_id": row["expenditure_id"],
+                    "year": row["year"],
+                    "resolution_id": row["resolution_id"],
+                    "country_iso3": row["country_iso3"],
+                    "implementor": name,
+                    "amount_cents": cents,
+                }
+            )
+    return pd.DataFrame(out)

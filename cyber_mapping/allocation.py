@@ -7,7 +7,8 @@ The rules (``docs/workbook-contract.md``, "How spend is allocated"):
    in each year (both ends counted), equally where the dates don't overlap or are missing;
 3. each year's part is split across the activity's resolutions, then across its
    beneficiary places (countries, regions or Global), by explicit shares or equally;
-4. the implementor view splits each year's part equally across the implementors;
+4. the implementor view splits each allocation row equally across the implementors
+   (leftover cents to the implementors in turn, so that none is favoured);
 5. every split uses the largest-remainder method, so parts add up exactly to the whole.
 
 Everything is vectorised with NumPy over link tables; there is no Python loop over rows.
@@ -119,6 +120,97 @@ def _year_parts(
     return row, year, cents
 
 
+ALLOCATION_COLUMNS = {
+    "expenditure_id": "object",
+    "activity_id": "object",
+    "resolution_id": "object",
+    "country_iso3": "object",
+    "region": "object",
+    "year": "int64",
+    "funder": "object",
+    "cost_type": "object",
+    "basis": "object",
+    "status": "object",
+    "theme": "object",
+    "amount_cents": "int64",
+    "amount_chf": "float64",
+}
+IMPLEMENTOR_COLUMNS = {
+    "expenditure_id": "object",
+    "activity_id": "object",
+    "implementor": "object",
+    "resolution_id": "object",
+    "country_iso3": "object",
+    "region": "object",
+    "year": "int64",
+    "funder": "object",
+    "cost_type": "object",
+    "basis": "object",
+    "status": "object",
+    "theme": "object",
+    "amount_cents": "int64",
+    "amount_chf": "float64",
+}
+
+
+def _no_allocation() -> Allocation:
+    """Both views with every column and no row (no clean expenditure to allocate)."""
+
+    def empty(columns: dict[str, str]) -> pd.DataFrame:
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in columns.items()})
+
+    return Allocation(empty(ALLOCATION_COLUMNS), empty(IMPLEMENTOR_COLUMNS))
+
+
+def _implementor_view(
+    alloc: pd.DataFrame,
+    line: np.ndarray,
+    part_act: np.ndarray,
+    ids: pd.Index,
+    activity_implementors: pd.DataFrame,
+) -> pd.DataFrame:
+    """Stage 4: each allocation row split equally across its activity's implementors.
+
+    Splitting the finest rows (year × resolution × place) keeps every dimension, so that a
+    region's implementor figures add up exactly to the region's spend. Leftover cents go to
+    the implementors in turn: for the k-th row of an expenditure line (k = 0, 1, …), to the
+    implementors in the order written starting with the (k mod n)-th, so that over a line's
+    rows none of them is favoured.
+
+    ``line`` is each allocation row's expenditure line (rows of a line are contiguous) and
+    ``part_act`` its activity's code in ``ids``.
+    """
+    i_codes = pd.Series(ids.get_indexer(activity_implementors["activity_id"]))
+    i_order, i_start, i_count = _links(i_codes, len(ids), activity_implementors)
+    p4, l4 = _expand(part_act, i_start, i_count)
+    n_rows = len(line)
+    first = np.flatnonzero(np.r_[True, line[1:] != line[:-1]]) if n_rows else np.zeros(0, int)
+    k = np.arange(n_rows) - np.repeat(first, np.diff(np.r_[first, n_rows]))
+    n_impl = i_count[part_act[p4]]
+    position = l4 - i_start[part_act[p4]]
+    # The implementor's turn within the row; with equal weights, the largest-remainder
+    # method gives every part cents // n and one more cent to the first (cents mod n) turns.
+    turn = (position - k[p4]) % n_impl
+    cents = alloc["amount_cents"].to_numpy(np.int64)[p4]
+    i_cents = cents // n_impl + (turn < cents % n_impl)
+    codes, uniques = pd.factorize(activity_implementors["implementor"], sort=True)
+    columns: dict[str, object] = {}
+    for name in alloc.columns:
+        if name in ("amount_cents", "amount_chf"):
+            continue
+        values = alloc[name]
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            columns[name] = pd.Categorical.from_codes(
+                values.cat.codes.to_numpy()[p4], categories=values.cat.categories
+            )
+        else:
+            columns[name] = values.to_numpy()[p4]
+        if name == "activity_id":
+            columns["implementor"] = pd.Categorical.from_codes(codes[i_order[l4]], uniques)
+    columns["amount_cents"] = i_cents
+    return pd.DataFrame(columns)
+
+
 def allocate(
     activities: pd.DataFrame,
     expenditure: pd.DataFrame,
@@ -145,6 +237,8 @@ def allocate(
         ``allocations`` (year × resolution × place) and ``implementor_allocations``
         (year × implementor), both in integer CHF cents plus ``amount_chf``.
     """
+    if expenditure.empty:
+        return _no_allocation()
     ids = pd.Index(activities["activity_id"])
     n_acts = len(ids)
     act_code = ids.get_indexer(expenditure["activity_id"])
@@ -197,25 +291,6 @@ def allocate(
     )
     alloc["amount_chf"] = alloc["amount_cents"] / 100
 
-    # Implementor view: each year's part split equally across implementors.
-    i_codes = pd.Series(ids.get_indexer(activity_implementors["activity_id"]))
-    i_order, i_start, i_count = _links(i_codes, n_acts, activity_implementors)
-    p4, l4 = _expand(part_act, i_start, i_count)
-    i_cents = largest_remainder(year_cents[p4], np.ones(len(p4), dtype=np.int64), p4)
-    i_line = row[p4]
-    impl = pd.DataFrame(
-        {
-            "expenditure_id": col(expenditure, "expenditure_id", i_line),
-            "activity_id": col(expenditure, "activity_id", i_line),
-            "implementor": col(activity_implementors, "implementor", i_order[l4]),
-            "year": year[p4],
-            "funder": col(expenditure, "funder", i_line),
-            "cost_type": col(expenditure, "cost_type", i_line),
-            "basis": col(expenditure, "basis", i_line),
-            "status": col(activities, "status", act_code[i_line]),
-            "theme": col(activities, "theme", act_code[i_line]),
-            "amount_cents": i_cents,
-        }
-    )
+    impl = _implementor_view(alloc, line, act_code[line], ids, activity_implementors)
     impl["amount_chf"] = impl["amount_cents"] / 100
     return Allocation(alloc, impl)

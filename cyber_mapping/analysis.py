@@ -265,22 +265,13 @@ def spend_with_basis(
 
 
 def _implementor_rows(product: Product, region: str | None) -> pd.DataFrame:
-    """Allocation rows in scope split equally across each activity's implementors (cents)."""
-    rows = scope_allocations(product, region)[
-        ["activity_id", "year", "funder", "cost_type", "basis", "theme", "amount_cents"]
-    ].reset_index(drop=True)
-    impl = product.activity_implementors.sort_values(["activity_id", "position"])
-    n = impl.groupby("activity_id")["implementor"].transform("size").rename("n")
-    impl = impl.assign(n=n)
-    merged = rows.reset_index(names="part").merge(impl, on="activity_id", how="inner")
-    merged = merged.sort_values(["part", "position"], kind="stable")
-    cents = merged["amount_cents"].to_numpy()
-    k = merged["n"].to_numpy()
-    rank = merged.groupby("part").cumcount().to_numpy()
-    # Equal split, remainder cents to the first implementors (largest remainder, ties by
-    # position): the parts of each allocation row add up to it exactly.
-    merged["amount_cents"] = cents // k + (rank < cents % k)
-    return merged.drop(columns=["part", "n", "position"])
+    """The product's ``implementor_allocations`` in scope (all, or attributed to ``region``).
+
+    The split itself is made once, by :func:`cyber_mapping.allocation.allocate`, so that the
+    product and every report give each implementor the same cents.
+    """
+    rows = product.implementor_allocations
+    return rows if region is None else rows[rows["region"] == region]
 
 
 def implementor_spend(product: Product, region: str | None = None) -> pd.DataFrame:
@@ -326,9 +317,14 @@ def year_table(
     product: Product,
     dimension: str,
     region: str | None = None,
-    years: tuple[int, int] = (2017, 2025),
+    years: tuple[int, int] | None = None,
 ) -> pd.DataFrame:
-    """Spend (cents) by ``dimension`` × year, plus ``actual``, ``estimated`` and ``total``."""
+    """Spend (cents) by ``dimension`` × year, plus ``actual``, ``estimated`` and ``total``.
+
+    ``years`` defaults to the product's mapping period, so the year columns add up to
+    ``total``.
+    """
+    years = years or mapping_period(product)
     rows = scope_allocations(product, region)
     frame = rows[[dimension, "year", "basis", "amount_cents"]]
     by_year = frame.pivot_table(
@@ -342,6 +338,12 @@ def year_table(
     out.columns.name = None
     out = out.sort_values("total", ascending=False, kind="stable")
     return out.astype("int64")
+
+
+def mapping_period(product: Product) -> tuple[int, int]:
+    """First and last year of the product's mapping period (from its manifest)."""
+    first, last = product.manifest["parameters"]["mapping_period"]
+    return int(first), int(last)
 
 
 def cost_type_table(product: Product, region: str | None = None) -> pd.DataFrame:

@@ -365,6 +365,30 @@ _CODE = re.compile(r"^\s*([A-Za-z]{3})\s*|\s*([A-Za-z]{3})\s*$")
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009']+")
 
 
+# A text amount whose only separator is one dot followed by exactly three digits: 12.500 is
+# twelve and a half in English and twelve thousand five hundred in much of Europe.
+_AMBIGUOUS = re.compile(r"\d+\.\d{3}")
+# No row of a submission comes near this (in any currency); above it an amount is a typing
+# error, and integer cents stay far from 64-bit limits.
+MAX_AMOUNT = Decimal(10) ** 15
+
+
+def _ambiguous(text: str) -> str:
+    whole, frac = text.split(".")
+    return (
+        f"'{text}' is ambiguous: it may mean {whole}{frac} (a dot separating thousands) or "
+        f"{whole}.{frac} (a decimal point). Write {whole}{frac} or {whole}'{frac} for "
+        f"thousands, or {whole}.{frac.rstrip('0') or '0'} for a decimal amount."
+    )
+
+
+def _too_large(value: object) -> str:
+    return (
+        f"'{value}' is too large to be an amount (above 10^15). Check the amount; a row may "
+        "carry at most CHF 10 billion."
+    )
+
+
 @dataclass(frozen=True)
 class Amount:
     """A parsed amount in cents of its currency (``currency`` set when the text named one)."""
@@ -384,6 +408,8 @@ def parse_amount(value: object) -> Amount:
     if isinstance(value, int | float):
         if value != value or value in (float("inf"), float("-inf")):
             return Amount(None, problem="the amount is not a finite number.")
+        if abs(Decimal(repr(value))) > MAX_AMOUNT:
+            return Amount(None, problem=_too_large(value))
         cents = int(Decimal(repr(value)).scaleb(2).quantize(Decimal(1), ROUND_HALF_UP))
         return Amount(cents)
     text = str(value).strip().translate(str.maketrans({"’": "'", "−": "-", "–": "-"}))
@@ -396,6 +422,8 @@ def parse_amount(value: object) -> Amount:
         currency = code
         text = _CODE.sub("", text, count=1)
     negative = text.startswith("-") or (text.startswith("(") and text.endswith(")"))
+    if _AMBIGUOUS.fullmatch(text.strip("()-+ ")):
+        return Amount(None, currency, problem=_ambiguous(text.strip("()-+ ")))
     text = _SPACES.sub("", text.strip("()-+ "))
     if "," in text and "." in text:
         decimal_sep = "," if text.rfind(",") > text.rfind(".") else "."
@@ -420,6 +448,8 @@ def parse_amount(value: object) -> Amount:
         )
     if not number.is_finite():
         return Amount(None, currency, problem=f"'{value}' is not a finite number.")
+    if abs(number) > MAX_AMOUNT:
+        return Amount(None, currency, problem=_too_large(value))
     cents = int(number.scaleb(2).quantize(Decimal(1), ROUND_HALF_UP))
     return Amount(-cents if negative else cents, currency)
 
@@ -483,18 +513,16 @@ def parse_date(value: object, *, end_of_month: bool = False) -> ParsedDate:
         For month-only text, give the month's last day (end dates) instead of its first.
     """
     if isinstance(value, dt.datetime):
-        return ParsedDate(value.date())
+        return _plausible(value.date())
     if isinstance(value, dt.date):
-        return ParsedDate(value)
+        return _plausible(value)
     if isinstance(value, int | float) and not isinstance(value, bool):
-        if 1 <= value < 80000:
-            return ParsedDate(_EXCEL_EPOCH + dt.timedelta(days=int(value)))
-        return ParsedDate(None, f"'{value}' is not a date. Write e.g. 2021-12-31 or 31/12/2021.")
+        return _excel_serial(value)
     text = " ".join(str(value).split())
     text = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text)
     for fmt in _DATE_FORMATS:
         try:
-            return ParsedDate(dt.datetime.strptime(text, fmt).date())
+            return _plausible(dt.datetime.strptime(text, fmt).date())
         except ValueError:
             continue
     for fmt in _MONTH_FORMATS:
@@ -504,12 +532,43 @@ def parse_date(value: object, *, end_of_month: bool = False) -> ParsedDate:
             continue
         if end_of_month:
             last = calendar.monthrange(first.year, first.month)[1]
-            return ParsedDate(first.replace(day=last))
-        return ParsedDate(first)
+            return _plausible(first.replace(day=last))
+        return _plausible(first)
     return ParsedDate(
         None,
         f"'{text}' is not a date (or is an impossible one). Write e.g. 2021-12-31, "
         "31/12/2021 or, where a month is enough, 12 2021.",
+    )
+
+
+# Dates outside these years are typing errors (a year typed into a date cell is 1905).
+PLAUSIBLE_DATES = (dt.date(2000, 1, 1), dt.date(2100, 12, 31))
+
+
+def _plausible(day: dt.date) -> ParsedDate:
+    """``day``, or the problem when it lies outside :data:`PLAUSIBLE_DATES`."""
+    if PLAUSIBLE_DATES[0] <= day <= PLAUSIBLE_DATES[1]:
+        return ParsedDate(day)
+    return ParsedDate(
+        None,
+        f"'{day.isoformat()}' is not a plausible date (before 2000 or after 2100); a year "
+        "typed into a date cell shows as a day of 1905. Write the full date, e.g. 2021-03-15.",
+    )
+
+
+def _excel_serial(value: float) -> ParsedDate:
+    """An Excel date serial number, accepted only when it falls in :data:`PLAUSIBLE_DATES`."""
+    first, last = ((d - _EXCEL_EPOCH).days for d in PLAUSIBLE_DATES)
+    shown = int(value) if float(value).is_integer() else value
+    if first <= value <= last:
+        return ParsedDate(_EXCEL_EPOCH + dt.timedelta(days=int(value)))
+    as_date = ""
+    if 1 <= value < 2958466:  # what Excel would show, when it is a date at all
+        as_date = f" (as an Excel date it is {_EXCEL_EPOCH + dt.timedelta(days=int(value))})"
+    return ParsedDate(
+        None,
+        f"the number {shown} is not a plausible date{as_date}. Write the date itself, e.g. "
+        "2021-03-15 or 15/03/2021.",
     )
 
 
@@ -540,6 +599,8 @@ def parse_shares(value: object, n_items: int) -> Shares:
     try:
         numbers = [Decimal(p.strip()) for p in pieces]
     except InvalidOperation:
+        return Shares(None, f"'{value}' is not a list of numbers. Write e.g. '50; 25; 25'.")
+    if not all(x.is_finite() for x in numbers):
         return Shares(None, f"'{value}' is not a list of numbers. Write e.g. '50; 25; 25'.")
     if len(numbers) != n_items:
         return Shares(

@@ -11,6 +11,7 @@ import logging
 import sys
 from pathlib import Path
 
+from cyber_mapping.contract import DEFAULT_PERIOD
 from cyber_mapping.exceptions import CyberMappingError
 from cyber_mapping.paths import PROCESSED_DIR, RAW_DIR, REPORTS_DIR
 
@@ -69,7 +70,9 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
     manifest = product.build(args.raw, args.out, period=args.period, strict=args.strict)
     print(product.reconciliation_text(manifest))
-    return 0
+    # The product is written either way; exit 1 tells a scheduled run that rows were
+    # quarantined for errors (see issues.csv), as `validate` does.
+    return 1 if manifest["issues"]["errors"] else 0
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
@@ -77,6 +80,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
     formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
     extra = {k: v for k, v in (("meeting", args.meeting), ("document", args.document)) if v}
+    if args.period is not None:
+        extra["period"] = f"{args.period[0]}-{args.period[1]}"
     summary = rendering.render(
         args.region,
         all_reports=args.all,
@@ -112,7 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="read and validate the submission workbooks")
     p.add_argument("--raw", type=Path, default=RAW_DIR, help="folder of workbooks")
     p.add_argument("--out", type=Path, default=PROCESSED_DIR, help="where issues.csv goes")
-    p.add_argument("--period", type=_period, default=(2017, 2025), help="mapping period")
+    p.add_argument("--period", type=_period, default=DEFAULT_PERIOD, help="mapping period")
     p.add_argument(
         "--feedback",
         type=Path,
@@ -139,13 +144,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="a blank template and one per office, into the folder --out (default: here)",
     )
-    p.add_argument("--period", type=_period, default=(2017, 2025), help="mapping period")
+    p.add_argument("--period", type=_period, default=DEFAULT_PERIOD, help="mapping period")
     p.set_defaults(func=_cmd_template)
 
     p = sub.add_parser("build", help="validate, allocate and write the data product")
     p.add_argument("--raw", type=Path, default=RAW_DIR)
     p.add_argument("--out", type=Path, default=PROCESSED_DIR)
-    p.add_argument("--period", type=_period, default=(2017, 2025))
+    p.add_argument("--period", type=_period, default=DEFAULT_PERIOD, help="mapping period")
     p.add_argument("--strict", action="store_true", help="any error: exit 1, write nothing")
     p.set_defaults(func=_cmd_build)
 
@@ -163,6 +168,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=REPORTS_DIR, help="where the reports go")
     p.add_argument("--meeting", default="", help="cover: e.g. '33rd Meeting, Geneva, ...'")
     p.add_argument("--document", default="", help="cover: e.g. 'Document TDAG-26/12-E'")
+    p.add_argument(
+        "--period",
+        type=_period,
+        default=None,
+        help="the mapping period (default: the data product's); must be the product's",
+    )
     p.add_argument("--force", action="store_true", help="render even if nothing changed")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument(

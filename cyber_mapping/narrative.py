@@ -711,6 +711,18 @@ def mapping_table(report: Report) -> Html:
 # ----------------------------------------------------------------------------- annex 2
 
 
+def unconverted_sentence(report: Report) -> str:
+    """The amounts of the manifest that could not be converted to CHF, in their currency."""
+    unconverted = report.product.manifest.get("unconverted_cents") or {}
+    if not unconverted:
+        return report.t["unconverted_none"]
+    amounts = [
+        f"{esc(cur)} {chf_exact(cents).removeprefix('CHF ')}"
+        for cur, cents in sorted(unconverted.items())
+    ]
+    return report.t["unconverted"].format(amounts=join_names(amounts))
+
+
 def quality_tables(report: Report) -> list[Html]:
     """Data quality and method: quarantine by workbook, reconciliation, rules, rates, inputs."""
     t, product, ref = report.t, report.product, report.ref
@@ -735,6 +747,7 @@ def quality_tables(report: Report) -> list[Html]:
                 quarantined=chf_exact(cents["quarantined"]),
                 unreadable=product.manifest.get("rows_amount_unreadable", 0),
             ),
+            unconverted_sentence(report),
             f"{percent(analysis.estimated_share(product, report.region))} of the recorded "
             "spend in scope is estimated rather than actual.",
         )
@@ -810,8 +823,7 @@ def resolution_year_figure(report: Report) -> Html:
     """Lines of spend per year for the leading resolutions."""
     from cyber_mapping import plotting
 
-    first, last = report.product.manifest["parameters"]["mapping_period"]
-    data = analysis.year_table(report.product, "resolution_id", report.region, (first, last))
+    data = analysis.year_table(report.product, "resolution_id", report.region)
     svg = plotting.year_lines(data, "Spend per year, leading resolutions")
     units = plotting.lines_units(data)
     return figure(report, svg, f"Spend per year by resolution (actual and estimated), {units}")
@@ -823,6 +835,8 @@ def heatmap_figure(report: Report, rows: str) -> Html:
 
     spend = analysis.coverage_matrix(report.product, report.ref, rows, "spend")
     counts = analysis.coverage_matrix(report.product, report.ref, rows, "activities")
+    if spend.empty:  # no spend anywhere: a heat map of nothing would say nothing
+        return paragraph(esc(report.t["no_data"]))
     label = "Resolution" if rows == "resolution_id" else "Theme"
     svg = plotting.heatmap(spend, counts, f"{label} × ITU region")
     return figure(

@@ -139,7 +139,8 @@ def summary_text(result: Validated, first: int = 5) -> str:
         f"{len(q)} row(s) quarantined.",
         f"CHF read {_chf(r['chf_cents_read'])} = processed {_chf(r['chf_cents_processed'])} "
         f"+ quarantined {_chf(r['chf_cents_quarantined'])}; "
-        f"{r['rows_amount_unreadable']} row(s) whose amount could not be read or converted.",
+        f"{r['rows_amount_unreadable']} row(s) with no readable amount.",
+        _unconverted_line(r.get("unconverted_cents", {})),
     ]
     return "\n".join(lines)
 
@@ -167,7 +168,12 @@ def build(
     raw_dir, out_dir = Path(raw_dir), Path(out_dir)
     # Validation and allocation are imported here: loading a product does not need them.
     from cyber_mapping.allocation import allocate
-    from cyber_mapping.schemas import AllocationTable, IssueTable, QuarantineTable
+    from cyber_mapping.schemas import (
+        AllocationTable,
+        ImplementorAllocationTable,
+        IssueTable,
+        QuarantineTable,
+    )
     from cyber_mapping.validation import validate_folder
 
     ref = load_reference()
@@ -187,8 +193,12 @@ def build(
     allocations = _sorted(
         alloc.allocations, ["expenditure_id", "year", "resolution_id", "region", "country_iso3"]
     )
-    impl = _sorted(alloc.implementor_allocations, ["expenditure_id", "year", "implementor"])
+    impl = _sorted(
+        alloc.implementor_allocations,
+        ["expenditure_id", "year", "resolution_id", "region", "country_iso3", "implementor"],
+    )
     AllocationTable.validate(allocations, lazy=True)
+    ImplementorAllocationTable.validate(impl, lazy=True)
     IssueTable.validate(result.issues, lazy=True)
     QuarantineTable.validate(result.quarantine, lazy=True)
     activities = result.activities.copy()
@@ -213,12 +223,20 @@ def build(
     allocated = int(allocations["amount_cents"].sum())
     if allocated != rec["chf_cents_processed"]:
         raise RuntimeError(f"allocation lost cents: {allocated} != {rec['chf_cents_processed']}")
+    if int(impl["amount_cents"].sum()) != allocated:
+        raise RuntimeError("the implementor split lost cents; report this as a bug.")
     manifest = {
         "package_version": __version__,
         "built_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
         "parameters": {"mapping_period": list(period), "raw_dir": raw_dir.name},
         "inputs": [
-            {"file": w.name, "sha256": w.sha256, "status": w.status, "rows": w.rows}
+            {
+                "file": w.name,
+                "sha256": w.sha256,
+                "status": w.status,
+                "rows": w.rows,
+                "unused_template_rows": w.unused_template_rows,
+            }
             for w in result.workbooks
         ],
         "reference": {"version": ref.version(), "files": ref.checksums},
@@ -244,6 +262,10 @@ def build(
                 for d in result.possible_duplicates.itertuples(index=False)
             ],
         },
+        "rows_amount_unconverted": rec["rows_amount_unconverted"],
+        # Readable amounts that could not be converted to CHF (unknown currency or rate),
+        # quarantined and listed here in their own currency: never counted as zero.
+        "unconverted_cents": rec["unconverted_cents"],
         "sample": any(w.name.startswith("sample_") for w in result.workbooks),
     }
     out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -276,13 +298,26 @@ def _swap_in(staging: Path, out_dir: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def _money(currency: str, cents: int) -> str:
+    return f"{currency} {cents / 100:,.2f}".replace(",", "'")
+
+
+def _unconverted_line(unconverted: dict[str, int]) -> str:
+    """``Not convertible to CHF (quarantined, in their currency): JPY 2'000.00`` or none."""
+    if not unconverted:
+        return "Amounts not convertible to CHF: none."
+    listed = ", ".join(_money(cur, cents) for cur, cents in sorted(unconverted.items()))
+    return f"Amounts not convertible to CHF (quarantined, in their own currency): {listed}."
+
+
 def reconciliation_text(manifest: dict) -> str:
     """The reconciliation a build prints (CHF read = processed + quarantined)."""
     c = manifest["chf_cents"]
     ok = c["read"] == c["processed"] + c["quarantined"]
     counts = manifest["row_counts"]
     return "\n".join(
-        [
+        ([] if manifest.get("inputs") else ["No file was found in the raw folder."])
+        + [
             f"Data product written ({counts['activities']} activities, "
             f"{counts['expenditure']} expenditure lines, {counts['allocations']} allocation "
             f"rows; {manifest['issues']['errors']} error(s), "
@@ -290,8 +325,8 @@ def reconciliation_text(manifest: dict) -> str:
             f"CHF read         {_chf(c['read']):>20}",
             f"CHF processed    {_chf(c['processed']):>20}",
             f"CHF quarantined  {_chf(c['quarantined']):>20}",
-            f"Rows whose amount could not be read or converted: "
-            f"{manifest['rows_amount_unreadable']}",
+            f"Rows with no readable amount: {manifest['rows_amount_unreadable']}",
+            _unconverted_line(manifest.get("unconverted_cents", {})),
             "Reconciliation: "
             + (
                 "balances (read = processed + quarantined)."

@@ -35,6 +35,9 @@ META_COLUMNS = ("_workbook", "_sheet", "_row")
 # Columns that ``cyber-mapping template --implementor`` fills in advance, per sheet: a row
 # with nothing else is an unused template row, skipped (and counted) rather than an error.
 TEMPLATE_PREFILLED = {"activities": frozenset({"activity_id", "implementors"})}
+# Marks, in a table's ``missing_columns``, a workbook whose sheet has no recognisable header:
+# all its rows are quarantined for that one reason.
+NO_HEADER = "(no header)"
 
 
 @dataclass(frozen=True)
@@ -77,9 +80,56 @@ def _sheet_rows(sheet_obj: python_calamine.CalamineSheet) -> list[tuple[int, lis
     return list(enumerate(grid))
 
 
-def _header_position(rows: list[tuple[int, list[object]]], spec: Sheet) -> int:
-    """Position in ``rows`` of the sheet's header row."""
-    return 0
+# The header is looked for among the sheet's first rows: offices often put a title, a
+# logo line or a note above it.
+HEADER_SCAN_ROWS = 20
+# A row naming fewer contract headers than this is not a header (a title may contain one).
+HEADER_MIN_MATCHES = 2
+
+
+def _header_score(line: list[object], spec: Sheet) -> int:
+    """How many distinct contract columns of ``spec`` the cells of ``line`` name."""
+    known = spec.by_header()
+    found = {
+        known[fold_header(c)].name for c in line if isinstance(c, str) and fold_header(c) in known
+    }
+    return len(found)
+
+
+def _header_position(rows: list[tuple[int, list[object]]], spec: Sheet) -> int | None:
+    """Position in ``rows`` of the sheet's header row, or None when no row looks like one.
+
+    The header is the row, among the first :data:`HEADER_SCAN_ROWS` of the sheet, that names
+    the most contract headers (the first such row on a tie), provided it names at least
+    :data:`HEADER_MIN_MATCHES` of them.
+    """
+    best, best_score = None, 0
+    for pos, (i, line) in enumerate(rows):
+        if i >= HEADER_SCAN_ROWS:
+            break
+        score = _header_score(line, spec)
+        if score > best_score:
+            best, best_score = pos, score
+    return best if best_score >= HEADER_MIN_MATCHES else None
+
+
+def _named(line: list[object], spec: Sheet) -> list[str]:
+    """The contract headers that the cells of ``line`` name, as the contract writes them."""
+    known = spec.by_header()
+    return [known[fold_header(c)].header for c in line if fold_header(c) in known]
+
+
+def _headerless_position(rows: list[tuple[int, list[object]]], spec: Sheet) -> int | None:
+    """For a sheet with no header: the first early row naming a contract column (e.g. Amount).
+
+    Its named columns are still read, so that the amounts of a headerless sheet are counted.
+    """
+    for pos, (i, line) in enumerate(rows):
+        if i >= HEADER_SCAN_ROWS:
+            break
+        if _header_score(line, spec):
+            return pos
+    return None
 
 
 def _read_sheet(
@@ -95,7 +145,30 @@ def _read_sheet(
         problems.append(issue(workbook, title, None, "", "", WARNING, "the sheet is empty."))
         return empty, problems
     at = _header_position(rows_in, spec)
-    header_row, header = rows_in[at]
+    headerless = at is None
+    if headerless:
+        at = _headerless_position(rows_in, spec)
+        problems.append(_no_header_issue(workbook, spec))
+    header_row, header = rows_in[at] if at is not None else (-1, [])
+    if header_row > 0:
+        problems.append(
+            issue(
+                workbook,
+                title,
+                header_row + 1,
+                "",
+                "",
+                WARNING,
+                (
+                    f"row {header_row + 1} names {', '.join(_named(header, spec))}: the rows "
+                    "below it are read for those columns (and quarantined); the rows above "
+                    "it are not read."
+                )
+                if headerless
+                else f"the header row is row {header_row + 1}, not row 1; the rows above it "
+                "are not read. Nothing to fix if they are only a title.",
+            )
+        )
     line_of = dict(rows_in)
     known = spec.by_header()
     position: dict[str, int] = {}
@@ -103,6 +176,8 @@ def _read_sheet(
         if _is_blank(cell):
             continue
         col = known.get(fold_header(cell))
+        if col is None and headerless:
+            continue  # the sheet's one error says it all
         if col is None:
             problems.append(
                 issue(
@@ -132,7 +207,7 @@ def _read_sheet(
         else:
             position[col.name] = j
     for col in spec.columns:
-        if col.name not in position and col.required:
+        if col.name not in position and col.required and not headerless:
             problems.append(
                 issue(
                     workbook,
@@ -185,7 +260,7 @@ def _read_sheet(
     rows: list[int] = []
     prefilled = TEMPLATE_PREFILLED.get(spec.key, frozenset())
     unused = 0
-    for i, line in rows_in[at + 1 :]:
+    for i, line in rows_in[(at + 1 if at is not None else 0) :]:
         values = []
         for name in columns:
             j = position.get(name)
@@ -197,8 +272,16 @@ def _read_sheet(
                 value = value if value else None
             values.append(value)
         if all(_is_blank(v) for v in values):
-            continue
-        if prefilled and all(_is_blank(v) for n, v in zip(columns, values) if n not in prefilled):
+            if all(_is_blank(v) for v in line):
+                continue  # an empty row
+            if not headerless:  # values only in columns that are not read: say so
+                problems.append(_unread_row_issue(workbook, title, i, line))
+                continue
+        if (
+            prefilled
+            and not headerless
+            and all(_is_blank(v) for n, v in zip(columns, values) if n not in prefilled)
+        ):
             # A template row the office did not use: only the suggested ID and the
             # pre-filled implementor. It carries no data; count it, don't report it.
             unused += 1
@@ -214,8 +297,39 @@ def _read_sheet(
     frame["_sheet"] = title
     frame["_row"] = rows
     missing = [c.name for c in spec.columns if c.required and c.name not in position]
-    frame.attrs["missing_columns"] = missing
+    frame.attrs["missing_columns"] = [NO_HEADER, *missing] if headerless else missing
     return frame, problems
+
+
+def _no_header_issue(workbook: str, spec: Sheet) -> dict[str, object]:
+    """The one error for a sheet whose first rows hold no recognisable header."""
+    return issue(
+        workbook,
+        spec.title,
+        None,
+        "",
+        "",
+        ERROR,
+        f"no recognisable header row in the first {HEADER_SCAN_ROWS} rows of sheet "
+        f"'{spec.title}', so every row is quarantined (with its amount where an "
+        f"'Amount' column is named). Put the contract's headers "
+        f"({', '.join(c.header for c in spec.columns)}) in one row above the data.",
+    )
+
+
+def _unread_row_issue(workbook: str, title: str, i: int, line: list[object]) -> dict[str, object]:
+    """A warning for a row whose only values lie in columns that are not read."""
+    cells = [_cell_to_a1(i, j) for j, v in enumerate(line) if not _is_blank(v)]
+    return issue(
+        workbook,
+        title,
+        i + 1,
+        "",
+        "; ".join(str(v) for v in line if not _is_blank(v)),
+        WARNING,
+        f"row {i + 1} has values only in columns that are not read ({', '.join(cells[:5])}); "
+        "it is skipped. Move the values into the contract's columns, or delete them.",
+    )
 
 
 def read_workbook(path: Path) -> tuple[dict[str, pd.DataFrame], list[dict[str, object]]]:

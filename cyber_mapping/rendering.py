@@ -481,6 +481,25 @@ def _run_pool(jobs: list[Job], workers: int, progress: bool) -> dict[str, Outcom
 # ----------------------------------------------------------------------------- driver
 
 
+def check_period(period: str, manifest: dict) -> None:
+    """Refuse, before any kernel starts, a report period that is not the product's.
+
+    An empty ``period`` means the product's own mapping period.
+
+    Raises
+    ------
+    ReportConfigError
+        When ``period`` names other years than the product was built for.
+    """
+    first, last = manifest["parameters"]["mapping_period"]
+    if period and period.replace("\u2013", "-") != f"{first}-{last}":
+        raise ReportConfigError(
+            f"the report's period {period} differs from the data product's mapping period "
+            f"{first}-{last}; rebuild with `cyber-mapping build --period {period}`, or leave "
+            "--period out."
+        )
+
+
 def plan(
     regions: list[str],
     processed_dir: Path,
@@ -505,6 +524,7 @@ def plan(
             f"no data product in {processed_dir} (manifest.json missing). Run `make build` first."
         )
     manifest = json.loads(manifest_path.read_text())
+    check_period(str((extra or {}).get("period", "")), manifest)
     t = texts()
     jobs = []
     for region in regions:

@@ -55,11 +55,15 @@ def _header(sheet: Sheet, name: str) -> str:
 def parse_number(value: object) -> tuple[float | None, str]:
     """A non-negative number from a cell: ``(value, problem)``; empty cells give ``(None, "")``.
 
-    ``problem`` is ``"not a number"`` or ``"negative"`` (the caller words the message).
+    ``problem`` is ``"not a number"`` or ``"negative"`` (the caller words the message), or
+    the whole message for an ambiguous text such as ``1.250``.
     """
     if value is None or (isinstance(value, str) and not value.strip()):
         return None, ""
     amount = cleaning.parse_amount(value)
+    if amount.problem and "ambiguous" in amount.problem:
+        # Say why (e.g. '1.250': a thousands dot or a decimal point), not just "not a number".
+        return None, amount.problem
     if amount.problem or amount.currency:
         return None, "not a number"
     if amount.cents < 0:
@@ -112,6 +116,8 @@ def validate_results(raw: pd.DataFrame, sheet: Sheet, ref: Reference, log: _Log)
                     rec[col],
                     f"the {header.lower()} is negative. Write a non-negative number.",
                 )
+            elif problem:
+                log.error(sheet, idx, rec, col, rec[col], problem)
         if rec["target"] is None and rec["achieved"] is None:
             log.error(
                 sheet,

@@ -22,7 +22,7 @@ class _Located(pa.DataFrameModel):
 
     workbook: Series[str] = pa.Field(description="Workbook file name")
     sheet: Series[str] = pa.Field(description="Sheet name")
-    row: Series[int] = pa.Field(ge=2, description="Excel row number")
+    row: Series[int] = pa.Field(ge=1, description="Excel row number")
 
 
 class ActivityTable(_Located):
@@ -182,13 +182,25 @@ class AllocationTable(pa.DataFrameModel):
 
 
 class ImplementorAllocationTable(pa.DataFrameModel):
-    """Stage 2: spend split equally across an activity's implementors."""
+    """Stage 2: each allocation row split equally across its activity's implementors."""
 
     expenditure_id: Series[str]
     activity_id: Series[str]
-    implementor: Series[str]
+    implementor: Series[str] = pa.Field(str_length={"min_value": 1})
+    resolution_id: Series[str]
+    country_iso3: Series[str] = pa.Field(nullable=True, description="Empty for regional/global")
+    region: Series[str]
     year: Series[int] = pa.Field(ge=1990, le=2100)
-    amount_cents: Series[int] = pa.Field(ge=0)
+    funder: Series[str]
+    cost_type: Series[str] = pa.Field(isin=COST_TYPES)
+    basis: Series[str] = pa.Field(isin=BASES)
+    status: Series[str] = pa.Field(isin=STATUSES)
+    theme: Series[str]
+    amount_cents: Series[int] = pa.Field(ge=0, description="CHF cents")
+    amount_chf: Series[float] = pa.Field(ge=0, description="CHF")
+
+    class Config:
+        coerce = True  # categorical columns in memory are validated as text
 
 
 class IssueTable(pa.DataFrameModel):
@@ -215,6 +227,10 @@ class QuarantineTable(pa.DataFrameModel):
     activity_id: Series[str] = pa.Field(nullable=True)
     amount_chf: Series[float] = pa.Field(nullable=True, description="CHF as read; may be negative")
     reasons: Series[str] = pa.Field(str_length={"min_value": 1})
+    currency: Series[str] = pa.Field(description="Currency of a readable amount (else empty)")
+    amount_original: Series[float] = pa.Field(
+        nullable=True, description="A readable amount in its own currency"
+    )
 
     class Config:
         coerce = True

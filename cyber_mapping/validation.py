@@ -31,7 +31,7 @@ from cyber_mapping.contract import (
     Sheet,
     issue,
 )
-from cyber_mapping.reading import Intake, WorkbookInfo, read_folder
+from cyber_mapping.reading import NO_HEADER, Intake, WorkbookInfo, read_folder
 from cyber_mapping.reference import Reference, load_reference, normalise_key
 from cyber_mapping.schemas import (
     ActivityClauseTable,
@@ -62,7 +62,7 @@ class Validated:
     workbooks: list[WorkbookInfo]
     period: tuple[int, int]
     rows_read: dict[str, int] = field(default_factory=dict)
-    reconciliation: dict[str, int] = field(default_factory=dict)
+    reconciliation: dict[str, object] = field(default_factory=dict)
     # Version 2 (results, clauses, coordination).
     results: pd.DataFrame = field(default_factory=pd.DataFrame)
     activity_clauses: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -87,6 +87,9 @@ class _Log:
         self.issues: list[dict[str, object]] = []
         self.reasons: dict[tuple[str, int], list[str]] = defaultdict(list)
         self.mappings: dict[tuple[str, str], dict[str, object]] = {}
+        # Cells (workbook, sheet, row, header) whose problem is already stated once for the
+        # whole sheet (a missing column, no header): schema checks add no issue for them.
+        self.quiet: set[tuple[str, str, int, str]] = set()
 
     def error(self, sheet: Sheet, idx: int, rec: dict, col: str, value: object, msg: str):
         header = next((c.header for c in sheet.columns if c.name == col), col)
@@ -129,14 +132,24 @@ def _text(value: object) -> str:
 
 def _required(log: _Log, sheet: Sheet, frame: pd.DataFrame) -> None:
     missing_by_book = frame.attrs.get("missing_columns", {})
+    headerless = {book for book, missing in missing_by_book.items() if NO_HEADER in missing}
+    for idx in frame.index[frame["_workbook"].isin(headerless)]:
+        log.reasons[(sheet.key, idx)].append("the sheet has no recognisable header row")
+        for col in sheet.columns:
+            log.quiet.add(
+                (frame.at[idx, "_workbook"], sheet.title, int(frame.at[idx, "_row"]), col.header)
+            )
     for col in sheet.columns:
         if not col.required:
             continue
         blank = frame[col.name].isna()
         for idx in frame.index[blank]:
             rec = {"_workbook": frame.at[idx, "_workbook"], "_row": frame.at[idx, "_row"]}
+            if rec["_workbook"] in headerless:
+                continue
             if col.name in missing_by_book.get(rec["_workbook"], []):
                 log.reasons[(sheet.key, idx)].append(f"the sheet has no '{col.header}' column")
+                log.quiet.add((rec["_workbook"], sheet.title, int(rec["_row"]), col.header))
                 continue
             log.error(sheet, idx, rec, col.name, "", f"required value missing. {col.hint}.")
 
@@ -334,6 +347,7 @@ def _empty_activities() -> pd.DataFrame:
 def _merge_schema_failures(log: _Log, sheet: Sheet, found, reasons) -> None:
     """Add pandera's findings, skipping cells already reported by a parser."""
     seen = {(i["workbook"], i["row"], i["column"]) for i in log.issues}
+    seen |= {(w, r, h) for (w, s, r, h) in log.quiet if s == sheet.title}
     for item in found:
         if (item["workbook"], item["row"], item["column"]) not in seen:
             log.issues.append(item)
@@ -372,6 +386,29 @@ def _rate_table(ref: Reference) -> dict[tuple[str, int], Decimal]:
             strict=True,
         )
     }
+
+
+# The largest amount a row may carry: CHF 10 billion, far above any plausible activity and
+# far below what integer cents (and the allocation's cents x weights) can hold exactly.
+MAX_ROW_CHF_CENTS = 10_000_000_000 * 100
+
+
+def _too_large(chf_cents: int) -> str:
+    """The message for an amount above :data:`MAX_ROW_CHF_CENTS`."""
+    return (
+        f"the amount is CHF {chf_cents / 100:,.2f}, above the maximum of CHF "
+        f"{MAX_ROW_CHF_CENTS // 100:,} per row: the row is quarantined. Check the amount "
+        "(a missing decimal point?) or split it across rows."
+    ).replace(",", "'")
+
+
+def _unconverted_currency(
+    cents: int | None, chf: int | None, currency: str | None, written: object
+) -> str | None:
+    """The currency under which a readable amount that could not be converted is listed."""
+    if cents is None or chf is not None:
+        return None
+    return currency or _text(written).upper() or "CHF"
 
 
 def _validate_expenditure(raw: pd.DataFrame, ref: Reference, log: _Log, period):
@@ -447,7 +484,9 @@ def _validate_expenditure(raw: pd.DataFrame, ref: Reference, log: _Log, period):
             )
         chf = None
         year = per.start if per is not None else None
-        if cents is not None and currency and year is not None:
+        if cents is not None and currency == "CHF":
+            chf = cents  # CHF needs no rate, whatever the year
+        elif cents is not None and currency and year is not None:
             rate = rates.get((currency, year))
             if rate is None:
                 log.error(
@@ -461,6 +500,8 @@ def _validate_expenditure(raw: pd.DataFrame, ref: Reference, log: _Log, period):
                 )
             else:
                 chf = int((Decimal(cents) * rate).quantize(Decimal(1), ROUND_HALF_UP))
+        if chf is not None and abs(chf) > MAX_ROW_CHF_CENTS:
+            log.error(sheet, idx, rec, "amount", rec["amount"], _too_large(chf))
         if (
             per is not None
             and per.start is not None
@@ -473,7 +514,9 @@ def _validate_expenditure(raw: pd.DataFrame, ref: Reference, log: _Log, period):
                 "period",
                 rec["period"],
                 f"period {_years(per)} lies outside the mapping period "
-                f"{period[0]}-{period[1]} (WTDC-17 to WTDC-25): the spend is quarantined. "
+                f"{period[0]}-{period[1]}"
+                f"{' (WTDC-17 to WTDC-25)' if tuple(period) == DEFAULT_PERIOD else ''}: "
+                "the spend is quarantined. "
                 "Split the row so that each part lies inside or outside the period.",
             )
         funder_text = _text(rec["funder"])
@@ -503,6 +546,8 @@ def _validate_expenditure(raw: pd.DataFrame, ref: Reference, log: _Log, period):
                 "currency": currency or "",
                 "amount_cents": cents if cents is not None else 0,
                 "chf_cents": chf,
+                "_readable": cents is not None,
+                "_unconverted": _unconverted_currency(cents, chf, currency, rec["currency"]),
                 "_idx": idx,
             }
         )
@@ -584,7 +629,10 @@ def validate_intake(
         good = exp[[not log.reasons.get(("expenditure", i)) for i in exp.index]]
         try:
             ExpenditureTable.validate(
-                good.drop(columns="_idx").astype({"chf_cents": "int64"}), lazy=True
+                good.drop(columns=["_idx", "_readable", "_unconverted"]).astype(
+                    {"chf_cents": "int64"}
+                ),
+                lazy=True,
             )
         except pa.errors.SchemaErrors as exc:
             headers = {c.name: c.header for c in EXPENDITURE.columns}
@@ -601,8 +649,8 @@ def validate_intake(
                 _merge_schema_failures(log, spec, found, reasons)
 
     # Warnings that do not reject anything.
-    if exp is not None and not acts.empty:
-        spent = set(exp["activity_id"])
+    if not acts.empty:
+        spent = set(exp["activity_id"]) if exp is not None else set()
         status_of = dict(zip(acts["activity_id"], acts["status"], strict=False))
         rows_a, rows_e = _rows(raw_a), _rows(raw_e)
         for idx, rec in _rows(acts).items():
@@ -615,7 +663,7 @@ def validate_intake(
                     "no expenditure is reported for this activity. Add its spend on the "
                     "Expenditure sheet (0 if it had none).",
                 )
-        for idx, rec in _rows(exp).items():
+        for idx, rec in _rows(exp if exp is not None else raw_e.iloc[0:0]).items():
             st = status_of.get(rec["activity_id"])
             if st == "Completed" and rec["basis"] == "Estimated":
                 log.warn(
@@ -714,6 +762,84 @@ def _version_2(result, res, outs, clause_links, joint, dup, log, ref) -> Validat
     )
 
 
+_TEXT = "object"
+# The columns (and types) of each clean table, so that an empty table still has them all.
+EMPTY_COLUMNS = {
+    "activities": {
+        **dict.fromkeys(["activity_id", "workbook", "sheet"], _TEXT),
+        "row": "int64",
+        **dict.fromkeys(
+            [
+                "resolution_ids",
+                "resolution_refs_text",
+                "clause_quoted",
+                "theme",
+                "gfce_theme",
+                "title",
+                "description",
+                "beneficiaries",
+                "beneficiary_kind",
+                "implementors",
+                "partners",
+                "status",
+            ],
+            _TEXT,
+        ),
+        "start_date": "datetime64[ns]",
+        "end_date": "datetime64[ns]",
+        "outputs_text": _TEXT,
+        "outcomes_text": _TEXT,
+        "lead_implementor": _TEXT,
+        "joint_with": _TEXT,
+    },
+    "expenditure": {
+        **dict.fromkeys(["expenditure_id", "activity_id", "workbook", "sheet"], _TEXT),
+        "row": "int64",
+        "funder": _TEXT,
+        "year_start": "int64",
+        "year_end": "int64",
+        **dict.fromkeys(["cost_type", "basis", "currency"], _TEXT),
+        "amount_cents": "int64",
+        "chf_cents": "int64",
+        "amount_chf": "float64",
+    },
+    "outputs": {
+        **dict.fromkeys(["activity_id", "workbook", "sheet"], _TEXT),
+        "row": "int64",
+        "indicator": _TEXT,
+        "value": "float64",
+        "unit": _TEXT,
+        "country_iso3": _TEXT,
+        "group": _TEXT,
+        "as_of": "datetime64[ns]",
+    },
+    "activity_resolutions": {
+        "activity_id": _TEXT,
+        "position": "int64",
+        "resolution_id": _TEXT,
+        "revision_text": _TEXT,
+        "weight": "int64",
+        "revision_in_force": _TEXT,
+    },
+    "activity_places": {
+        "activity_id": _TEXT,
+        "position": "int64",
+        "country_iso3": _TEXT,
+        "region": _TEXT,
+        "weight": "int64",
+    },
+    "activity_implementors": {"activity_id": _TEXT, "position": "int64", "implementor": _TEXT},
+}
+
+
+def _or_empty(frame: pd.DataFrame | None, name: str) -> pd.DataFrame:
+    """``frame``, or, when it has no rows, an empty table with every column of ``name``."""
+    if frame is not None and not frame.empty:
+        return frame
+    columns = EMPTY_COLUMNS[name]
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in columns.items()})
+
+
 def _assemble(intake, acts, res_links, place_links, impl_links, exp, outs, log, period, res=None):
     bad = {
         key: {i for (k, i), why in log.reasons.items() if k == key and why}
@@ -727,8 +853,17 @@ def _assemble(intake, acts, res_links, place_links, impl_links, exp, outs, log, 
         for idx in sorted(bad[key]):
             rec = frame.loc[idx]
             chf = rec.get("chf_cents") if amount else None
+            readable = bool(amount and rec.get("_readable"))
             quarantine.append(
                 {
+                    **(
+                        {
+                            "currency": rec["currency"] or rec["_unconverted"] or "",
+                            "amount_original": rec["amount_cents"] / 100,
+                        }
+                        if readable
+                        else {"currency": "", "amount_original": None}
+                    ),
                     "workbook": rec["workbook"],
                     "sheet": rec["sheet"],
                     "row": int(rec["row"]),
@@ -767,7 +902,9 @@ def _assemble(intake, acts, res_links, place_links, impl_links, exp, outs, log, 
         if outs is not None
         else pd.DataFrame(columns=["activity_id"])
     )
-    good_e = good_e.drop(columns="_idx", errors="ignore").reset_index(drop=True)
+    good_e = good_e.drop(
+        columns=["_idx", "_readable", "_unconverted"], errors="ignore"
+    ).reset_index(drop=True)
     if not good_e.empty:
         good_e["chf_cents"] = good_e["chf_cents"].astype("int64")
         good_e["amount_chf"] = good_e["chf_cents"] / 100
@@ -776,30 +913,30 @@ def _assemble(intake, acts, res_links, place_links, impl_links, exp, outs, log, 
     issues = issues.sort_values(
         ["workbook", "sheet", "row", "column"], na_position="first", kind="stable"
     ).reset_index(drop=True)
-    q = pd.DataFrame(quarantine, columns=[*QUARANTINE_COLUMNS, "amount_cents"])
+    q = pd.DataFrame(
+        quarantine, columns=[*QUARANTINE_COLUMNS, "amount_cents", "currency", "amount_original"]
+    )
+    q["amount_original"] = q["amount_original"].astype("float64")
     q["row"] = q["row"].astype("Int64")
     q["amount_cents"] = q["amount_cents"].astype("Int64")
     q = q.sort_values(["workbook", "sheet", "row"], kind="stable").reset_index(drop=True)
-    read_cents = exp["chf_cents"].dropna().astype("int64").sum() if exp is not None else 0
-    unreadable = int(exp["chf_cents"].isna().sum()) if exp is not None else 0
-    reconciliation = {
-        "chf_cents_read": int(read_cents),
-        "chf_cents_processed": int(good_e["chf_cents"].sum()) if not good_e.empty else 0,
-        "chf_cents_quarantined": int(q["amount_cents"].dropna().sum()),
-        "rows_amount_unreadable": unreadable,
-    }
+    reconciliation = _reconciliation(exp, good_e, q)
     mappings = pd.DataFrame(
         list(log.mappings.values()),
         columns=["kind", "text", "value", "exact", "via", "suggestions"],
     )
     mappings = mappings.sort_values(["kind", "text"], kind="stable").reset_index(drop=True)
     return Validated(
-        activities=good_a.drop(columns="_idx", errors="ignore").reset_index(drop=True),
-        activity_resolutions=links(res_links),
-        activity_places=links(place_links),
-        activity_implementors=links(impl_links),
-        expenditure=good_e,
-        outputs=good_o.drop(columns="_idx", errors="ignore").reset_index(drop=True),
+        activities=_or_empty(
+            good_a.drop(columns="_idx", errors="ignore").reset_index(drop=True), "activities"
+        ),
+        activity_resolutions=_or_empty(links(res_links), "activity_resolutions"),
+        activity_places=_or_empty(links(place_links), "activity_places"),
+        activity_implementors=_or_empty(links(impl_links), "activity_implementors"),
+        expenditure=_or_empty(good_e, "expenditure"),
+        outputs=_or_empty(
+            good_o.drop(columns="_idx", errors="ignore").reset_index(drop=True), "outputs"
+        ),
         issues=issues,
         quarantine=q,
         mappings=mappings,
@@ -808,6 +945,34 @@ def _assemble(intake, acts, res_links, place_links, impl_links, exp, outs, log, 
         rows_read={k: len(v) for k, v in intake.tables.items()},
         reconciliation=reconciliation,
     )
+
+
+def _reconciliation(
+    exp: pd.DataFrame | None, good_e: pd.DataFrame, q: pd.DataFrame
+) -> dict[str, object]:
+    """CHF read, processed and quarantined (integer cents), and what could not be converted.
+
+    Sums are Python integers, exact however large. Every readable amount is either in
+    ``chf_cents_read`` (when it could be converted to CHF) or, in its own currency, in
+    ``unconverted_cents``; ``rows_amount_unreadable`` counts rows with no readable amount.
+    """
+    exp = exp if exp is not None else pd.DataFrame(columns=["chf_cents", "_readable"])
+    chf = [int(c) for c in exp["chf_cents"] if c is not None and c == c]
+    unconverted: dict[str, int] = {}
+    if "_unconverted" in exp:
+        for cur, cents in zip(exp["_unconverted"], exp["amount_cents"], strict=True):
+            if isinstance(cur, str) and cur:
+                unconverted[cur] = unconverted.get(cur, 0) + int(cents)
+    return {
+        "chf_cents_read": sum(chf),
+        "chf_cents_processed": sum(int(c) for c in good_e["chf_cents"]) if not good_e.empty else 0,
+        "chf_cents_quarantined": sum(int(c) for c in q["amount_cents"].dropna()),
+        "unconverted_cents": dict(sorted(unconverted.items())),
+        "rows_amount_unreadable": int((~exp["_readable"].astype(bool)).sum()),
+        "rows_amount_unconverted": sum(
+            1 for c in exp.get("_unconverted", []) if isinstance(c, str) and c
+        ),
+    }
 
 
 def validate_folder(

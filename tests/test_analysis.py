@@ -275,3 +275,25 @@ def test_resolution_revisions_in_force_or_current(small, ref):
     assert set(current["which"]) == {"current"}
     with pytest.raises(ValueError, match="in_force"):
         an.resolution_revisions(small, ref, which="latest")
+
+
+def test_reports_use_the_products_implementor_split(small):
+    # One implementation: the product's implementor_allocations, scoped by region.
+    impl = small.implementor_allocations
+    for region in (None, "Africa", "Europe"):
+        rows = impl if region is None else impl[impl["region"] == region]
+        expected = rows.groupby("implementor")["amount_cents"].sum()
+        expected = expected[expected > 0].to_dict()
+        got = an.implementor_spend(small, region)
+        assert dict(zip(got["implementor"], got["amount_cents"], strict=True)) == expected
+        total = int(an.scope_allocations(small, region)["amount_cents"].sum())
+        assert int(got["amount_cents"].sum()) == total
+
+
+def test_implementor_spend_in_the_africa_region_by_hand(small):
+    # Africa: A1 (40 000, HQ + RO Africa: 20 000 each), A2 (25 000, RO Africa), A4 (20 000, HQ).
+    out = an.implementor_spend(small, "Africa")
+    assert dict(zip(out["implementor"], out["amount_cents"], strict=True)) == {
+        "Regional Office for Africa": 4_500_000,
+        "BDT (HQ)": 4_000_000,
+    }

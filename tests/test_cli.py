@@ -28,9 +28,11 @@ def test_validate_clean_folder_exits_zero(tmp_path, capsys):
 
 
 def test_build_prints_reconciliation_and_strict_fails(tmp_path, capsys):
-    assert main(["build", "--raw", str(RAW_DIR), "--out", str(tmp_path / "p")]) == 0
+    # The sample has deliberate errors: the product is written and build exits 1.
+    assert main(["build", "--raw", str(RAW_DIR), "--out", str(tmp_path / "p")]) == 1
     out = capsys.readouterr().out
     assert "CHF read" in out and "balances" in out
+    assert (tmp_path / "p" / "manifest.json").is_file()
     code = main(["build", "--raw", str(RAW_DIR), "--out", str(tmp_path / "q"), "--strict"])
     assert code == 1 and not (tmp_path / "q").exists()
     assert "--strict" in capsys.readouterr().err

@@ -162,3 +162,36 @@ def test_beneficiary_names():
     assert nv.beneficiary_names("KEN; UGA", names) == ["Kenya", "Uganda"]
     assert nv.beneficiary_names("Region: Africa", names) == ["Region: Africa"]
     assert nv.beneficiary_names("", names) == []
+
+
+def test_annex_2_estimated_share_is_the_regions(small_product_dir):
+    # Africa: actual 80 000, estimated 5 000 (A2, 2024) -> 5 000 / 85 000 = 5.88 % -> 5.9%;
+    # overall it is 20 000 / 100 000 = 20.0%.
+    africa = nv.open_report(str(small_product_dir), "Africa", as_of="2025-01-31")
+    html = "".join(nv.quality_tables(africa))
+    assert "5.9% of the recorded spend in scope is estimated" in html
+    overall = nv.open_report(str(small_product_dir), as_of="2025-01-31")
+    assert "20.0% of the recorded spend" in "".join(nv.quality_tables(overall))
+
+
+def test_annex_2_lists_unconvertible_amounts(tmp_path):
+    from cyber_mapping.product import build
+    from tests.conftest import GOOD_ACTIVITY, GOOD_SPEND, write_workbook
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    write_workbook(
+        raw / "w.xlsx",
+        activities=[GOOD_ACTIVITY],
+        expenditure=[
+            GOOD_SPEND,
+            dict(GOOD_SPEND, Amount=2000, Currency="JPY"),
+            dict(GOOD_SPEND, Amount="12'345.60", Currency="XYZ"),
+        ],
+    )
+    build(raw, tmp_path / "p")
+    report = nv.open_report(str(tmp_path / "p"), as_of="2025-01-31")
+    html = "".join(nv.quality_tables(report))
+    # Read 1 000 CHF, all processed; JPY 2 000 and XYZ 12 345.60 listed in their currency.
+    assert f"CHF read CHF 1{N}000.00 = processed CHF 1{N}000.00 + quarantined CHF 0.00" in html
+    assert f"JPY 2{N}000.00 and XYZ 12{N}345.60" in html

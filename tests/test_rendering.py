@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from cyber_mapping import rendering
 from cyber_mapping.cli import main
-from cyber_mapping.exceptions import ReportConfigError
+from cyber_mapping.exceptions import ProductNotFoundError, ReportConfigError
 from cyber_mapping.paths import REPORT_NOTEBOOK
 
 N = "\u202f"
@@ -48,7 +48,8 @@ PARAMS = 'region = ""\nperiod = "2017-2025"\nprocessed_dir = ""\nas_of = ""'
 
 def test_the_template_has_one_literal_parameters_cell():
     params = rendering.parameters_cell(REPORT_NOTEBOOK)
-    assert params["region"] == "" and params["period"] == "2017-2025"
+    # Empty defaults: the overall report, over the data product's own mapping period.
+    assert params["region"] == "" and params["period"] == ""
     nb = json.loads(REPORT_NOTEBOOK.read_text())
     assert all(not c.get("outputs") for c in nb["cells"] if c["cell_type"] == "code")
     code = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
@@ -92,7 +93,7 @@ def test_unknown_region_is_refused_before_any_kernel(tmp_path, capsys):
 
 
 def test_missing_product_is_a_clear_error(tmp_path):
-    with pytest.raises(Exception, match="Run `make build` first"):
+    with pytest.raises(ProductNotFoundError, match="Run `make build` first"):
         rendering.render(processed_dir=tmp_path / "none", out_dir=tmp_path / "r")
 
 
@@ -165,8 +166,8 @@ def test_index_and_excel_annex(rendered):
 def test_second_run_is_skipped(rendered, small_product_dir):
     _, out = rendered
     summary = _render_small(small_product_dir, out)
-    assert all(o.skipped for o in summary.outcomes)
-    assert summary.seconds < 2
+    # Nothing rendered again (how long that takes is measured by benchmarks/bench_reports).
+    assert summary.outcomes and all(o.skipped for o in summary.outcomes)
 
 
 def test_a_failing_report_is_kept_and_named(tmp_path, small_product_dir):
@@ -265,5 +266,5 @@ def test_a_hung_cell_fails_its_report_after_the_timeout(tmp_path, small_product_
         cell_timeout=2,
     )
     assert [o.name for o in summary.failed] == ["report_cis"]
+    # Had the timeout not stopped the cell, it would have finished and the report passed.
     assert "timed out" in summary.failed[0].error.lower()
-    assert summary.seconds < 30  # not the 60 s the cell asked for

@@ -260,7 +260,9 @@ def test_three_currencies_converted_by_hand(tmp_path):
     assert result.n_errors == 0, result.issues
     assert result.expenditure["chf_cents"].tolist() == [91_430, 200_990, 50_000]
     assert result.expenditure["currency"].tolist() == ["USD", "EUR", "CHF"]
-    assert result.reconciliation["chf_cents_processed"] == 342_420
+    rec = result.reconciliation
+    assert rec["chf_cents_read"] == rec["chf_cents_processed"] == 342_420
+    assert rec["chf_cents_quarantined"] == 0 and result.quarantine.empty
 
 
 # ----------------------------------------------------------------------------- version 1
@@ -378,6 +380,9 @@ def test_version_1_workbook_validates_exactly_as_before(tmp_path):
         "chf_cents_processed": 170_000,
         "chf_cents_quarantined": 60_000,
         "rows_amount_unreadable": 0,
+        # Issue 10 added these two keys (nothing here is unconvertible).
+        "rows_amount_unconverted": 0,
+        "unconverted_cents": {},
     }
     # Nothing version 2 invents for a version-1 workbook: no clauses, no links, no
     # duplicates; the lead is the first implementor; results as read (Value as Achieved).

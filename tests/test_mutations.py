@@ -1,0 +1,153 @@
+"""Hand-worked tests that kill the mutations issue 10 found surviving the suite (finding 6).
+
+Each test names the mutation it kills; every expected value is worked out by hand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from cyber_mapping import analysis as an
+from cyber_mapping import cleaning
+from cyber_mapping.product import build, load
+from cyber_mapping.validation import validate_folder
+from tests.conftest import GOOD_ACTIVITY, GOOD_SPEND, write_workbook
+
+
+def _act(**kw):
+    return {**GOOD_ACTIVITY, **kw}
+
+
+def _spend(**kw):
+    return {**GOOD_SPEND, **kw}
+
+
+def test_a_span_uses_the_rate_of_its_first_year(tmp_path):
+    # Kills: the rate taken from the span's last year. USD 2020 = 0.9385, 2021 = 0.9143.
+    # USD 1 000 over 2020-2021 -> 1000 * 0.9385 = CHF 938.50 (not 914.30).
+    write_workbook(
+        tmp_path / "w.xlsx",
+        activities=[_act(**{"Start date": dt.date(2020, 1, 1)})],
+        expenditure=[_spend(Currency="USD", Amount=1000, Period="2020-2021")],
+    )
+    result = validate_folder(tmp_path)
+    assert result.n_errors == 0, result.issues
+    assert result.expenditure["chf_cents"].tolist() == [93_850]
+
+
+def test_every_reason_of_a_row_is_kept(tmp_path):
+    # Kills: only the first reason kept. The row has a bad status and a bad country.
+    write_workbook(
+        tmp_path / "w.xlsx",
+        activities=[_act(Status="Delayed", **{"Beneficiary countries": "Atlantis"})],
+        expenditure=[_spend()],
+    )
+    result = validate_folder(tmp_path)
+    q = result.quarantine[result.quarantine["sheet"] == "Activities"]
+    reasons = q["reasons"].iloc[0]
+    assert "Status:" in reasons and "Beneficiary countries:" in reasons
+    assert reasons.count("; ") >= 1
+
+
+@pytest.mark.parametrize(
+    ("text", "ok"),
+    [
+        ("33.33; 33.33; 33.33", True),  # 99.99: within the 0.01 tolerance (thirds)
+        ("50; 49.98", False),  # 99.98: 0.02 short
+        ("50; 49.5", False),  # 99.5
+        ("50; 50.99", False),  # 100.99
+    ],
+)
+def test_shares_must_sum_to_100_within_a_hundredth(text, ok):
+    # Kills: the tolerance widened from 0.01 to 1.
+    out = cleaning.parse_shares(text, len(text.split(";")))
+    assert (out.problem == "") is ok, out.problem
+
+
+@pytest.mark.parametrize("span", ["2024-2026", "2016-2018", "2026", "2016"])
+def test_spans_reaching_outside_the_period_are_quarantined(tmp_path, span):
+    # Kills: the period check comparing the start year against the end (or the reverse):
+    # 2024-2026 starts inside 2017-2025 but ends outside; 2016-2018 ends inside.
+    write_workbook(
+        tmp_path / "w.xlsx",
+        activities=[_act(**{"Start date": dt.date(2017, 1, 1), "End date": None})],
+        expenditure=[_spend(Period=span, Amount=100)],
+    )
+    result = validate_folder(tmp_path)
+    assert "outside the mapping period 2017-2025" in " ".join(result.issues["message"])
+    assert result.expenditure.empty
+    assert result.reconciliation["chf_cents_quarantined"] == 10_000
+
+
+def test_a_span_inside_the_period_is_kept(tmp_path):
+    write_workbook(
+        tmp_path / "w.xlsx",
+        activities=[_act(**{"Start date": dt.date(2017, 1, 1), "End date": None})],
+        expenditure=[_spend(Period="2017-2025", Amount=100)],
+    )
+    assert validate_folder(tmp_path).n_errors == 0
+
+
+@pytest.fixture(scope="module")
+def two_regions(tmp_path_factory):
+    # One activity for Kenya (Africa) and France (Europe), CHF 1 000 split equally; outputs:
+    # 10 trained in Kenya, 5 in France, 2 with no country.
+    root = tmp_path_factory.mktemp("two")
+    raw = root / "raw"
+    raw.mkdir()
+    write_workbook(
+        raw / "w.xlsx",
+        activities=[
+            _act(
+                **{
+                    "Beneficiary countries": "Kenya; France",
+                    "Implementor(s)": "BDT (HQ); Regional Office for Europe",
+                }
+            )
+        ],
+        expenditure=[_spend(Amount="1000.01")],
+        outputs=[
+            {
+                "Activity ID": "T-1",
+                "Indicator": "Participants trained",
+                "Value": 10,
+                "Country": "Kenya",
+            },
+            {
+                "Activity ID": "T-1",
+                "Indicator": "Participants trained",
+                "Value": 5,
+                "Country": "France",
+            },
+            {"Activity ID": "T-1", "Indicator": "Participants trained", "Value": 2},
+        ],
+    )
+    build(raw, root / "p")
+    return load(root / "p")
+
+
+def test_regional_outputs_count_only_the_regions_countries(two_regions, ref):
+    # Kills: regional outputs not filtered to the region. Africa: Kenya 10 + no country 2;
+    # Europe: France 5 + no country 2; overall: 10 + 5 + 2.
+    def values(region):
+        out = an.outputs_by(two_regions, "country_iso3", region, ref)
+        return dict(zip(out["country_iso3"], out["value"], strict=True))
+
+    assert values("Africa") == {"KEN": 10, "(not stated)": 2}
+    assert values("Europe") == {"FRA": 5, "(not stated)": 2}
+    assert values(None) == {"KEN": 10, "FRA": 5, "(not stated)": 2}
+
+
+def test_regional_implementor_split_by_hand(two_regions):
+    # CHF 1 000.01 = 100 001 cents, 2 resolutions (PP-130, WTDC-69) then Kenya and France:
+    # 50 001 -> Kenya 25 001, France 25 000; 50 000 -> 25 000, 25 000. Rows in order
+    # (PP-130 KEN, PP-130 FRA, WTDC-69 KEN, WTDC-69 FRA), k = 0..3, two implementors:
+    # 25 001 -> HQ 12 501, RO Europe 12 500 (k=0: the cent to HQ); 25 000 -> 12 500 each.
+    # Africa: Kenya rows 25 001 + 25 000 = 50 001 -> HQ 25 001, RO Europe 25 000.
+    out = an.implementor_spend(two_regions, "Africa")
+    assert dict(zip(out["implementor"], out["amount_cents"], strict=True)) == {
+        "BDT (HQ)": 25_001,
+        "Regional Office for Europe": 25_000,
+    }
