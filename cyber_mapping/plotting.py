@@ -208,7 +208,7 @@ def heatmap(spend: pd.DataFrame, counts: pd.DataFrame, highlight: str | None = N
     with plt.rc_context(STYLE):
         rows, cols = spend.shape
         labels = [wrap_label(str(r), 26) for r in spend.index]
-        fig, ax = plt.subplots(figsize=(6.2, 0.3 * max(rows, 1) + 0.9))
+        fig, ax = plt.subplots(figsize=(5.8, 0.3 * max(rows, 1) + 0.9))
         values = spend.to_numpy(dtype=float) / 1e5
         n = counts.reindex(index=spend.index, columns=spend.columns, fill_value=0).to_numpy()
         image = ax.imshow(values, cmap=SEQUENTIAL, aspect="auto")
@@ -265,11 +265,13 @@ def tile_map(spend: pd.DataFrame, tiles: pd.DataFrame, region: str | None) -> st
     with plt.rc_context(STYLE):
         n_rows = int(grid["row"].max()) + 1 if len(grid) else 1
         n_cols = int(grid["col"].max()) + 1 if len(grid) else 1
-        # Small regions get a smaller map, not giant tiles; labels scale with the tiles.
-        width = min(6.4, 0.5 * n_cols + 1.2)
-        fig, ax = plt.subplots(figsize=(width, max(1.6, width * n_rows / max(n_cols, 1)) + 0.8))
-        # Codes at least MIN_FONT_PT: three capitals fit a tile of 0.25 in (18 pt) at 7 pt.
-        label_size = min(9.0, max(MIN_FONT_PT, 0.2 * 72 * width / max(n_cols, 1)))
+        # Tiles of at most 0.45 in, the map at most 6.2 in wide and 3.6 in tall (so that it
+        # shares its page); labels scale with the tiles but never go below MIN_FONT_PT:
+        # three capitals at 7 pt fit the smallest tile (0.25 in, 18 pt, on the world map).
+        tile = min(0.45, 3.6 / n_rows, 6.2 / n_cols)
+        width = tile * n_cols + 0.4
+        fig, ax = plt.subplots(figsize=(max(width, 2.5), tile * n_rows + 1.0))
+        label_size = min(9.0, max(MIN_FONT_PT, 0.2 * 72 * tile))
         top = max(amounts.values(), default=0) or 1
         tiles_, colours = [], []
         for rec in grid.itertuples(index=False):

@@ -152,14 +152,28 @@ def test_index_and_excel_annex(rendered):
     _, out = rendered
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "report_overall.pdf" in index and "report_africa.html" in index
-    assert "Data version" in index
+    assert "31 January 2025" in index  # each report's as-of date, in words
+    assert "name='viewport'" in index and rendering.ANNEX_NAME in index
     wb = openpyxl.load_workbook(out / rendering.ANNEX_NAME)
+    assert wb.sheetnames == ["About", "Mapping", "By year"]
     ws = wb["Mapping"]
-    assert ws.freeze_panes == "A2" and ws.auto_filter.ref.startswith("A1:")
+    assert ws.freeze_panes == "A2" and ws.print_title_rows == "$1:$1"
+    assert list(ws.tables) == ["Mapping"] and ws.tables["Mapping"].ref.startswith("A1:X")
     headers = [c.value for c in ws[1]]
-    assert headers[:3] == ["Resolution", "Clause quoted", "Theme"]
-    titles = [r[headers.index("Activity")] for r in ws.iter_rows(min_row=2, values_only=True)]
+    assert headers[:3] == ["Activity ID", "Activity", "Status"]
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    titles = [r[headers.index("Activity")] for r in rows]
     assert any(t.startswith("<script>") for t in titles)  # kept as text in Excel
+    # Real numbers: the Total column adds up to the product's 100 000 CHF (80 000 + 20 000).
+    total = headers.index("Total (CHF)")
+    assert sum(r[total] for r in rows) == 100_000
+    assert ws.cell(2, total + 1).number_format == "#,##0"
+    years = wb["By year"]
+    chf = [c.value for c in years[1]].index("CHF")
+    assert sum(r[chf] for r in years.iter_rows(min_row=2, values_only=True)) == 100_000
+    about = " ".join(str(c.value) for row in wb["About"].iter_rows() for c in row if c.value)
+    for column in headers:
+        assert column in about, column  # every column explained
 
 
 def test_second_run_is_skipped(rendered, small_product_dir):
@@ -191,7 +205,8 @@ def test_a_failing_report_is_kept_and_named(tmp_path, small_product_dir):
     assert (tmp_path / "out" / "report_cis.html").is_file()  # the other one completed
     assert "FAILED report_europe" in summary.text()
     index = (tmp_path / "out" / "index.html").read_text()
-    assert "Europe – FAILED: ValueError: boom in the notebook" in index and "CIS" in index
+    assert "Europe: not available, rendering failed (ValueError: boom in the notebook)" in index
+    assert "CIS" in index
     assert (
         main(
             [
