@@ -690,7 +690,11 @@ def annex_frames(product: Product, ref: Reference) -> tuple[pd.DataFrame, pd.Dat
     acts = product.activities.set_index("activity_id")
     names = ref.country_name()
     labels = {r: resolution_label(r, ref) for r in ref.resolutions["resolution_id"]}
-    clause_of = analysis.clause_matches(product, ref).set_index("activity_id")["clause_ref"]
+    resolution_of = dict(zip(ref.clauses["clause_ref"], ref.clauses["resolution_id"], strict=True))
+    clause_of = {
+        (m.activity_id, resolution_of.get(m.clause_ref)): m.clause_ref
+        for m in analysis.clause_matches(product, ref).itertuples(index=False)
+    }
     keys = ["activity_id", "resolution_id"]
     money = alloc.pivot_table(
         index=keys,
@@ -721,7 +725,6 @@ def annex_frames(product: Product, ref: Reference) -> tuple[pd.DataFrame, pd.Dat
     for (aid, rid), row in frame.sort_index().iterrows():
         act = acts.loc[aid]
         implementors = [p.strip() for p in str(act["implementors"] or "").split(";") if p.strip()]
-        clause = str(clause_of.get(aid, ""))
         cents = [int(row[c]) for c in ("as_", "an_", "es_", "en_")]
         out.append(
             {
@@ -731,7 +734,7 @@ def annex_frames(product: Product, ref: Reference) -> tuple[pd.DataFrame, pd.Dat
                 "Theme": act["theme"],
                 "Resolution ID": rid,
                 "Resolution": labels.get(rid, rid),
-                "Clause (catalogue reference)": clause if clause.startswith(f"{rid}/") else "",
+                "Clause (catalogue reference)": clause_of.get((aid, rid), ""),
                 "Clause quoted": act["clause_quoted"] or "",
                 "Region(s)": regions.get((aid, rid), ""),
                 "Beneficiary countries": "; ".join(beneficiary_names(act["beneficiaries"], names)),
@@ -857,7 +860,11 @@ def mapping_table(report: Report, limit: int = ANNEX_ACTIVITY_LIMIT) -> Html:
     links = product.activity_resolutions.sort_values(["activity_id", "position"])
     primary = links.groupby("activity_id")["resolution_id"].first()
     cited = links.groupby("activity_id")["resolution_id"].agg(list)
-    matched = analysis.clause_matches(product, ref).set_index("activity_id")["clause_ref"]
+    matched = (
+        analysis.clause_matches(product, ref)
+        .groupby("activity_id")["clause_ref"]
+        .agg(lambda refs: "; ".join(sorted(refs)))
+    )
     titles = dict(zip(ref.resolutions["resolution_id"], ref.resolutions["title"], strict=True))
     # One aggregation for the whole table, then plain Python per row: filtering pandas
     # frames once per activity cost about a second on the overall report.

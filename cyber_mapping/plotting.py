@@ -213,7 +213,7 @@ def heatmap(spend: pd.DataFrame, counts: pd.DataFrame, highlight: str | None = N
         n = counts.reindex(index=spend.index, columns=spend.columns, fill_value=0).to_numpy()
         image = ax.imshow(values, cmap=SEQUENTIAL, aspect="auto")
         ax.set_xticks(
-            range(cols), [wrap_label(str(c), 12) for c in spend.columns], rotation=0, ha="center"
+            range(cols), [wrap_label(str(c), 9) for c in spend.columns], rotation=0, ha="center"
         )
         ax.set_yticks(range(rows), labels)
         top = values.max() if values.size else 0
@@ -265,12 +265,16 @@ def tile_map(spend: pd.DataFrame, tiles: pd.DataFrame, region: str | None) -> st
     with plt.rc_context(STYLE):
         n_rows = int(grid["row"].max()) + 1 if len(grid) else 1
         n_cols = int(grid["col"].max()) + 1 if len(grid) else 1
-        # Tiles of at most 0.45 in, the map at most 6.2 in wide and 3.6 in tall (so that it
+        # Tiles of at most 0.45 in, the map at most 6.6 in wide and 4.3 in tall (so that it
         # shares its page); labels scale with the tiles but never go below MIN_FONT_PT:
-        # three capitals at 7 pt fit the smallest tile (0.25 in, 18 pt, on the world map).
-        tile = min(0.45, 3.6 / n_rows, 6.2 / n_cols)
-        width = tile * n_cols + 0.4
-        fig, ax = plt.subplots(figsize=(max(width, 2.5), tile * n_rows + 1.0))
+        # three capitals at 7 pt (about 15 pt wide) fit the world map's 0.26 in (19 pt) tile.
+        # The axes are placed by hand so that the map, not the colour bar, gets the room.
+        tile = min(0.45, 4.3 / (n_rows + 0.8), 6.6 / (n_cols + 0.4))
+        map_w, map_h, bar_h = tile * (n_cols + 0.4), tile * (n_rows + 0.8), 0.75
+        fig = plt.figure(figsize=(max(map_w, 3.0), map_h + bar_h))
+        height = map_h + bar_h
+        ax = fig.add_axes((0, bar_h / height, map_w / max(map_w, 3.0), map_h / height))
+        cax = fig.add_axes((0.2, 0.42 / height, 0.6, 0.1 / height))
         label_size = min(9.0, max(MIN_FONT_PT, 0.2 * 72 * tile))
         top = max(amounts.values(), default=0) or 1
         tiles_, colours = [], []
@@ -309,6 +313,6 @@ def tile_map(spend: pd.DataFrame, tiles: pd.DataFrame, region: str | None) -> st
         ax.set_aspect("equal")
         ax.set_axis_off()
         mappable = plt.cm.ScalarMappable(cmap=SEQUENTIAL, norm=plt.Normalize(0, top))
-        bar = fig.colorbar(mappable, ax=ax, orientation="horizontal", fraction=0.04, pad=0.02)
+        bar = fig.colorbar(mappable, cax=cax, orientation="horizontal")
         bar.set_label("CHF thousands attributed to the country (white: none)")
         return _svg(fig)

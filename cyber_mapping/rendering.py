@@ -298,7 +298,7 @@ def navigation(body: str, name: str, links: tuple[tuple[str, str], ...]) -> tupl
     )
     toc = (
         f"<nav class='toc' aria-labelledby='toc-title'><h2 id='toc-title'>Contents</h2>"
-        f"<ol>{entries}</ol></nav>"
+        f"<ul>{entries}</ul></nav>"
         if entries
         else ""
     )

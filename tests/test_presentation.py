@@ -207,3 +207,11 @@ def test_reports_link_to_the_index_each_other_and_have_contents(sample_reports):
     # A landing page: no build log (ISO timestamps, hashes, notebooks).
     assert ".ipynb" not in index and "T0" not in index and "sha256" not in index.lower()
     assert "report_africa.pdf" in index and rendering.ANNEX_NAME in index
+
+
+def test_no_python_reprs_leak_into_the_reports(sample_reports):
+    # An activity citing several resolutions once printed a pandas Series in Annex 1.
+    for name in ("report_overall.html", "report_africa.html"):
+        page = (sample_reports / name).read_text(encoding="utf-8")
+        for leak in ("dtype:", "Name: ", "NaN", "None", "nan<", "[S ", "[N "):
+            assert leak not in page, (name, leak)
