@@ -293,8 +293,8 @@ def scroller(inner: str, label: str) -> str:
     )
 
 
-# Tables of up to this many rows are kept on one page (about a third of a page at 8 pt).
-KEEP_ROWS = 25
+# Tables of up to this many rows are kept on one page (about a sixth of a page at 8 pt).
+KEEP_ROWS = 12
 
 
 def table(

@@ -265,11 +265,11 @@ def tile_map(spend: pd.DataFrame, tiles: pd.DataFrame, region: str | None) -> st
     with plt.rc_context(STYLE):
         n_rows = int(grid["row"].max()) + 1 if len(grid) else 1
         n_cols = int(grid["col"].max()) + 1 if len(grid) else 1
-        # Tiles of at most 0.45 in, the map at most 6.6 in wide and 4.3 in tall (so that it
+        # Tiles of at most 0.3 in, the map at most 6.6 in wide and 4.3 in tall (so that it
         # shares its page); labels scale with the tiles but never go below MIN_FONT_PT:
         # three capitals at 7 pt (about 15 pt wide) fit the world map's 0.26 in (19 pt) tile.
         # The axes are placed by hand so that the map, not the colour bar, gets the room.
-        tile = min(0.45, 4.3 / (n_rows + 0.8), 6.6 / (n_cols + 0.4))
+        tile = min(0.3, 4.3 / (n_rows + 0.8), 6.6 / (n_cols + 0.4))
         map_w, map_h, bar_h = tile * (n_cols + 0.4), tile * (n_rows + 0.8), 0.75
         fig = plt.figure(figsize=(max(map_w, 3.0), map_h + bar_h))
         height = map_h + bar_h
