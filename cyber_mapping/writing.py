@@ -730,6 +730,10 @@ def write_table_workbook(
                 row += 1
                 for j, value in enumerate((sheet, column, meaning), start=1):
                     put_text(info, row, j, value).alignment = WRAP
+                # Spreadsheets do not grow rows for wrapped text written by a program: set
+                # the height, or long lines print over the next row.
+                lines = max(-(-len(column) // 28), -(-len(meaning) // 85), 1)
+                info.row_dimensions[row].height = 15 * lines
     info.page_setup.orientation = "portrait"
     _fit_width(info)
     for title, frame in sheets.items():
