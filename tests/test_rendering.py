@@ -282,3 +282,20 @@ def test_a_hung_cell_fails_its_report_after_the_timeout(tmp_path, small_product_
     assert [o.name for o in summary.failed] == ["report_cis"]
     assert "timed out" in summary.failed[0].error.lower()
     assert summary.seconds < 30  # not the 60 s the cell asked for
+
+
+def test_navigation_links_reports_and_lists_sections():
+    body = (
+        '<h2 id="1-Introduction">1 Introduction<a class="anchor-link" href="#1">¶</a></h2>'
+        "<h2 id='Annex-1-–-Mapping'>Annex 1 – Mapping<a class='anchor-link' href='#A'>¶</a></h2>"
+        "<h3 id='1.1-Scope'>1.1 Scope<a class='anchor-link' href='#s'>¶</a></h3>"
+    )
+    links = (("Overall", "report_overall.html"), ("Africa", "report_africa.html"))
+    bar, toc = rendering.navigation(body, "report_africa", links)
+    assert "<a href='index.html'>All reports</a>" in bar
+    assert "<a href='report_overall.html'>Overall</a>" in bar
+    assert "href='report_africa.html' aria-current='page'" in bar
+    # Sections (h2) only, in order, linked to their anchors.
+    assert toc.count("<li>") == 2 and "1.1 Scope" not in toc
+    assert toc.index("#1-Introduction") < toc.index("#Annex-1-–-Mapping")
+    assert rendering.navigation("<p>no headings</p>", "x", ())[1] == ""
