@@ -751,12 +751,20 @@ def write_table_workbook(
                 kinds.append("d mmmm yyyy")
             else:
                 kinds.append("")
+        # Only columns with long text wrap: styling every cell costs time (the by-year
+        # sheet has about 40 000 cells).
+        wrap = [
+            not kind and bool(frame[c].astype(str).str.len().gt(40).any())
+            for c, kind in zip(frame.columns, kinds, strict=True)
+        ]
         for i, values in enumerate(frame.itertuples(index=False), start=2):
-            for j, (value, kind) in enumerate(zip(values, kinds, strict=True), start=1):
+            for j, (value, kind, wraps) in enumerate(
+                zip(values, kinds, wrap, strict=True), start=1
+            ):
                 cell = put_text(ws, i, j, value)
                 if kind:
                     cell.number_format = kind
-                else:
+                elif wraps:
                     cell.alignment = WRAP
         for j, (header, kind) in enumerate(zip(headers, kinds, strict=True), start=1):
             if kind:
