@@ -77,6 +77,13 @@ test: $(STAMP)
 test-nightly: $(STAMP)
 	CYBER_MAPPING_PROPERTY_EXAMPLES=2000 $(BIN)/python -m pytest tests/test_invariant.py -q
 
+.PHONY: browser
+## Install Debian's Chromium (root; apt-get) for the browser tests, then run them
+browser: $(STAMP)
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; }
+	$(BIN)/python -m pytest tests/test_presentation.py
+
 .PHONY: lint
 ## Lint and check formatting with ruff (library, tests, benchmarks, notebooks)
 lint: $(STAMP)

@@ -257,15 +257,19 @@ def open_report(
 _NUMBER = re.compile(r"^[-–]?[\d\u202f ',.]*\d[%]?$|^[-–]$")
 
 
-def html_table(frame: pd.DataFrame) -> str:
-    """An escaped HTML table; columns holding only numbers are right-aligned."""
+def html_table(frame: pd.DataFrame, caption: str = "", cls: str = "data") -> str:
+    """An escaped HTML table; columns holding only numbers are right-aligned.
+
+    ``caption`` (HTML, already escaped) becomes the table's ``<caption>``; header cells carry
+    ``scope="col"`` so that screen readers announce them with each cell.
+    """
     cells = frame.astype(object).where(frame.notna(), "").astype(str)
     numeric = [
         len(cells) > 0 and bool(cells[c].map(lambda v: v == "" or bool(_NUMBER.match(v))).all())
         for c in cells.columns
     ]
     head = "".join(
-        f"<th{' class=num' if num else ''}>{esc(c)}</th>"
+        f"<th scope=col{' class=num' if num else ''}>{esc(c)}</th>"
         for c, num in zip(cells.columns, numeric, strict=True)
     )
     rows = []
@@ -275,45 +279,80 @@ def html_table(frame: pd.DataFrame) -> str:
             for v, num in zip(values, numeric, strict=True)
         )
         rows.append(f"<tr>{tds}</tr>")
+    cap = f"<caption>{caption}</caption>" if caption else ""
     return (
-        f"<table class='data'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        f"<table class='{cls}'>{cap}<thead><tr>{head}</tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
     )
+
+
+def scroller(inner: str, label: str) -> str:
+    """``inner`` in a horizontally scrolling region (keyboard-focusable, named for readers)."""
+    return (
+        f"<div class='scroll' role='region' tabindex='0' aria-label='{esc(label)}'>{inner}</div>"
+    )
+
+
+# Tables of up to this many rows are kept on one page (about a sixth of a page at 8 pt).
+KEEP_ROWS = 12
 
 
 def table(
     report: Report, frame: pd.DataFrame, caption: str, *, wide: bool = False, empty: str = ""
 ) -> Html:
-    """A numbered table: caption above, the (escaped) table, the Source line below.
+    """A numbered table: caption above (a real ``<caption>``), the table, the Source line.
 
-    ``empty`` is what to say when there is no row (default: "No data in scope.").
+    ``empty`` is what to say when there is no row (default: "No data in scope."). ``wide``
+    tables (many columns) are set in a smaller font; on screen every table scrolls sideways
+    inside its own box rather than widening the page.
     """
     report.tables += 1
     head = report.t["table_caption"].format(n=report.tables, caption=esc(caption))
+    label = report.t["table_caption"].format(n=report.tables, caption=caption)
     if frame.empty:
-        body = f"<p class='no-data'>{esc(empty or report.t['no_data'])}</p>"
+        none = esc(empty or report.t["no_data"])
+        body = f"<p class='caption'>{head}</p><p class='no-data'>{none}</p>"
     else:
-        body = html_table(frame)
-    cls = "table-block wide" if wide else "table-block"
+        body = scroller(html_table(frame, head, "data wide" if wide else "data"), label)
+    # Short tables keep together (so their caption never sits alone at a page's foot);
+    # longer ones run on, their header row repeated.
+    keep = " keep" if len(frame) <= KEEP_ROWS else ""
     return Html(
-        f"<div class='{cls}'><p class='caption'>{head}</p>{body}"
-        f"<p class='source'>{esc(report.source())}</p></div>"
+        f"<div class='table-block{keep}'>{body}<p class='source'>{esc(report.source())}</p></div>"
     )
 
 
-def figure(report: Report, svg: str, caption: str) -> Html:
+def figure(
+    report: Report,
+    svg: str,
+    caption: str,
+    *,
+    finding: str = "",
+    data: pd.DataFrame | None = None,
+) -> Html:
     """A numbered figure: the SVG, the caption below, then the Source line.
 
-    The SVG is embedded as a data URI image rather than inline: the page stays
-    self-contained, and neither nbconvert nor WeasyPrint has to style thousands of SVG
-    nodes as part of the HTML document (measured about 1 s faster per report).
+    ``finding`` (plain text) is the image's alternative text: the chart's main finding,
+    not a repeat of the caption. ``data`` is the table behind the chart, shown on screen in
+    a collapsed ``<details>`` (hidden in print). The SVG is embedded as a data URI image
+    rather than inline: the page stays self-contained, and neither nbconvert nor WeasyPrint
+    has to style thousands of SVG nodes as part of the HTML document (about 1 s faster).
     """
     report.figures += 1
     cap = report.t["figure_caption"].format(n=report.figures, caption=esc(caption))
-    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    encoded = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    details = ""
+    if data is not None and not data.empty:
+        summary = report.t["chart_data"].format(n=report.figures)
+        details = (
+            f"<details class='chart-data'><summary>{esc(summary)}</summary>"
+            f"{scroller(html_table(data), summary)}</details>"
+        )
     return Html(
-        f"<div class='figure-block'><img class='chart' alt='{esc(caption)}' "
-        f"src='data:image/svg+xml;base64,{data}'><p class='caption'>{cap}</p>"
-        f"<p class='source'>{esc(report.source())}</p></div>"
+        f"<figure class='figure-block'><img class='chart' alt='{esc(finding or caption)}' "
+        f"src='data:image/svg+xml;base64,{encoded}'><figcaption><span class='caption'>{cap}"
+        f"</span><span class='source'>{esc(report.source())}</span></figcaption></figure>"
+        f"{details}"
     )
 
 
@@ -601,58 +640,243 @@ def mapping_frame(product: Product, ref: Reference, region: str | None = None) -
     return pd.DataFrame(out)
 
 
+# The Excel annex's columns and what each holds (the About sheet lists them).
+ANNEX_COLUMNS: dict[str, str] = {
+    "Activity ID": "The activity's ID in its office's submission workbook.",
+    "Activity": "The activity's title, as submitted.",
+    "Status": "Completed, Ongoing or Planned.",
+    "Theme": "The activity's theme (the package's theme list).",
+    "Resolution ID": "The ITU Resolution this row is about (one row per activity and "
+    "Resolution it cites), e.g. PP-130.",
+    "Resolution": "The Resolution's name and latest revision, from the package's catalogue.",
+    "Clause (catalogue reference)": "The catalogue clauses of this Resolution that the "
+    "activity cites (its Clauses column); empty when the submission states none.",
+    "Clause quoted": "The clause as quoted in the submission.",
+    "Region(s)": "ITU regions this row's spend is attributed to (Global: worldwide).",
+    "Beneficiary countries": "Member States named by the activity, or its region, as submitted.",
+    "Implementor(s)": "Every implementor of the activity.",
+    "Lead implementor": "The office leading the activity (the submission's Lead implementor; "
+    "by default the implementor named first).",
+    "Funder(s)": "Funders of this row's spend.",
+    "Start": "Start date (a date cell).",
+    "End": "End date (a date cell).",
+    "Actual staff (CHF)": "Spend incurred on staff, allocated to this Resolution, in CHF.",
+    "Actual non-staff (CHF)": "Spend incurred other than staff, in CHF.",
+    "Estimated staff (CHF)": "Estimated staff spend (ongoing and planned work), in CHF.",
+    "Estimated non-staff (CHF)": "Estimated spend other than staff, in CHF.",
+    "Actual (CHF)": "Actual staff + actual non-staff, in CHF.",
+    "Estimated (CHF)": "Estimated staff + estimated non-staff, in CHF.",
+    "Total (CHF)": "Actual + estimated, in CHF (the two added together, as the header says).",
+    "Main outputs": "Outputs as submitted (not audited).",
+    "Envisaged outcomes": "Outcomes as submitted.",
+}
+ANNEX_YEAR_COLUMNS: dict[str, str] = {
+    "Activity ID": "As on the Mapping sheet.",
+    "Resolution ID": "As on the Mapping sheet.",
+    "Region": "The ITU region the amount is attributed to (Global: worldwide).",
+    "Country": "The beneficiary Member State (empty for regional or worldwide spend).",
+    "Year": "The accounting year (a span of years is spread by the days in each year).",
+    "Funder": "Who paid or will pay.",
+    "Basis": "Actual (incurred) or Estimated (ongoing and planned work).",
+    "Cost type": "Staff or Non-staff.",
+    "Theme": "The activity's theme.",
+    "CHF": "The amount in CHF, allocated to the cent; the rows add up to the Mapping "
+    "sheet's totals.",
+}
+
+
+def annex_frames(product: Product, ref: Reference) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The Excel annex: the mapping (activity × resolution) and the allocations by year.
+
+    Money columns are numbers in CHF (cents / 100, exact to the cent), so that analysts can
+    sort, sum and pivot; the by-year sheet holds every allocation summed by activity,
+    resolution, region, country, year, funder, basis and cost type.
+    """
+    alloc = product.allocations
+    acts = product.activities.set_index("activity_id")
+    names = ref.country_name()
+    labels = {r: resolution_label(r, ref) for r in ref.resolutions["resolution_id"]}
+    # Only the clauses an activity cites (its Clauses column); nothing inferred from wording.
+    clause_of = (
+        product.activity_clauses.groupby(["activity_id", "resolution_id"])["clause_ref"]
+        .agg(lambda refs: "; ".join(sorted(refs)))
+        .to_dict()
+        if not product.activity_clauses.empty
+        else {}
+    )
+    keys = ["activity_id", "resolution_id"]
+    money = alloc.pivot_table(
+        index=keys,
+        columns=["basis", "cost_type"],
+        values="amount_cents",
+        aggfunc="sum",
+        fill_value=0,
+        observed=True,
+    )
+
+    def part(basis: str, cost: str) -> pd.Series:
+        if (basis, cost) in money.columns:
+            return money[(basis, cost)].astype("int64")
+        return pd.Series(0, index=money.index, dtype="int64")
+
+    frame = pd.DataFrame(index=money.index)
+    frame["as_"] = part(analysis.ACTUAL, "Staff")
+    frame["an_"] = part(analysis.ACTUAL, "Non-staff")
+    frame["es_"] = part(analysis.ESTIMATED, "Staff")
+    frame["en_"] = part(analysis.ESTIMATED, "Non-staff")
+    regions = alloc.groupby(keys, observed=True)["region"].agg(
+        lambda v: "; ".join(sorted({str(x) for x in v if str(x)}))
+    )
+    funders = alloc.groupby(keys, observed=True)["funder"].agg(
+        lambda v: "; ".join(sorted({str(x) for x in v}))
+    )
+    out = []
+    for (aid, rid), row in frame.sort_index().iterrows():
+        act = acts.loc[aid]
+        implementors = [p.strip() for p in str(act["implementors"] or "").split(";") if p.strip()]
+        cents = [int(row[c]) for c in ("as_", "an_", "es_", "en_")]
+        out.append(
+            {
+                "Activity ID": aid,
+                "Activity": act["title"],
+                "Status": act["status"],
+                "Theme": act["theme"],
+                "Resolution ID": rid,
+                "Resolution": labels.get(rid, rid),
+                "Clause (catalogue reference)": clause_of.get((aid, rid), ""),
+                "Clause quoted": act["clause_quoted"] or "",
+                "Region(s)": regions.get((aid, rid), ""),
+                "Beneficiary countries": "; ".join(beneficiary_names(act["beneficiaries"], names)),
+                "Implementor(s)": "; ".join(implementors),
+                "Lead implementor": act.get("lead_implementor")
+                or (implementors[0] if implementors else ""),
+                "Funder(s)": funders.get((aid, rid), ""),
+                "Start": act["start_date"] if pd.notna(act["start_date"]) else None,
+                "End": act["end_date"] if pd.notna(act["end_date"]) else None,
+                "Actual staff (CHF)": cents[0] / 100,
+                "Actual non-staff (CHF)": cents[1] / 100,
+                "Estimated staff (CHF)": cents[2] / 100,
+                "Estimated non-staff (CHF)": cents[3] / 100,
+                "Actual (CHF)": (cents[0] + cents[1]) / 100,
+                "Estimated (CHF)": (cents[2] + cents[3]) / 100,
+                "Total (CHF)": sum(cents) / 100,
+                "Main outputs": month_text(act["outputs_text"]),
+                "Envisaged outcomes": month_text(act["outcomes_text"]),
+            }
+        )
+    mapping = pd.DataFrame(out, columns=list(ANNEX_COLUMNS))
+    by = [
+        "activity_id",
+        "resolution_id",
+        "region",
+        "country_iso3",
+        "year",
+        "funder",
+        "basis",
+        "cost_type",
+        "theme",
+    ]
+    years = (
+        alloc.assign(country_iso3=alloc["country_iso3"].astype(object).fillna(""))
+        .groupby(by, observed=True, dropna=False)["amount_cents"]
+        .sum()
+        .reset_index()
+    )
+    years = years[years["amount_cents"] != 0]
+    by_year = pd.DataFrame(
+        {
+            "Activity ID": years["activity_id"].astype(str),
+            "Resolution ID": years["resolution_id"].astype(str),
+            "Region": years["region"].astype(str),
+            "Country": [names.get(c, c) for c in years["country_iso3"].astype(str)],
+            "Year": years["year"].astype(int),
+            "Funder": years["funder"].astype(str),
+            "Basis": years["basis"].astype(str),
+            "Cost type": years["cost_type"].astype(str),
+            "Theme": years["theme"].astype(str),
+            "CHF": years["amount_cents"].astype("int64") / 100,
+        }
+    ).reset_index(drop=True)
+    return mapping, by_year
+
+
 def _list_text(value: object) -> str:
     """A stored ``a;b`` or ``a; b`` list as ``a; b`` (one space after each semicolon)."""
     return "; ".join(p.strip() for p in str(value or "").split(";") if p.strip())
 
 
-def _clip(text: object, limit: int) -> str:
-    text = " ".join(str(text or "").split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+_AS_OF_MONTH = re.compile(r"\b(As of|as of)\s+(0?[1-9]|1[0-2])[ /.-]((?:19|20)\d\d)\b")
 
 
-def _spend_lines(records: list[tuple[str, str, str, int]]) -> list[str]:
-    """``Funder: actual 12.3 [N 7.3 / S 5.0]; estimated 4.0 [N 4.0]`` (CHF thousands).
+def month_text(text: object) -> str:
+    """Workbook text with ``As of 12 2019`` written ``As of December 2019``.
 
-    ``records`` are one activity's ``(funder, basis, cost type, cents)``, sorted.
+    Only the contract's "As of MM YYYY" form is rewritten; other numbers stay as written.
+    """
+    return _AS_OF_MONTH.sub(
+        lambda m: f"{m.group(1)} {dt.date(2000, int(m.group(2)), 1):%B} {m.group(3)}",
+        str(text or ""),
+    )
+
+
+def month_year(day: object) -> str:
+    """``December 2019`` from a date (``''`` when missing)."""
+    if day is None or pd.isna(day):
+        return ""
+    return f"{pd.Timestamp(day):%B %Y}"
+
+
+def spend_words(records: list[tuple[str, str, str, int]], basis: str) -> list[str]:
+    """One line per funder of one basis: ``Funder: 12.3 (staff 7.3, non-staff 5.0)``.
+
+    ``records`` are one activity's ``(funder, basis, cost type, cents)``, sorted; amounts in
+    CHF thousands. A single cost type is named without repeating the amount.
     """
     lines = []
     for funder, items in itertools.groupby(records, key=lambda r: r[0]):
-        items = list(items)
-        parts = []
-        for basis in (analysis.ACTUAL, analysis.ESTIMATED):
-            costs = [(cost, cents) for _, b, cost, cents in items if b == basis]
-            if not costs:
-                continue
-            split = " / ".join(
-                f"{'S' if cost == 'Staff' else 'N'} {chf_thousands(c)}" for cost, c in costs
-            )
-            total = sum(c for _, c in costs)
-            parts.append(f"{basis.lower()} {chf_thousands(total)} [{split}]")
-        lines.append(f"{funder}: " + "; ".join(parts))
+        costs = [(cost, cents) for _, b, cost, cents in items if b == basis]
+        if not costs:
+            continue
+        total = sum(c for _, c in costs)
+        if len(costs) == 1:
+            split = costs[0][0].lower()
+        else:
+            split = ", ".join(f"{cost.lower()} {chf_thousands(c)}" for cost, c in costs)
+        lines.append(f"{funder}: {chf_thousands(total)} ({split})")
     return lines
 
 
-def mapping_table(report: Report) -> Html:
+# Above this many activities the PDF annex summarises by resolution (the Excel annex has
+# every activity): at 8 pt on landscape pages the sample's 250 activities took 42 pages
+# (about 6 a page), so 240 activities is about 40 pages.
+ANNEX_ACTIVITY_LIMIT = 240
+# The annex heading's anchor, as nbconvert would write it for a markdown heading.
+ANNEX_1_ID = "Annex-1-–-Mapping-of-activities-to-Resolutions"
+
+
+def mapping_table(report: Report, limit: int = ANNEX_ACTIVITY_LIMIT) -> Html:
     """Annex: the mapping table in Figure 1's form, grouped by resolution, landscape pages.
 
     Each activity in scope appears once, under the first resolution it cites (the others are
-    named in its row), with its spend in scope by funder, actual/estimated and staff (S) /
-    non-staff (N), in CHF thousands. Long texts are shortened; the Excel annex has them in
-    full, one row per resolution and activity.
+    named in its row), with the catalogue clauses it cites (if stated), its spend in
+    scope by funder, actual and estimated, in CHF thousands, and its outputs and outcomes in
+    full. With more than ``limit`` activities it summarises by resolution instead and points
+    to the Excel annex.
     """
-    product, ref = report.product, report.ref
+    product, ref, t = report.product, report.ref, report.t
     rows = analysis.scope_allocations(product, report.region)
     acts = product.activities.set_index("activity_id").to_dict("index")
     names = ref.country_name()
     links = product.activity_resolutions.sort_values(["activity_id", "position"])
     primary = links.groupby("activity_id")["resolution_id"].first()
     cited = links.groupby("activity_id")["resolution_id"].agg(list)
-    report.tables += 1
-    head = report.t["table_caption"].format(
-        n=report.tables,
-        caption="Mapping of activities to Resolutions (Figure 1 form): each activity under the "
-        "first resolution it cites; expenditure in CHF thousands, S = staff, N = non-staff",
+    # Only the clauses an activity cites (its Clauses column); nothing inferred from wording.
+    matched = (
+        product.activity_clauses.groupby("activity_id")["clause_ref"]
+        .agg(lambda refs: "; ".join(sorted(refs)))
+        .to_dict()
+        if not product.activity_clauses.empty
+        else {}
     )
     titles = dict(zip(ref.resolutions["resolution_id"], ref.resolutions["title"], strict=True))
     # One aggregation for the whole table, then plain Python per row: filtering pandas
@@ -666,46 +890,122 @@ def mapping_table(report: Report) -> Html:
     by_resolution: dict[str, list[str]] = {}
     for aid in sorted(records):
         by_resolution.setdefault(primary[aid], []).append(aid)
+    heading = (
+        f"<h2 id='{ANNEX_1_ID}'>{esc(t['annex_heading'])}<a class='anchor-link' "
+        f"href='#{ANNEX_1_ID}'>¶</a></h2>"
+    )
+    if len(records) > limit:
+        return Html(
+            f"<div class='annex-summary'>{heading}"
+            f"{_mapping_summary(report, by_resolution, records)}</div>"
+        )
+    report.tables += 1
+    head = t["table_caption"].format(n=report.tables, caption=esc(t["annex_caption"]))
     body = []
     for rid in sorted(by_resolution):
         body.append(
-            f"<tr class='group'><td colspan='5'><b>{esc(resolution_label(rid, ref))}</b> – "
-            f"{esc(titles.get(rid, ''))}</td></tr>"
+            f"<tr class='group'><th scope='colgroup' colspan='7'>"
+            f"{esc(resolution_label(rid, ref))} – {esc(titles.get(rid, ''))}</th></tr>"
         )
         for aid in by_resolution[rid]:
             act = acts[aid]
             places = beneficiary_names(act["beneficiaries"], names)
-            if len(places) > 6:
-                places = [*places[:5], f"and {len(places) - 5} more"]
+            if len(places) > 8:
+                places = [*places[:7], f"and {len(places) - 7} more"]
             others = [r for r in cited.get(aid, []) if r != rid]
-            clause = _clip(act["clause_quoted"], 80)
-            first = f"{_clip(act['title'], 70)} ({aid}, {act['status']}; {act['theme']})"
-            extra = "; ".join(
-                x for x in (f"also {', '.join(others)}" if others else "", clause) if x
+            dates = " – ".join(
+                x
+                for x in dict.fromkeys(
+                    (month_year(act["start_date"]), month_year(act["end_date"]))
+                )
+                if x
             )
-            results = " ".join(
-                x for x in (_clip(act["outputs_text"], 90), _clip(act["outcomes_text"], 90)) if x
+            first = (
+                f"{esc(act['title'])}<br>{esc(aid)} · {esc(act['status'])} · {esc(act['theme'])}"
+                + (f"<br>{esc(dates)}" if dates else "")
             )
+            clause = str(matched.get(aid, "")) or t["annex_no_clause"]
+            clause_cell = esc(clause) + (
+                f"<br>{esc(t['annex_also'])} {esc(', '.join(others))}" if others else ""
+            )
+            results = []
+            for label, text in (
+                (t["annex_outputs"], act["outputs_text"]),
+                (t["annex_outcomes"], act["outcomes_text"]),
+            ):
+                if str(text or "").strip():
+                    results.append(
+                        f"<span class='label'>{esc(label)}</span> {esc(month_text(text))}"
+                    )
+            actual = spend_words(records[aid], analysis.ACTUAL)
+            estimated = spend_words(records[aid], analysis.ESTIMATED)
             body.append(
-                f"<tr><td>{esc(first)}{'<br>' + esc(extra) if extra else ''}</td>"
+                f"<tr><td>{first}</td><td>{clause_cell}</td>"
                 f"<td>{esc('; '.join(places))}</td>"
                 f"<td>{esc(_list_text(act['implementors']))}</td>"
-                f"<td>{'<br>'.join(esc(x) for x in _spend_lines(records[aid]))}</td>"
-                f"<td>{esc(results)}</td></tr>"
+                f"<td>{'<br>'.join(esc(x) for x in actual) or '–'}</td>"
+                f"<td>{'<br>'.join(esc(x) for x in estimated) or '–'}</td>"
+                f"<td>{'<br>'.join(results)}</td></tr>"
             )
     if not body:
-        table_html = f"<p class='no-data'>{esc(report.t['no_data'])}</p>"
+        table_html = f"<p class='caption'>{head}</p><p class='no-data'>{esc(t['no_data'])}</p>"
     else:
-        table_html = (
-            "<table class='data mapping'><thead><tr><th>Activity (ID, status; theme); other "
-            "resolutions; clause quoted</th><th>Beneficiary countries</th><th>Implementor(s)"
-            "</th><th>Expenditure by funder (CHF thousands)</th><th>Main outputs and "
-            "envisaged outcomes</th></tr></thead><tbody>" + "".join(body) + "</tbody></table>"
+        headers = "".join(
+            f"<th scope='col'>{esc(h)}</th>"
+            for h in (
+                t["annex_col_activity"],
+                t["annex_col_clause"],
+                "Beneficiary countries",
+                "Implementor(s)",
+                "Actual, CHF thousands",
+                "Estimated, CHF thousands",
+                "Main outputs and envisaged outcomes",
+            )
+        )
+        table_html = scroller(
+            f"<table class='data mapping'><caption>{head}</caption><thead><tr>{headers}</tr>"
+            "</thead><tbody>" + "".join(body) + "</tbody></table>",
+            t["table_caption"].format(n=report.tables, caption=t["annex_caption"]),
         )
     return Html(
-        f"<div class='table-block wide'><p class='caption'>{esc(head)}</p>{table_html}"
-        f"<p class='source'>{esc(report.source())}</p></div>"
+        f"<div class='annex-block'>{heading}<div class='table-block'>{table_html}"
+        f"<p class='source'>{esc(report.source())}</p></div></div>"
     )
+
+
+def _mapping_summary(
+    report: Report,
+    by_resolution: dict[str, list[str]],
+    records: dict[str, list[tuple[str, str, str, int]]],
+) -> Html:
+    """The annex for a long report: one row per resolution, and where the full list is."""
+    t = report.t
+    out = []
+    for rid in sorted(by_resolution):
+        ids = by_resolution[rid]
+        actual = sum(c for a in ids for _, b, _, c in records[a] if b == analysis.ACTUAL)
+        estimated = sum(c for a in ids for _, b, _, c in records[a] if b == analysis.ESTIMATED)
+        out.append(
+            {
+                "Resolution": resolution_label(rid, report.ref),
+                "Activities": str(len(ids)),
+                "Actual": chf_thousands(actual),
+                "Estimated": chf_thousands(estimated),
+            }
+        )
+    note = paragraph(
+        esc(
+            t["annex_summary_note"].format(
+                activities=len(records), annex="annex_mapping_table.xlsx"
+            )
+        )
+    )
+    block = table(
+        report,
+        pd.DataFrame(out),
+        "Activities by the first Resolution they cite, spend in CHF thousands",
+    )
+    return Html(note + block)
 
 
 # ----------------------------------------------------------------------------- annex 2
@@ -798,15 +1098,97 @@ def year_overview_table(report: Report) -> Html:
     return table(report, out, "Spend by accounting year, CHF thousands")
 
 
+def bars_finding(data: pd.DataFrame, dimension: str, t: dict[str, str]) -> str:
+    """The main finding of a bar chart of :func:`analysis.spend_with_basis` (its alt text).
+
+    The largest named row (never ``Other``) with its total and share of the total.
+    """
+    named = data[data[dimension].astype(str) != "Other"]
+    if named.empty:
+        return t["no_data"]
+    top = named.iloc[0]
+    return t["finding_bars"].format(
+        name=top[dimension], total=chf_prose(int(top["total"])), share=percent(top["share"])
+    )
+
+
+def year_finding(data: pd.DataFrame, t: dict[str, str]) -> str:
+    """The year with the most spend (actual and estimated), earliest on a tie."""
+    if data.empty or int(data["total"].max()) == 0:
+        return t["no_data"]
+    top = data.sort_values(["total", "year"], ascending=[False, True]).iloc[0]
+    return t["finding_year"].format(year=int(top["year"]), total=chf_prose(int(top["total"])))
+
+
+def lines_finding(data: pd.DataFrame, ref: Reference, t: dict[str, str]) -> str:
+    """The resolution with the most spend over the period, and its highest year."""
+    if data.empty or int(data["total"].max()) == 0:
+        return t["no_data"]
+    rid = data.index[0]  # year_table is sorted by total, largest first
+    years = [c for c in data.columns if isinstance(c, int)]
+    row = data.loc[rid, years]
+    peak = max(years, key=lambda y: (int(row[y]), -y))
+    return t["finding_lines"].format(
+        resolution=resolution_label(str(rid), ref),
+        total=chf_prose(int(data.loc[rid, "total"])),
+        year=peak,
+    )
+
+
+def heatmap_finding(spend: pd.DataFrame, counts: pd.DataFrame, t: dict[str, str]) -> str:
+    """The largest cell of a coverage heat map: row, region, spend and activities."""
+    if spend.empty or int(spend.to_numpy().max()) == 0:
+        return t["no_data"]
+    stacked = spend.stack()
+    row, region = stacked.idxmax()  # first largest in row, then column order
+    return t["finding_heatmap"].format(
+        row=row,
+        region=region,
+        total=chf_prose(int(stacked.max())),
+        activities=int(counts.reindex(index=spend.index, columns=spend.columns).loc[row, region]),
+    )
+
+
+def tile_finding(
+    spend: pd.DataFrame, tiles: pd.DataFrame, names: dict[str, str], t: dict[str, str]
+) -> str:
+    """The Member State with the most attributed spend, and how many tiles have none."""
+    shown = set(tiles["iso3"])
+    spend = spend[spend["country_iso3"].isin(shown) & (spend["amount_cents"] > 0)]
+    if spend.empty:
+        return t["no_data"]
+    top = spend.iloc[0]  # country_spend is sorted, largest first
+    return t["finding_tiles"].format(
+        country=names.get(top["country_iso3"], top["country_iso3"]),
+        total=chf_prose(int(top["amount_cents"])),
+        none=len(shown - set(spend["country_iso3"])),
+        tiles=len(shown),
+    )
+
+
+def _bars_data(data: pd.DataFrame, dimension: str, label: str) -> pd.DataFrame:
+    out = _chf_columns(data, ["actual", "estimated", "total"])
+    out["share"] = out["share"].map(percent) if "share" in out else ""
+    out = out[[dimension, "actual", "estimated", "total", "share"]]
+    out.columns = [label, "Actual", "Estimated", "Total (actual + estimated)", "Share of total"]
+    return out.astype({label: str})
+
+
 def year_figure(report: Report) -> Html:
-    """Bars of actual and estimated spend per year."""
+    """Columns of actual and estimated spend per year, in time order."""
     from cyber_mapping import plotting
 
     data = analysis.spend_with_basis(report.product, "year", report.region)
-    data = data.sort_values("year", ascending=False)
-    svg = plotting.stacked_bars(data, "year", "Spend per accounting year")
+    data = data.sort_values("year")
+    svg = plotting.year_bars(data)
     units = plotting.bars_units(data)
-    return figure(report, svg, f"Spend per accounting year, actual and estimated, {units}")
+    return figure(
+        report,
+        svg,
+        f"Spend per accounting year, actual and estimated, {units}",
+        finding=year_finding(data, report.t),
+        data=_bars_data(data, "year", "Year"),
+    )
 
 
 def spend_figure(report: Report, dimension: str, label: str, top: int = 12) -> Html:
@@ -814,19 +1196,35 @@ def spend_figure(report: Report, dimension: str, label: str, top: int = 12) -> H
     from cyber_mapping import plotting
 
     data = analysis.spend_with_basis(report.product, dimension, report.region, top=top)
-    svg = plotting.stacked_bars(data, dimension, f"Spend by {label.lower()}")
+    svg = plotting.stacked_bars(data, dimension)
     units = plotting.bars_units(data)
-    return figure(report, svg, f"Spend by {label.lower()}, actual and estimated, {units}")
+    return figure(
+        report,
+        svg,
+        f"Spend by {label.lower()}, actual and estimated, {units}",
+        finding=bars_finding(data, dimension, report.t),
+        data=_bars_data(data, dimension, label),
+    )
 
 
 def resolution_year_figure(report: Report) -> Html:
-    """Lines of spend per year for the leading resolutions."""
+    """Lines of spend per year for the leading resolutions, in their catalogue colours."""
     from cyber_mapping import plotting
 
     data = analysis.year_table(report.product, "resolution_id", report.region)
-    svg = plotting.year_lines(data, "Spend per year, leading resolutions")
+    svg = plotting.year_lines(data, list(report.ref.resolutions["resolution_id"]))
     units = plotting.lines_units(data)
-    return figure(report, svg, f"Spend per year by resolution (actual and estimated), {units}")
+    shown = data.head(6).reset_index()
+    years = [c for c in shown.columns if isinstance(c, int)]
+    table_data = _chf_columns(shown[["resolution_id", *years, "total"]], [*years, "total"])
+    table_data.columns = ["Resolution", *[str(y) for y in years], "Total"]
+    return figure(
+        report,
+        svg,
+        f"Spend per year of the leading resolutions (actual and estimated), {units}",
+        finding=lines_finding(data, report.ref, report.t),
+        data=table_data,
+    )
 
 
 def heatmap_figure(report: Report, rows: str) -> Html:
@@ -838,12 +1236,22 @@ def heatmap_figure(report: Report, rows: str) -> Html:
     if spend.empty:  # no spend anywhere: a heat map of nothing would say nothing
         return paragraph(esc(report.t["no_data"]))
     label = "Resolution" if rows == "resolution_id" else "Theme"
-    svg = plotting.heatmap(spend, counts, f"{label} × ITU region")
+    svg = plotting.heatmap(spend, counts, report.region)
+    own = report.t["heatmap_own"].format(region=report.region) if report.region else ""
+    data = (
+        spend.map(chf_thousands).astype(str)
+        + " ("
+        + counts.reindex(index=spend.index, columns=spend.columns, fill_value=0).astype(str)
+        + ")"
+    )
+    data = data.reset_index().rename(columns={rows: label})
     return figure(
         report,
         svg,
-        f"{label} by ITU region (all regions, for comparison): spend in CHF thousands (colour "
-        "and first number) and number of activities (in brackets)",
+        f"{label} by ITU region (all regions, for comparison{own}): spend in CHF thousands "
+        "(colour and first number) and number of activities (in brackets)",
+        finding=heatmap_finding(spend, counts, report.t),
+        data=data,
     )
 
 
@@ -852,15 +1260,25 @@ def tile_figure(report: Report) -> Html:
     from cyber_mapping import plotting
 
     spend = analysis.country_spend(report.product, report.region)
-    where = report.region or "all regions"
-    svg = plotting.tile_map(
-        spend, report.ref.tile_grid, f"Spend by beneficiary Member State, {where}", report.region
+    grid = report.ref.tile_grid
+    if report.region:
+        grid = grid[grid["region"] == report.region]
+    svg = plotting.tile_map(spend, report.ref.tile_grid, report.region)
+    names = report.ref.country_name()
+    shown = spend[spend["country_iso3"].isin(set(grid["iso3"]))]
+    data = pd.DataFrame(
+        {
+            "Member State": [names.get(c, c) for c in shown["country_iso3"]],
+            "CHF thousands": [chf_thousands(c) for c in shown["amount_cents"]],
+        }
     )
     return figure(
         report,
         svg,
-        "Spend attributed to each Member State (one tile each, in regional blocks, not a "
-        "geographic map), CHF thousands",
+        f"Spend attributed to each Member State, {report.region or 'all regions'} (one tile "
+        "each, in regional blocks, not a geographic map), CHF thousands",
+        finding=tile_finding(spend, grid, names, report.t),
+        data=data,
     )
 
 

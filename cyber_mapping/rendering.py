@@ -57,6 +57,8 @@ class Job:
     title: str
     version: str
     cell_timeout: int = CELL_TIMEOUT
+    # (label, file name) of every report of the run, for the navigation bar of the HTML.
+    links: tuple[tuple[str, str], ...] = ()
 
     @property
     def notebook(self) -> Path:
@@ -226,7 +228,12 @@ def job_key(job: Job, code: str, product: str) -> str:
     """Content hash of everything a report depends on."""
     digest = hashlib.sha256()
     digest.update(Path(job.template).read_bytes())
-    payload = {"parameters": job.parameters, "formats": job.formats, "code": code}
+    payload = {
+        "parameters": job.parameters,
+        "formats": job.formats,
+        "code": code,
+        "links": job.links,
+    }
     digest.update(json.dumps(payload, sort_keys=True, default=str).encode())
     digest.update(product.encode())
     return digest.hexdigest()
@@ -266,8 +273,52 @@ def _html_exporter() -> object:
     )
 
 
-def notebook_html(nb: object, title: str, version: str, document: str) -> str:
-    """A self-contained HTML page of an executed notebook, code hidden, print styles inlined."""
+_H2 = re.compile(r"<h2 id=[\"']([^\"']+)[\"']>(.*?)<a class=[\"']anchor-link[\"']", re.S)
+
+
+def navigation(body: str, name: str, links: tuple[tuple[str, str], ...]) -> tuple[str, str]:
+    """The screen navigation of a report: index and other reports, then a table of contents.
+
+    ``body`` is the exported notebook (its ``h2`` headings become the contents list);
+    ``links`` are ``(label, html file)`` of every report of the run (this one, ``name``,
+    is shown as the current page). Print hides both (the PDF has its page numbers).
+    """
+    items = ["<a href='index.html'>All reports</a>"]
+    for label, target in links:
+        if Path(target).stem == name:
+            items.append(
+                f"<a href='{html.escape(target)}' aria-current='page'><b>"
+                f"{html.escape(label)}</b></a>"
+            )
+        else:
+            items.append(f"<a href='{html.escape(target)}'>{html.escape(label)}</a>")
+    bar = f"<nav class='doc-nav' aria-label='Reports'>{''.join(items)}</nav>"
+    entries = "".join(
+        f"<li><a href='#{anchor}'>{text.strip()}</a></li>" for anchor, text in _H2.findall(body)
+    )
+    toc = (
+        f"<nav class='toc' aria-labelledby='toc-title'><h2 id='toc-title'>Contents</h2>"
+        f"<ul>{entries}</ul></nav>"
+        if entries
+        else ""
+    )
+    return bar, toc
+
+
+def notebook_html(
+    nb: object,
+    title: str,
+    version: str,
+    document: str,
+    name: str = "",
+    links: tuple[tuple[str, str], ...] = (),
+) -> str:
+    """A self-contained HTML page of an executed notebook, code hidden, print styles inlined.
+
+    Readable on a phone (viewport meta; wide tables scroll inside their own box), with a
+    navigation bar to the index and the other reports and a table of contents placed after
+    the cover block.
+    """
     # Warnings printed by the kernel are for the analyst, not the delegates.
     for cell in nb.cells:  # type: ignore[attr-defined]
         if cell.get("outputs"):
@@ -277,11 +328,19 @@ def notebook_html(nb: object, title: str, version: str, document: str) -> str:
                 if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
             ]
     body, _ = _html_exporter().from_notebook_node(nb)
+    bar, toc = navigation(body, name, links)
+    # The contents list goes before the first numbered section (after the cover block).
+    first = _H2.search(body)
+    if first:
+        cut = body.rfind('<div class="cell', 0, first.start())
+        cut = cut if cut >= 0 else first.start()
+        body = body[:cut] + toc + body[cut:]
     css = CSS_PATH.read_text(encoding="utf-8") + page_css(title, version, document)
     return (
         "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
         f"<title>{html.escape(title)}</title><style>{css}</style></head>"
-        f"<body><main class='report'>{body}</main><hr class='end-rule'></body></html>\n"
+        f"<body><main class='report'>{bar}{body}</main><hr class='end-rule'></body></html>\n"
     )
 
 
@@ -375,7 +434,7 @@ def _execute_job(job: Job) -> tuple[Outcome, str]:
     outcome.phases["execute"] = time.perf_counter() - start
     # papermill returns the executed notebook it has just written: no need to read it back.
     document = str(job.parameters.get("document", ""))
-    page = notebook_html(nb, job.title, job.version, document)
+    page = notebook_html(nb, job.title, job.version, document, job.name, job.links)
     outcome.phases["html"] = time.perf_counter() - start - outcome.phases["execute"]
     outcome.files = [job.notebook.name]
     if "html" in job.formats:
@@ -547,7 +606,10 @@ def plan(
                 version=data_version(manifest),
             )
         )
-    return jobs
+    links = tuple(
+        (job.region or "Overall", job.output("html").name) for job in jobs if "html" in formats
+    )
+    return [replace(job, links=links) for job in jobs]
 
 
 def render(
@@ -638,6 +700,7 @@ def render(
                     "pages": o.pages,
                     "at": _now(),
                     "region": label,
+                    "as_of": _as_of(job, processed_dir),
                 }
             else:  # no key: rendered again next time; the index shows the failure
                 state[job.name] = {"error": o.error, "at": _now(), "region": label}
@@ -651,73 +714,115 @@ def render(
     return Summary(ordered, out_dir, time.perf_counter() - start)
 
 
+def _as_of(job: Job, processed_dir: Path) -> str:
+    """The report's as-of date in words: its parameter, else the day the product was built."""
+    from cyber_mapping.narrative import long_date
+
+    text = str(job.parameters.get("as_of") or "")
+    if not text:
+        text = str(json.loads((processed_dir / "manifest.json").read_text())["built_at"])[:10]
+    return long_date(dt.date.fromisoformat(text[:10]))
+
+
 def _now() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
 def write_annex(processed_dir: Path, path: Path) -> Path:
-    """The Figure 1 mapping table of every activity as an Excel workbook (filters, frozen)."""
+    """The Excel annex: every activity × resolution with numeric spend, and spend by year.
+
+    Sheets: ``About`` (what, units, source, every column explained), ``Mapping`` (one row
+    per activity and resolution it cites) and ``By year`` (the allocations, for pivoting).
+    """
     from cyber_mapping import narrative, writing
     from cyber_mapping.product import load
     from cyber_mapping.reference import load_reference
 
     product = load(processed_dir)
     ref = load_reference()
-    frame = narrative.mapping_frame(product, ref)
+    mapping, by_year = narrative.annex_frames(product, ref)
     about = [
         "Mapping of BDT cybersecurity capacity-building activities to ITU Resolutions",
-        "One row per resolution and activity; expenditure is the share of the activity's "
-        "spend allocated to that resolution, by funder, basis and cost type (CHF).",
-        f"Data version {narrative.data_version(product.manifest)}; product built "
-        f"{product.manifest['built_at']}; cyber_mapping {product.manifest['package_version']}.",
+        "Mapping: one row per activity and Resolution it cites; spend is the share of the "
+        "activity's spend allocated to that Resolution, in CHF (Swiss francs, exact to the "
+        "cent, shown without decimals), split into actual (incurred) and estimated (ongoing "
+        "and planned), staff and non-staff. By year: the same spend by accounting year, "
+        "region, country, funder, basis and cost type, one number per row, for pivot tables.",
+        f"Source: BDT submissions, data version {narrative.data_version(product.manifest)}; "
+        f"product built {str(product.manifest['built_at'])[:10]}; "
+        f"cyber_mapping {product.manifest['package_version']}.",
     ]
     if product.manifest.get("sample"):
         about.insert(0, narrative.texts()["illustrative"])
-    return writing.write_table_workbook(path, {"Mapping": frame}, about)
+    return writing.write_table_workbook(
+        path,
+        {"Mapping": mapping, "By year": by_year},
+        about,
+        {"Mapping": narrative.ANNEX_COLUMNS, "By year": narrative.ANNEX_YEAR_COLUMNS},
+    )
 
 
 def write_index(out_dir: Path, processed_dir: Path, state: dict) -> Path:
-    """``index.html``: every report with its files, date and data version."""
-    from cyber_mapping.narrative import data_version
+    """``index.html``: a landing page for the reports' readers.
 
+    The title, what the reports are, one row per report (region, as-of date, PDF pages,
+    links to its web page and PDF), the Excel annex, and which reports failed, if any.
+    """
+    from cyber_mapping.narrative import long_date, texts
+
+    t = texts()
     manifest = json.loads((processed_dir / "manifest.json").read_text())
-    version = data_version(manifest)
-    rows = []
+    built = dt.date.fromisoformat(str(manifest["built_at"])[:10])
+    rows, failed = [], []
     names = [k for k in state if not k.startswith("_")]
     for name in sorted(names, key=lambda n: (n != "report_overall", n)):  # overall first
         info = state[name]
         region = info.get("region") or name.removeprefix("report_")
         if info.get("error"):
-            region += f" – FAILED: {info['error']}"
-        links = " · ".join(
-            f"<a href='{html.escape(f)}'>{html.escape(f.rsplit('.', 1)[1].upper())}</a>"
-            for f in (f"{name}.html", f"{name}.pdf", f"{name}.ipynb")
+            failed.append(
+                f"<li>{html.escape(region)}: {html.escape(t['index_failed'])} "
+                f"({html.escape(info['error'])})</li>"
+            )
+        files = [
+            f"<a href='{html.escape(f)}'>{label}<span class='visually-hidden'> "
+            f"({html.escape(region)})</span></a>"
+            for f, label in ((f"{name}.html", "Web page"), (f"{name}.pdf", "PDF"))
             if (out_dir / f).exists()
-        )
-        pages = info.get("pages") or ""
+        ]
+        as_of = info.get("as_of") or long_date(built)
         rows.append(
-            f"<tr><td>{html.escape(region)}</td><td>{links}</td><td>{pages}</td>"
-            f"<td>{html.escape(str(info.get('at', '')))}</td><td>{version}</td></tr>"
+            f"<tr><th scope='row'>{html.escape(region)}</th><td>{html.escape(as_of)}</td>"
+            f"<td class='num'>{info.get('pages') or ''}</td>"
+            f"<td>{' · '.join(files) or html.escape(t['index_failed'])}</td></tr>"
         )
     banner = ""
     if manifest.get("sample"):
-        from cyber_mapping.narrative import texts
-
-        banner = f"<p class='illustrative'>{html.escape(texts()['illustrative'])}</p>"
+        banner = f"<p class='illustrative'>{html.escape(t['illustrative'])}</p>"
+    failures = ""
+    if failed:
+        failures = (
+            f"<h2>{html.escape(t['index_failures'])}</h2><ul class='failed'>"
+            + "".join(failed)
+            + "</ul>"
+        )
+    annex = ""
+    if (out_dir / ANNEX_NAME).exists():
+        annex = f"<p><a href='{ANNEX_NAME}'>{html.escape(t['index_annex'])}</a></p>"
     page = (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-        "<title>cyber_mapping reports</title><style>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<title>{html.escape(t['index_title'])}</title><style>"
         + CSS_PATH.read_text(encoding="utf-8")
-        + "</style></head><body><main class='report'>"
-        f"<h1>Reports: mapping of BDT cybersecurity capacity building</h1>{banner}"
-        f"<p>Data version {version}, product built {html.escape(manifest['built_at'])}, "
-        f"cyber_mapping {html.escape(manifest['package_version'])}.</p>"
-        "<table class='data'><thead><tr><th>Report</th><th>Files</th><th>PDF pages</th>"
-        "<th>Rendered (UTC)</th><th>Data version</th></tr></thead><tbody>"
-        + "".join(rows)
-        + "</tbody></table>"
-        f"<p>Annex: <a href='{ANNEX_NAME}'>mapping table (Excel)</a>.</p>"
-        "</main></body></html>\n"
+        + ".visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden;"
+        " clip: rect(0 0 0 0); white-space: nowrap; }</style></head>"
+        f"<body><main class='report'><h1>{html.escape(t['index_title'])}</h1>{banner}"
+        f"<p>{html.escape(t['index_intro'])}</p>"
+        f"<div class='scroll' role='region' tabindex='0' aria-label='Reports'>"
+        f"<table class='data'><caption class='caption'>{html.escape(t['index_caption'])}"
+        "</caption><thead><tr><th scope='col'>Report</th><th scope='col'>As of</th>"
+        "<th scope='col' class='num'>PDF pages</th><th scope='col'>Read</th></tr></thead>"
+        "<tbody>" + "".join(rows) + "</tbody></table></div>"
+        f"{annex}{failures}</main></body></html>\n"
     )
     path = out_dir / "index.html"
     path.write_text(page, encoding="utf-8")

@@ -1007,33 +1007,98 @@ def write_feedback(
 # ----------------------------------------------------------------------------- annex
 
 
-def write_table_workbook(path: Path, sheets: dict[str, pd.DataFrame], about: list[str]) -> Path:
-    """Write tables for people: one sheet each, header frozen, filters, wrapped text.
+def write_table_workbook(
+    path: Path,
+    sheets: dict[str, pd.DataFrame],
+    about: list[str],
+    columns: dict[str, dict[str, str]] | None = None,
+) -> Path:
+    """Write tables for people and for pivoting: one sheet each, as Excel tables.
 
-    ``about`` lines go on a first sheet ``About`` (title, units, source, as-of). Text is
-    written with :func:`put_text`, so nothing from a submission can run as a formula.
+    ``about`` lines go on a first sheet ``About`` (title, units, source, as-of), followed by
+    a list of every column of every sheet with what it holds (``columns``: sheet -> column
+    -> meaning). Numeric columns are written as numbers (money ``#,##0``, years ``0``),
+    dates as dates, text with :func:`put_text`, so nothing from a submission can run as a
+    formula. Each sheet is an Excel table object (banded, with filters), its header row
+    frozen and repeated on every printed page; everything prints on A4, one page wide.
     """
+    from openpyxl.worksheet.table import Table, TableStyleInfo
+
     wb = openpyxl.Workbook()
     info = wb.active
     info.title = "About"
-    info.column_dimensions["A"].width = 120
-    for i, line in enumerate(about, start=1):
-        cell = put_text(info, i, 1, line)
+    for letter, width in zip("ABC", (16, 30, 80), strict=True):
+        info.column_dimensions[letter].width = width
+    row = 0
+    for row, line in enumerate(about, start=1):
+        info.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
+        cell = put_text(info, row, 1, line)
         cell.alignment = WRAP
-        cell.font = BOLD if i == 1 else Font()
+        cell.font = BOLD if row == 1 else Font()
+        # Merged cells do not grow with their text: give each line the rows it needs.
+        info.row_dimensions[row].height = 15 * max(1, -(-len(line) // 120))
+    if columns:
+        row += 2
+        for j, header in enumerate(("Sheet", "Column", "What it holds"), start=1):
+            cell = put_text(info, row, j, header)
+            cell.font, cell.fill = BOLD, HEADER_FILL
+        for sheet, described in columns.items():
+            for column, meaning in described.items():
+                row += 1
+                for j, value in enumerate((sheet, column, meaning), start=1):
+                    put_text(info, row, j, value).alignment = WRAP
+                # Spreadsheets do not grow rows for wrapped text written by a program: set
+                # the height, or long lines print over the next row.
+                lines = max(-(-len(column) // 28), -(-len(meaning) // 85), 1)
+                info.row_dimensions[row].height = 15 * lines
+    info.page_setup.orientation = "portrait"
+    _fit_width(info)
     for title, frame in sheets.items():
         ws = wb.create_sheet(title[:31])
         headers = [str(c) for c in frame.columns]
         style_header(ws, headers)
-        for i, row in enumerate(frame.itertuples(index=False), start=2):
-            for j, value in enumerate(row, start=1):
-                put_text(ws, i, j, value).alignment = WRAP
-        for j, header in enumerate(headers, start=1):
-            longest = max([len(header), *(len(str(v)) for v in frame.iloc[:, j - 1])], default=10)
-            ws.column_dimensions[get_column_letter(j)].width = min(60, max(12, longest + 2))
+        kinds = []
+        for c in frame.columns:
+            series = frame[c]
+            if pd.api.types.is_integer_dtype(series):
+                kinds.append("0")
+            elif pd.api.types.is_float_dtype(series):
+                kinds.append("#,##0")
+            elif series.map(lambda v: isinstance(v, pd.Timestamp | dt.date)).any():
+                kinds.append("d mmmm yyyy")
+            else:
+                kinds.append("")
+        # Only columns with long text wrap: styling every cell costs time (the by-year
+        # sheet has about 40 000 cells).
+        wrap = [
+            not kind and bool(frame[c].astype(str).str.len().gt(40).any())
+            for c, kind in zip(frame.columns, kinds, strict=True)
+        ]
+        for i, values in enumerate(frame.itertuples(index=False), start=2):
+            for j, (value, kind, wraps) in enumerate(
+                zip(values, kinds, wrap, strict=True), start=1
+            ):
+                cell = put_text(ws, i, j, value)
+                if kind:
+                    cell.number_format = kind
+                elif wraps:
+                    cell.alignment = WRAP
+        for j, (header, kind) in enumerate(zip(headers, kinds, strict=True), start=1):
+            if kind:
+                width = max(12, min(len(header) + 2, 16))
+            else:
+                longest = max(
+                    [len(header), *(len(str(v)) for v in frame.iloc[:, j - 1])], default=10
+                )
+                width = min(50, max(12, longest + 2))
+            ws.column_dimensions[get_column_letter(j)].width = width
         ws.freeze_panes = "A2"
         last = get_column_letter(max(1, len(headers)))
-        ws.auto_filter.ref = f"A1:{last}{max(2, len(frame) + 1)}"
+        name = "".join(ch for ch in title if ch.isalnum()) or "Table"
+        table = Table(displayName=name, ref=f"A1:{last}{max(2, len(frame) + 1)}")
+        table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
+        ws.add_table(table)
+        ws.print_title_rows = "1:1"
         ws.page_setup.orientation = "landscape"
         _fit_width(ws)
     path = Path(path)

@@ -107,10 +107,122 @@ def test_mapping_table_escapes_workbook_text(report):
     assert "&lt;script&gt;alert(1)&lt;/script&gt; regional drill" in html
     assert "<script>" not in html
     # A1 under PP-130: regular budget 10 000 staff actual; United Kingdom 30 000 non-staff.
-    assert "ITU regular budget: actual 10.0 [S 10.0]" in html
-    assert "United Kingdom: actual 30.0 [N 30.0]" in html
-    # A2: regular budget 20 000 non-staff actual (2022) and 5 000 non-staff estimated (2024).
-    assert "ITU regular budget: actual 20.0 [N 20.0]; estimated 5.0 [N 5.0]" in html
+    assert "ITU regular budget: 10.0 (staff)" in html
+    assert "United Kingdom: 30.0 (non-staff)" in html
+    # A2: regular budget 20 000 non-staff actual (2022) and 5 000 non-staff estimated (2024),
+    # in the Actual and the Estimated column respectively.
+    assert (
+        "<td>ITU regular budget: 20.0 (non-staff)</td><td>ITU regular budget: 5.0 (non-staff)"
+        in html
+    )
+    assert "[S " not in html and "[N " not in html  # staff / non-staff in words
+    # A real caption and header cells with scope; the annex heading comes with the table.
+    assert "<caption>Table 1 – Mapping of activities" in html and "<th scope='col'>" in html
+    assert "<h2 id='Annex-1-" in html and "annex-block" in html
+
+
+def test_long_annex_is_summarised_by_resolution(report):
+    # The small product has 4 activities: with a limit of 3 the annex summarises.
+    html = nv.mapping_table(report, limit=3)
+    assert "This report covers 4 activities" in html and "annex_mapping_table.xlsx" in html
+    assert "annex-summary" in html and "annex-block" not in html
+    # PP-130 holds A1 only (10 000 + 30 000 actual); WTDC rows A2, A3, A4 by first citation.
+    assert "<td>PP Resolution 130 (Rev. Bucharest, 2022)</td><td class=num>1</td>" in html
+    assert "<td class=num>40.0</td><td class=num>0.0</td>" in html
+
+
+def test_month_text_and_spend_words():
+    assert nv.month_text("As of 12 2019, 45 trained") == "As of December 2019, 45 trained"
+    assert nv.month_text("as of 6/2023") == "as of June 2023"
+    assert nv.month_text("13 2019 participants; 12 2019") == "13 2019 participants; 12 2019"
+    assert nv.month_year(pd.Timestamp("2019-12-31")) == "December 2019"
+    assert nv.month_year(pd.NaT) == ""
+    records = [
+        ("EU", "Actual", "Non-staff", 1_234_500),
+        ("EU", "Actual", "Staff", 500_000),
+        ("EU", "Estimated", "Staff", 100_000),
+        ("ITU", "Actual", "Staff", 4_999),
+    ]
+    # EU actual: 12 345 + 5 000 = 17 345 CHF = 17.3 thousand; ITU 49.99 CHF = 0.0 thousand.
+    assert nv.spend_words(records, "Actual") == [
+        "EU: 17.3 (non-staff 12.3, staff 5.0)",
+        "ITU: 0.0 (staff)",
+    ]
+    assert nv.spend_words(records, "Estimated") == ["EU: 1.0 (staff)"]
+
+
+def test_chart_findings_by_hand(ref):
+    t = nv.texts()
+    bars = pd.DataFrame(
+        {
+            "theme": ["Other", "CIRTs", "Skills"],
+            "actual": [900_000_00, 300_000_00, 100_000_00],
+            "estimated": [0, 50_000_00, 0],
+            "total": [900_000_00, 350_000_00, 100_000_00],
+            "share": [66.7, 25.9, 7.4],
+        }
+    )
+    # "Other" is never the finding: CIRTs, 350 000 CHF, 25.9%.
+    assert nv.bars_finding(bars, "theme", t) == (
+        f"CIRTs has the most spend: CHF 350{N}000, 25.9% of the total (actual and estimated)."
+    )
+    years = pd.DataFrame({"year": [2019, 2020, 2021], "total": [5, 9, 9]})
+    assert nv.year_finding(years, t) == "Spend was highest in 2020: CHF 0, actual and estimated."
+    lines = pd.DataFrame(
+        {2019: [100_000_00, 0], 2020: [250_000_00, 10], "total": [350_000_00, 10]},
+        index=["PP-130", "WTDC-45"],
+    )
+    assert nv.lines_finding(lines, ref, t).startswith(
+        f"PP Resolution 130 (Rev. Bucharest, 2022) has the most spend over the period (CHF "
+        f"350{N}000, actual and estimated); its highest year is 2020."
+    )
+    spend = pd.DataFrame({"Africa": [10, 70], "Europe": [70, 5]}, index=["A", "B"])
+    counts = pd.DataFrame({"Africa": [1, 3], "Europe": [2, 1]}, index=["A", "B"])
+    # Two cells of 70 cents: the first in row order (A, Europe) wins.
+    assert nv.heatmap_finding(spend, counts, t) == (
+        "The largest cell is A in Europe: CHF 1 (actual and estimated) over 2 activities."
+    )
+    tiles = pd.DataFrame({"iso3": ["KEN", "UGA", "TZA"]})
+    spend = pd.DataFrame({"country_iso3": ["FRA", "KEN"], "amount_cents": [9_000_00, 4_000_00]})
+    # FRA is not shown on this map: Kenya leads; Uganda and Tanzania have none (2 of 3).
+    assert nv.tile_finding(spend, tiles, {"KEN": "Kenya"}, t) == (
+        f"Kenya has the most spend attributed to it (CHF 4{N}000); 2 of the 3 Member States "
+        "shown have none."
+    )
+    assert nv.bars_finding(bars.iloc[:1], "theme", t) == "No data in scope."
+
+
+def test_figures_are_figures_with_findings_and_data(report):
+    html = nv.spend_figure(report, "theme", "Theme")
+    assert html.startswith("<figure class='figure-block'>") and "<figcaption>" in html
+    # Alt text states the finding (Incident response and CIRTs: 40 000 of 100 000 = 40.0%).
+    assert (
+        f"alt='Incident response and CIRTs has the most spend: CHF 40{N}000, 40.0% of the total"
+        in html
+    )
+    assert "<details class='chart-data'><summary>The numbers behind Figure 1" in html
+    assert "<th scope=col>Theme</th>" in html
+    table = nv.table(report, pd.DataFrame({"A": ["x"] * 30}), "Long")
+    assert "class='table-block'>" in table  # more than KEEP_ROWS rows: may break
+    assert "table-block keep" in nv.table(report, pd.DataFrame({"A": ["x"]}), "Short")
+    assert "role='region' tabindex='0' aria-label='Table" in table and "<caption>" in table
+
+
+def test_annex_frames_by_hand(small, ref):
+    mapping, by_year = nv.annex_frames(small, ref)
+    assert list(mapping.columns) == list(nv.ANNEX_COLUMNS)
+    a1 = mapping[mapping["Activity ID"] == "A1"].iloc[0]
+    # A1: regular budget 10 000 staff actual + United Kingdom 30 000 non-staff actual.
+    assert (a1["Actual staff (CHF)"], a1["Actual non-staff (CHF)"]) == (10_000.0, 30_000.0)
+    assert (a1["Estimated (CHF)"], a1["Total (CHF)"]) == (0.0, 40_000.0)
+    assert a1["Funder(s)"] == "ITU regular budget; United Kingdom"
+    assert a1["Lead implementor"] == "BDT (HQ)" and a1["Status"] == "Completed"
+    a2 = mapping[mapping["Activity ID"] == "A2"].iloc[0]
+    assert (a2["Actual (CHF)"], a2["Estimated non-staff (CHF)"]) == (20_000.0, 5_000.0)
+    # Every franc is there: 80 000 actual + 20 000 estimated, on both sheets.
+    assert mapping["Total (CHF)"].sum() == by_year["CHF"].sum() == 100_000.0
+    assert by_year["Year"].dtype.kind == "i" and by_year["CHF"].dtype.kind == "f"
+    assert sorted(by_year.loc[by_year["Activity ID"] == "A2", "Year"].unique()) == [2022, 2024]
 
 
 def test_mapping_frame_by_hand(small, ref):

@@ -153,14 +153,28 @@ def test_index_and_excel_annex(rendered):
     _, out = rendered
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "report_overall.pdf" in index and "report_africa.html" in index
-    assert "Data version" in index
+    assert "31 January 2025" in index  # each report's as-of date, in words
+    assert "name='viewport'" in index and rendering.ANNEX_NAME in index
     wb = openpyxl.load_workbook(out / rendering.ANNEX_NAME)
+    assert wb.sheetnames == ["About", "Mapping", "By year"]
     ws = wb["Mapping"]
-    assert ws.freeze_panes == "A2" and ws.auto_filter.ref.startswith("A1:")
+    assert ws.freeze_panes == "A2" and ws.print_title_rows == "$1:$1"
+    assert list(ws.tables) == ["Mapping"] and ws.tables["Mapping"].ref.startswith("A1:X")
     headers = [c.value for c in ws[1]]
-    assert headers[:3] == ["Resolution", "Clause quoted", "Theme"]
-    titles = [r[headers.index("Activity")] for r in ws.iter_rows(min_row=2, values_only=True)]
+    assert headers[:3] == ["Activity ID", "Activity", "Status"]
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    titles = [r[headers.index("Activity")] for r in rows]
     assert any(t.startswith("<script>") for t in titles)  # kept as text in Excel
+    # Real numbers: the Total column adds up to the product's 100 000 CHF (80 000 + 20 000).
+    total = headers.index("Total (CHF)")
+    assert sum(r[total] for r in rows) == 100_000
+    assert ws.cell(2, total + 1).number_format == "#,##0"
+    years = wb["By year"]
+    chf = [c.value for c in years[1]].index("CHF")
+    assert sum(r[chf] for r in years.iter_rows(min_row=2, values_only=True)) == 100_000
+    about = " ".join(str(c.value) for row in wb["About"].iter_rows() for c in row if c.value)
+    for column in headers:
+        assert column in about, column  # every column explained
 
 
 def test_second_run_is_skipped(rendered, small_product_dir):
@@ -192,7 +206,8 @@ def test_a_failing_report_is_kept_and_named(tmp_path, small_product_dir):
     assert (tmp_path / "out" / "report_cis.html").is_file()  # the other one completed
     assert "FAILED report_europe" in summary.text()
     index = (tmp_path / "out" / "index.html").read_text()
-    assert "Europe – FAILED: ValueError: boom in the notebook" in index and "CIS" in index
+    assert "Europe: not available, rendering failed (ValueError: boom in the notebook)" in index
+    assert "CIS" in index
     assert (
         main(
             [
@@ -268,3 +283,20 @@ def test_a_hung_cell_fails_its_report_after_the_timeout(tmp_path, small_product_
     assert [o.name for o in summary.failed] == ["report_cis"]
     # Had the timeout not stopped the cell, it would have finished and the report passed.
     assert "timed out" in summary.failed[0].error.lower()
+
+
+def test_navigation_links_reports_and_lists_sections():
+    body = (
+        '<h2 id="1-Introduction">1 Introduction<a class="anchor-link" href="#1">¶</a></h2>'
+        "<h2 id='Annex-1-–-Mapping'>Annex 1 – Mapping<a class='anchor-link' href='#A'>¶</a></h2>"
+        "<h3 id='1.1-Scope'>1.1 Scope<a class='anchor-link' href='#s'>¶</a></h3>"
+    )
+    links = (("Overall", "report_overall.html"), ("Africa", "report_africa.html"))
+    bar, toc = rendering.navigation(body, "report_africa", links)
+    assert "<a href='index.html'>All reports</a>" in bar
+    assert "<a href='report_overall.html'>Overall</a>" in bar
+    assert "href='report_africa.html' aria-current='page'" in bar
+    # Sections (h2) only, in order, linked to their anchors.
+    assert toc.count("<li>") == 2 and "1.1 Scope" not in toc
+    assert toc.index("#1-Introduction") < toc.index("#Annex-1-–-Mapping")
+    assert rendering.navigation("<p>no headings</p>", "x", ())[1] == ""

@@ -419,6 +419,37 @@ def test_template_and_feedback_open_in_libreoffice(template, submissions, tmp_pa
     assert RESULTS.title  # the contract's optional sheet is part of the template too
 
 
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed")
+def test_excel_annex_opens_in_libreoffice_with_numbers_to_pivot(small_product_dir, tmp_path):
+    from cyber_mapping import rendering
+
+    annex = rendering.write_annex(small_product_dir, tmp_path / "annex.xlsx")
+    out = tmp_path / "lo"
+    proc = subprocess.run(
+        [
+            SOFFICE,
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "ods",
+            "--outdir",
+            str(out),
+            str(annex),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert proc.returncode == 0 and "Error" not in proc.stdout + proc.stderr, proc.stderr
+    with zipfile.ZipFile(out / "annex.ods") as z:
+        content = z.read("content.xml").decode()
+    for title in ("About", "Mapping", "By year"):
+        assert f'table:name="{title}"' in content
+    # Money as numbers (A1: 10 000 CHF staff actual), the tables as database ranges.
+    assert 'office:value-type="float" office:value="10000"' in content
+    assert "table:database-range" in content
+
+
 def test_cli_template_all_writes_one_per_office(tmp_path, ref, capsys):
     assert main(["template", "--all", "--out", str(tmp_path / "t")]) == 0
     names = sorted(p.name for p in (tmp_path / "t").iterdir())

@@ -1,0 +1,217 @@
+"""The reports as delegates see them: pages that fill, and the HTML in a real browser.
+
+Renders the overall and the Africa report of the bundled sample (what `make reports`
+gives), then measures the PDF pages as WeasyPrint laid them out and opens the HTML in
+headless Chromium (Debian's, driven by Playwright) with axe-core. Without Chromium the
+browser tests are skipped with a message, except under CI, where `.ci/run` installs it
+and its absence is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import pytest
+
+from cyber_mapping import rendering
+from cyber_mapping.paths import RAW_DIR
+from cyber_mapping.product import build
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+PAGES = ("index.html", "report_overall.html", "report_africa.html")
+# A page is "more than 40% empty" when its content ends above 60% of its text area.
+MIN_FILL = 0.60
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+
+
+@pytest.fixture(scope="module")
+def sample_reports(tmp_path_factory):
+    work = tmp_path_factory.mktemp("sample")
+    build(RAW_DIR, work / "processed")
+    summary = rendering.render(
+        ["overall", "Africa"],
+        processed_dir=work / "processed",
+        out_dir=work / "reports",
+        progress=False,
+    )
+    assert not summary.failed, summary.text()
+    return work / "reports"
+
+
+def _walk(box, ancestors=()):
+    """Every layout box under ``box`` with the tags of its ancestors (margin boxes skipped)."""
+    if type(box).__name__ == "MarginBox":
+        return
+    yield box, ancestors
+    tag = getattr(box, "element_tag", None)
+    ids = ancestors + ((tag, box.element.get("id", "") if box.element is not None else ""),)
+    for child in getattr(box, "all_children", list)():
+        yield from _walk(child, ids)
+
+
+def page_layout(html_path: Path) -> list[dict]:
+    """Per page: its fill (content height / text area height), size, and what it starts with.
+
+    Content is every line and image box; ``starts_section`` is true when the page's first
+    content is an ``h2`` heading (so the page before it is its section's last).
+    """
+    from weasyprint import HTML
+
+    pages = []
+    for page in HTML(filename=str(html_path)).render().pages:
+        box = page._page_box
+        top, height = box.content_box_y(), box.height
+        bottom, first = top, None
+        for child, ancestors in _walk(box):
+            name = type(child).__name__
+            if name == "LineBox" or name.endswith("ReplacedBox"):
+                bottom = max(bottom, child.position_y + child.margin_height())
+                if first is None:
+                    first = ancestors
+        starts = any(tag == "h2" and ident for tag, ident in (first or ()))
+        pages.append(
+            {
+                "fill": (bottom - top) / height,
+                "landscape": page.width > page.height,
+                "starts_section": starts,
+                "annex_1": any("Annex-1" in ident for _, ident in (first or ())),
+            }
+        )
+    return pages
+
+
+@pytest.mark.parametrize("name", ["report_overall", "report_africa"])
+def test_no_page_but_a_sections_last_is_more_than_40_percent_empty(sample_reports, name):
+    pages = page_layout(sample_reports / f"{name}.html")
+    empty = [
+        i + 1
+        for i, page in enumerate(pages[:-1])  # the last page ends the document
+        if page["fill"] < MIN_FILL and not pages[i + 1]["starts_section"]
+    ]
+    assert not empty, f"{name}: pages {empty} are more than 40% empty"
+
+
+@pytest.mark.parametrize("name", ["report_overall", "report_africa"])
+def test_portrait_throughout_except_the_mapping_annex(sample_reports, name):
+    pages = page_layout(sample_reports / f"{name}.html")
+    flags = [p["landscape"] for p in pages]
+    changes = sum(a != b for a, b in zip(flags, flags[1:]))
+    assert changes <= 2, f"{name}: orientation changes {changes} times"
+    if any(flags):  # one landscape run, and it starts with Annex 1's heading
+        first = flags.index(True)
+        assert pages[first]["annex_1"] and changes == 2 and not flags[-1]
+
+
+# ----------------------------------------------------------------------------- browser
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if CHROMIUM is None:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is missing in CI: .ci/run should have installed it")
+        pytest.skip("Chromium is not installed (apt-get install chromium): browser tests skipped")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as play:
+        # Debian's Chromium: Playwright never downloads a browser here.
+        chromium = play.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_axe_finds_no_violation(sample_reports, browser, name):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto((sample_reports / name).as_uri())
+    result = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+    page.close()
+    violations = [
+        (v["id"], v["help"], [n["target"] for n in v["nodes"][:3]])
+        for v in result.response["violations"]
+    ]
+    assert not violations, f"{name}: {violations}"
+
+
+# Elements wider than a 390 px viewport, outside any horizontally scrolling container.
+OVERFLOW_JS = """() => {
+  const width = document.documentElement.clientWidth;
+  const scrolls = (el) => ['auto', 'scroll'].includes(getComputedStyle(el).overflowX);
+  const out = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 || box.right <= width + 1) continue;
+    let inside = false;
+    for (let p = el.parentElement; p; p = p.parentElement) {
+      if (scrolls(p)) { inside = true; break; }
+    }
+    if (!inside) out.push(el.tagName + '.' + el.className + ' ' + Math.round(box.right));
+  }
+  return {out: out.slice(0, 10), page: document.documentElement.scrollWidth, width: width};
+}"""
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_nothing_but_scroll_boxes_is_wider_than_a_phone(sample_reports, browser, name):
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto((sample_reports / name).as_uri())
+    result = page.evaluate(OVERFLOW_JS)
+    viewport = page.evaluate("document.querySelector('meta[name=viewport]')?.content || ''")
+    text_size = page.evaluate("parseFloat(getComputedStyle(document.querySelector('p')).fontSize)")
+    page.close()
+    assert "width=device-width" in viewport
+    assert not result["out"], f"{name}: too wide at 390 px: {result['out']}"
+    assert result["page"] <= result["width"]  # the page itself never scrolls sideways
+    assert text_size >= 12  # CSS px: readable body text on a phone, not 40% of it
+
+
+def _ids(path: Path) -> set[str]:
+    return set(re.findall(r"id=[\"']([^\"']+)", path.read_text(encoding="utf-8")))
+
+
+def test_every_link_resolves(sample_reports, browser):
+    checked = 0
+    for name in PAGES:
+        page = browser.new_page()
+        page.goto((sample_reports / name).as_uri())
+        hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
+        ids = set(page.eval_on_selector_all("[id]", "els => els.map(e => e.id)"))
+        page.close()
+        for href in hrefs:
+            url = urlparse(href)
+            assert url.scheme == "file", f"{name}: external link {href}"
+            target = Path(unquote(url.path))
+            assert target.is_file(), f"{name}: broken link {href}"
+            if url.fragment:
+                anchors = ids if target.name == name else _ids(target)
+                # As browsers do: the fragment as written, else percent-decoded.
+                assert {url.fragment, unquote(url.fragment)} & anchors, f"{name}: no {href}"
+            checked += 1
+    assert checked > 20  # contents lists, report links, downloads
+
+
+def test_reports_link_to_the_index_each_other_and_have_contents(sample_reports):
+    page = (sample_reports / "report_africa.html").read_text(encoding="utf-8")
+    assert "href='index.html'" in page and "href='report_overall.html'" in page
+    assert "aria-current='page'" in page and "<nav class='toc'" in page
+    assert "href='#5-Coverage'" in page and "href='#Annex-1-" in page
+    index = (sample_reports / "index.html").read_text(encoding="utf-8")
+    # A landing page: no build log (ISO timestamps, hashes, notebooks).
+    assert ".ipynb" not in index and "T0" not in index and "sha256" not in index.lower()
+    assert "report_africa.pdf" in index and rendering.ANNEX_NAME in index
+
+
+def test_no_python_reprs_leak_into_the_reports(sample_reports):
+    # An activity citing several resolutions once printed a pandas Series in Annex 1.
+    for name in ("report_overall.html", "report_africa.html"):
+        page = (sample_reports / name).read_text(encoding="utf-8")
+        for leak in ("dtype:", "Name: ", "NaN", "None", "nan<", "[S ", "[N "):
+            assert leak not in page, (name, leak)
