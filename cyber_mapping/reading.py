@@ -2,16 +2,31 @@
 
 Cells keep their Excel types (text, number, date); nothing is interpreted here except
 headers. Every row carries its workbook, sheet and Excel row number so that any later
-problem can point at the cell. Reading uses calamine, which skips formatting-only rows,
-so a sheet formatted down to row 1,000,000 still reads in well under a second.
+problem can point at the cell. Reading uses calamine (``.xlsx``, ``.xlsm``, ``.xls``,
+``.ods``), which skips formatting-only rows, so a sheet formatted down to row 1,000,000
+still reads in well under a second.
+
+A workbook is never trusted to be small. calamine holds a sheet as a dense grid over the
+range its values span, so one stray value in ``XFD1048576`` would ask for 17 billion cells
+(the process aborts). Before calamine sees an ``.xlsx``/``.xlsm`` sheet, its XML is
+scanned for the cells that hold values: a sheet whose values span more than
+:data:`MAX_GRID_CELLS` cells is read cell by cell instead (openpyxl's streaming parser),
+so the cost follows the cells that hold data. Unpacked parts larger than
+:data:`MAX_PART_BYTES` and cells longer than Excel's 32,767 characters are refused, and
+whatever still goes wrong with one file is that file's error: the others are read.
 """
 
 from __future__ import annotations
 
 import hashlib
+import html
 import logging
+import re
+import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from xml.etree import ElementTree
 
 import pandas as pd
 import python_calamine
@@ -25,10 +40,32 @@ from cyber_mapping.contract import (
     fold_header,
     issue,
 )
+from cyber_mapping.exceptions import CyberMappingError, WorkbookError
 
 logger = logging.getLogger(__name__)
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+# Office Open XML workbooks (zip archives): their sheets are scanned before calamine reads them.
+ZIP_SUFFIXES = (".xlsx", ".xlsm")
+# Excel's own limit: a cell holds at most 32,767 characters. Longer text was not typed into
+# a spreadsheet; it is refused, so that one cell cannot exhaust the memory.
+MAX_CELL_CHARS = 32_767
+# The largest unpacked sheet XML or shared-strings part read (a 200,000-row sheet is about
+# 70 MB). A 1 MB file can unpack to gigabytes; it is refused before anything is parsed.
+MAX_PART_BYTES = 256 * 2**20
+# calamine allocates its grid over the values' whole range, about 40 bytes a cell (measured:
+# a value in Z1048576 cost 1.2 GB for 27 million cells). Up to this many cells (about
+# 160 MB) it is used as is; a sheet whose values span more is streamed cell by cell.
+MAX_GRID_CELLS = 4_000_000
+# A streamed sheet keeps each row that holds data up to its last value; a sheet whose rows
+# would need more slots than this (values far apart on many rows) is refused.
+MAX_STREAMED_CELLS = 20_000_000
+# An encrypted Office workbook is an OLE compound file, not a zip archive.
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+PASSWORD_PROTECTED = (
+    "this workbook is password-protected: save it without a password (in Excel: File > "
+    "Info > Protect Workbook > Encrypt with Password, delete the password) and send it again."
+)
 # Documentation that may sit beside the workbooks and is not a submission.
 IGNORED_NAMES = frozenset({"readme.md", "readme.txt", ".gitkeep"})
 META_COLUMNS = ("_workbook", "_sheet", "_row")
@@ -71,10 +108,297 @@ def _is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and value.strip() == "")
 
 
-def _sheet_rows(sheet_obj: python_calamine.CalamineSheet) -> list[tuple[int, list[object]]]:
-    """The rows of a sheet as ``(0-based row index, cell values)``, top to bottom."""
+Merged = list[tuple[tuple[int, int], tuple[int, int]]]
+
+
+@dataclass(frozen=True)
+class SheetCells:
+    """The rows of one sheet that hold data, and its merged ranges (0-based, inclusive).
+
+    What :func:`_read_sheet` needs of a sheet, whichever way it was read.
+    """
+
+    name: str
+    rows: list[tuple[int, list[object]]]
+    merged_cell_ranges: Merged
+
+
+def _sheet_rows(
+    sheet_obj: SheetCells | python_calamine.CalamineSheet, check_text: bool = True
+) -> list[tuple[int, list[object]]]:
+    """The rows of a sheet that hold data, as ``(0-based row index, cell values)``, in order.
+
+    Rows with no value are left out (their index says where the others are); a row's values
+    may end at its last non-empty cell (the caller pads). ``check_text=False`` skips
+    measuring every text (done already on the XML of an ``.xlsx``, by :func:`size_up`).
+
+    Raises
+    ------
+    WorkbookError
+        When a cell holds more text than Excel allows.
+    """
+    if isinstance(sheet_obj, SheetCells):
+        return sheet_obj.rows
     grid = sheet_obj.to_python(skip_empty_area=False)
-    return list(enumerate(grid))
+    return _kept_rows(enumerate(grid), sheet_obj.name, check_text)
+
+
+def _kept_rows(
+    lines: Iterable[tuple[int, list[object]]], sheet: str, check_text: bool = True
+) -> list[tuple[int, list[object]]]:
+    """The rows of ``lines`` that hold a value; refuse text longer than a cell may hold."""
+    rows = [
+        (i, line)
+        for i, line in lines
+        # any() is a fast first test; a row of zeros or False still holds data.
+        if any(line) or not all(v == "" or v is None for v in line)
+    ]
+    for i, line in rows if check_text else ():
+        for j, value in enumerate(line):
+            if value.__class__ is str and len(value) > MAX_CELL_CHARS:
+                raise WorkbookError(
+                    f"cell {_cell_to_a1(i, j)} of sheet '{sheet}' holds {len(value):,} "
+                    f"characters; a cell may hold at most {MAX_CELL_CHARS:,} (Excel's limit). "
+                    "Shorten it and send the workbook again."
+                )
+    return rows
+
+
+def _clip_merged(merged: Merged | None, rows: list[tuple[int, list[object]]]) -> Merged:
+    """Merged ranges cut to the rows and columns that hold data.
+
+    A range merged down to row 1,048,576 would otherwise be copied into a million cells;
+    only the rows that hold data are ever read.
+    """
+    if not merged or not rows:
+        return []
+    last_row = rows[-1][0]
+    last_col = max(len(line) for _, line in rows) - 1
+    return [
+        ((r0, c0), (min(r1, last_row), min(c1, last_col)))
+        for (r0, c0), (r1, c1) in merged
+        if r0 <= last_row and c0 <= last_col
+    ]
+
+
+# ------------------------------------------------------------------ sizing a workbook first
+
+# A cell that holds a value: ``<c r="B7" t="s">`` (not self-closing: formatting-only cells
+# are ``<c r="B7" s="1"/>``), with any namespace prefix and attribute order.
+_VALUE_CELL = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"[^>/]*>')
+_ANY_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
+_CELL_WITH_REF = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br="')
+# The quick bound: row numbers, and cell columns of two or three letters (past Z).
+_ROW_REF = re.compile(rb'<row r="([0-9]{1,7})"')
+_WIDE_COL = re.compile(rb' r="([A-Z]{2,3})[0-9]')
+_CHUNK = 4 * 2**20
+# The start of a text longer than a cell may hold (text runs from a tag's end to the next).
+_LONG_TEXT = re.compile(rb">[^<]{%d}" % (MAX_CELL_CHARS + 1))
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for ch in letters:
+        number = number * 26 + ch - 64
+    return number
+
+
+def _chunks(archive: zipfile.ZipFile, name: str) -> Iterator[bytes]:
+    """The unpacked XML of part ``name`` in pieces that end before a tag (none is cut).
+
+    The zip reader stops at the size the archive declares and checks the CRC, so a part
+    cannot unpack to more than it says without being refused as damaged.
+
+    Raises
+    ------
+    WorkbookError
+        When the part unpacks to more than :data:`MAX_PART_BYTES`.
+    """
+    size = 0
+    carry = b""
+    with archive.open(name) as stream:
+        while chunk := stream.read(_CHUNK):
+            size += len(chunk)
+            if size > MAX_PART_BYTES:
+                raise WorkbookError(
+                    f"part {name} of the workbook unpacks to more than "
+                    f"{MAX_PART_BYTES // 2**20} MB, beyond what is read. If the workbook is "
+                    "genuine, split it into smaller workbooks; otherwise re-save it from Excel."
+                )
+            data = carry + chunk
+            cut = data.rfind(b"<")
+            if cut <= 0:
+                carry = data
+                continue
+            carry = data[cut:]
+            yield _checked_text(data[:cut], name)
+    if carry:
+        yield _checked_text(carry, name)
+
+
+def _checked_text(data: bytes, part: str) -> bytes:
+    """``data``, unless it holds a text longer than a cell may hold (one pass, in C).
+
+    A piece never cuts a text (pieces end before a tag). The XML length of a text can
+    exceed its length (``&amp;`` is one character), so a hit is measured exactly.
+    """
+    for match in _LONG_TEXT.finditer(data):
+        end = data.find(b"<", match.start() + 1)
+        text = data[match.start() + 1 : end if end >= 0 else len(data)]
+        length = len(html.unescape(text.decode("utf-8", errors="replace")))
+        if length > MAX_CELL_CHARS:
+            raise WorkbookError(
+                f"a cell of the workbook ({part}) holds {length:,} characters; a cell may hold "
+                f"at most {MAX_CELL_CHARS:,} (Excel's limit). Shorten it and send the "
+                "workbook again."
+            )
+    return data
+
+
+def _quick_extent(archive: zipfile.ZipFile, name: str) -> int | None:
+    """An upper bound of the cells of calamine's grid, from row numbers and wide columns.
+
+    ``None`` when the quick bound does not apply (rows or cells without a reference,
+    namespace prefixes); formatting-only rows count, so the bound may be far too high.
+    """
+    rows = 0
+    wide = 1
+    for data in _chunks(archive, name):
+        found = _ROW_REF.findall(data)
+        if found:
+            rows = max(rows, max(map(int, found)))
+        if data.count(b"<row") != len(found) or b":row" in data:
+            return None
+        if data.count(b"<c ") + data.count(b"<c>") != data.count(b'<c r="'):
+            return None
+        columns = set(_WIDE_COL.findall(data))
+        if columns:
+            wide = max(wide, *map(_column_number, columns))
+        elif wide < 26:
+            # Single-letter columns past the widest so far (one pass, rarely a match).
+            later = re.findall(rb'<c r="([%c-Z])[0-9]' % (65 + wide), data)
+            if later:
+                wide = max(wide, *map(_column_number, set(later)))
+    return rows * wide
+
+
+def _exact_extent(archive: zipfile.ZipFile, name: str) -> tuple[int, str]:
+    """Cells of calamine's grid over the values of part ``name``, and the farthest cell.
+
+    A sheet with cells that have no reference (allowed: they take the next position) gets
+    a size past :data:`MAX_GRID_CELLS`, so that it is streamed.
+    """
+    top = left = 1 << 30
+    bottom = right = 0
+    for data in _chunks(archive, name):
+        found = _VALUE_CELL.findall(data)
+        if found:
+            letters, numbers = zip(*found, strict=True)
+            rows = list(map(int, numbers))
+            columns = list(map(_column_number, set(letters)))
+            top, bottom = min(top, *rows), max(bottom, *rows)
+            left, right = min(left, *columns), max(right, *columns)
+        if len(_ANY_CELL.findall(data)) != len(_CELL_WITH_REF.findall(data)):
+            return MAX_GRID_CELLS + 1, ""
+    if not bottom:
+        return 0, ""
+    return (bottom - top + 1) * (right - left + 1), _cell_to_a1(bottom - 1, right - 1)
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> its XML part in the archive (from the workbook and its relationships)."""
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    rel_ns = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+    pkg = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+    book = ElementTree.fromstring(b"".join(_chunks(archive, "xl/workbook.xml")))
+    rels = ElementTree.fromstring(b"".join(_chunks(archive, "xl/_rels/workbook.xml.rels")))
+    targets = {}
+    for rel in rels.iter(f"{pkg}Relationship"):
+        target = rel.get("Target", "")
+        path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        # Normalise "xl/./worksheets/../worksheets/sheet1.xml" and the like.
+        parts: list[str] = []
+        for piece in PurePosixPath(path).parts:
+            if piece == "..":
+                if parts:
+                    parts.pop()
+            elif piece != ".":
+                parts.append(piece)
+        targets[rel.get("Id")] = "/".join(parts)
+    out = {}
+    for sheet in book.iter(f"{main}sheet"):
+        part = targets.get(sheet.get(f"{rel_ns}id"))
+        if part:
+            out[sheet.get("name", "")] = part
+    return out
+
+
+def size_up(path: Path, titles: Iterable[str]) -> dict[str, bool]:
+    """Check an ``.xlsx``/``.xlsm`` before calamine opens it; say which sheets to stream.
+
+    calamine reads the shared strings when it opens a workbook and allocates a sheet's
+    grid when it reads the sheet, so both are sized here first.
+
+    Parameters
+    ----------
+    path
+        The workbook.
+    titles
+        The sheets that will be read (matched whatever their case and spacing).
+
+    Returns
+    -------
+    dict
+        Sheet name as in the workbook -> ``True`` when its values span more than
+        :data:`MAX_GRID_CELLS` cells (read it cell by cell), ``False`` when calamine may.
+
+    Raises
+    ------
+    WorkbookError
+        When the file is password-protected, is not a workbook, is damaged, or unpacks to
+        more than :data:`MAX_PART_BYTES` in one part.
+    """
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    if head == OLE_MAGIC:
+        raise WorkbookError(PASSWORD_PROTECTED)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            parts = _sheet_parts(archive)
+            folded = {fold_header(t) for t in titles}
+            sheets = [name for name in parts if fold_header(name) in folded]
+            for name in names:
+                if name.lower() == "xl/sharedstrings.xml":
+                    for _ in _chunks(archive, name):
+                        pass
+            stream = {}
+            for sheet in sheets:
+                part = parts.get(sheet)
+                if part is None or part not in names:
+                    stream[sheet] = False  # calamine reports what is missing
+                    continue
+                bound = _quick_extent(archive, part)
+                if bound is not None and bound <= MAX_GRID_CELLS:
+                    stream[sheet] = False
+                    continue
+                cells, last = _exact_extent(archive, part)
+                stream[sheet] = cells > MAX_GRID_CELLS
+                if stream[sheet]:
+                    logger.info(
+                        "%s: sheet '%s' spans %s cells (to %s): streamed",
+                        path.name,
+                        sheet,
+                        f"{cells:,}",
+                        last,
+                    )
+            return stream
+    except (zipfile.BadZipFile, ElementTree.ParseError, KeyError, EOFError) as exc:
+        raise WorkbookError(
+            f"the workbook cannot be opened: it is damaged or not an Excel workbook ({exc}). "
+            "Open it in Excel, "
+            "save it again as .xlsx and send it again."
+        ) from exc
 
 
 def _header_position(rows: list[tuple[int, list[object]]], spec: Sheet) -> int:
@@ -218,22 +542,129 @@ def _read_sheet(
     return frame, problems
 
 
-def read_workbook(path: Path) -> tuple[dict[str, pd.DataFrame], list[dict[str, object]]]:
-    """Read the contract sheets of one workbook.
+def stream_sheet(path: Path, name: str) -> SheetCells:
+    """Read one sheet of an ``.xlsx``/``.xlsm`` cell by cell: cost follows the cells present.
+
+    For sheets whose values span too large a range for calamine's grid. Uses openpyxl's
+    streaming worksheet parser (the one behind its read-only mode, without the padding of
+    every row to the sheet's width). Values are typed as calamine types them: numbers as
+    ``float``, dates without a time as ``datetime.date``, empty cells as ``""``.
 
     Raises
     ------
+    WorkbookError
+        When the rows that hold data would need more than :data:`MAX_STREAMED_CELLS`
+        slots, or a cell holds more text than Excel allows.
+    """
+    import datetime as dt
+
+    import openpyxl
+    from openpyxl.utils.cell import range_boundaries
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
+    try:
+        sheet = book[name]
+        slots = 0
+        lines: list[tuple[int, list[object]]] = []
+        with sheet._get_source() as source:
+            parser = WorkSheetParser(
+                source,
+                sheet._shared_strings,
+                data_only=True,
+                epoch=book.epoch,
+                date_formats=book._date_formats,
+                timedelta_formats=book._timedelta_formats,
+            )
+            for _, cells in parser.parse():
+                present = [c for c in cells if c["value"] is not None and c["value"] != ""]
+                if not present:
+                    continue
+                width = max(c["column"] for c in present)
+                slots += width
+                if slots > MAX_STREAMED_CELLS:
+                    far = max(present, key=lambda c: c["column"])
+                    raise WorkbookError(
+                        f"sheet '{name}' holds values in cells far apart (such as "
+                        f"{_cell_to_a1(far['row'] - 1, far['column'] - 1)}), too many to "
+                        "read. Delete the cells outside the table (select the columns and rows "
+                        "after it, Delete) and send the workbook again."
+                    )
+                line: list[object] = [""] * width
+                for c in present:
+                    value = c["value"]
+                    if value.__class__ is int:
+                        value = float(value)
+                    elif isinstance(value, dt.datetime) and value.time() == dt.time():
+                        value = value.date()
+                    line[c["column"] - 1] = value
+                lines.append((present[0]["row"] - 1, line))
+            merged = []
+            if parser.merged_cells is not None:
+                for cell_range in parser.merged_cells.mergeCell:
+                    c0, r0, c1, r1 = range_boundaries(cell_range.ref)
+                    merged.append(((r0 - 1, c0 - 1), (r1 - 1, c1 - 1)))
+    finally:
+        book.close()
+    lines.sort(key=lambda item: item[0])
+    rows = _kept_rows(lines, name)
+    return SheetCells(name, rows, _clip_merged(merged, rows))
+
+
+def _sheets(path: Path, specs: list[Sheet]) -> tuple[dict[str, SheetCells], list[str]]:
+    """The contract sheets of ``path`` that exist (contract title -> cells); all sheet names.
+
+    Raises
+    ------
+    WorkbookError
+        When the workbook is password-protected, damaged, or too large to read (see
+        :func:`size_up`), or a cell holds more text than Excel allows.
+    """
+    zipped = path.suffix.lower() in ZIP_SUFFIXES
+    # An .xlsx is sized (and its texts measured) before calamine opens it.
+    streamed = size_up(path, [spec.title for spec in specs]) if zipped else {}
+    try:
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+    except python_calamine.PasswordError as exc:
+        raise WorkbookError(PASSWORD_PROTECTED) from exc
+    try:
+        names = list(book.sheet_names)
+        by_folded = {fold_header(n): n for n in names}
+        wanted = {
+            spec.title: by_folded[fold_header(spec.title)]
+            for spec in specs
+            if fold_header(spec.title) in by_folded
+        }
+        out = {}
+        for title, actual in wanted.items():
+            if streamed.get(actual):
+                out[title] = stream_sheet(path, actual)
+                continue
+            sheet = book.get_sheet_by_name(actual)
+            rows = _sheet_rows(sheet, check_text=not zipped)
+            out[title] = SheetCells(actual, rows, _clip_merged(sheet.merged_cell_ranges, rows))
+        return out, names
+    finally:
+        book.close()
+
+
+def read_workbook(path: Path) -> tuple[dict[str, pd.DataFrame], list[dict[str, object]]]:
+    """Read the contract sheets of one workbook (``.xlsx``, ``.xlsm``, ``.xls``, ``.ods``).
+
+    Raises
+    ------
+    WorkbookError
+        When the workbook is password-protected, damaged or too large to read; the message
+        says what to do.
     python_calamine.CalamineError, OSError, ValueError
         When the file cannot be opened as a workbook (the caller reports it).
     """
     workbook = path.name
-    book = python_calamine.CalamineWorkbook.from_path(str(path))
-    by_folded = {fold_header(n): n for n in book.sheet_names}
+    found, sheet_names = _sheets(path, list(SHEETS))
     tables: dict[str, pd.DataFrame] = {}
     problems: list[dict[str, object]] = []
     for spec in SHEETS:
-        actual = by_folded.get(fold_header(spec.title))
-        if actual is None:
+        if spec.title not in found:
             if spec.required:
                 problems.append(
                     issue(
@@ -244,37 +675,71 @@ def read_workbook(path: Path) -> tuple[dict[str, pd.DataFrame], list[dict[str, o
                         "",
                         ERROR,
                         f"sheet '{spec.title}' is missing (sheets found: "
-                        f"{', '.join(book.sheet_names)}). Add or rename a sheet to "
+                        f"{', '.join(sheet_names)}). Add or rename a sheet to "
                         f"'{spec.title}'.",
                     )
                 )
             continue
-        frame, sheet_problems = _read_sheet(book.get_sheet_by_name(actual), spec, workbook)
+        frame, sheet_problems = _read_sheet(found[spec.title], spec, workbook)
         problems.extend(sheet_problems)
         tables[spec.key] = frame
     return tables, problems
 
 
 def sha256_of(path: Path) -> str:
-    """SHA-256 of a file's bytes."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """SHA-256 of a file's bytes (read in pieces: a large file is not held in memory)."""
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def _unreadable_message(path: Path, exc: BaseException) -> str:
+    """What to tell the office (or the operator) when ``path`` cannot be read at all."""
+    if isinstance(exc, WorkbookError):
+        return str(exc)
+    if isinstance(exc, python_calamine.PasswordError):
+        return PASSWORD_PROTECTED
+    if isinstance(exc, PermissionError):
+        return (
+            f"the file cannot be read: permission denied ({path}). Give the account that runs "
+            "cyber_mapping read access to it (e.g. chmod a+r), then run again."
+        )
+    if isinstance(exc, MemoryError):
+        return (
+            "the workbook needs more memory than is available to read. Delete the cells "
+            "outside the table, or split the workbook, and send it again."
+        )
+    return (
+        f"the workbook cannot be opened ({type(exc).__name__}: {exc}). "
+        "Re-save it from Excel as .xlsx and send it again."
+    )
 
 
 def read_folder(raw_dir: Path) -> Intake:
     """Read every workbook of ``raw_dir`` (sorted by name, so results are deterministic).
 
     Non-workbooks and Excel lock files are skipped with a warning; a workbook that cannot be
-    opened is an error for that file alone.
+    opened (damaged, password-protected, unreadable for permissions, too large) is an error
+    for that file alone: the other workbooks are read.
+
+    Raises
+    ------
+    CyberMappingError
+        When ``raw_dir`` does not exist or cannot be listed.
     """
     raw_dir = Path(raw_dir)
     if not raw_dir.is_dir():
-        from cyber_mapping.exceptions import CyberMappingError
-
         raise CyberMappingError(f"raw data folder {raw_dir} does not exist; pass --raw DIR.")
+    try:
+        entries = sorted(raw_dir.iterdir(), key=lambda p: p.name)
+    except OSError as exc:
+        raise CyberMappingError(
+            f"cannot list the raw data folder {raw_dir} ({exc.strerror}). Give the account "
+            "that runs cyber_mapping read access to it, then run again."
+        ) from exc
     parts: dict[str, list[pd.DataFrame]] = {s.key: [] for s in SHEETS}
     problems: list[dict[str, object]] = []
     infos: list[WorkbookInfo] = []
-    for path in sorted(raw_dir.iterdir(), key=lambda p: p.name):
+    for path in entries:
         name = path.name
         if path.is_dir() or name.lower() in IGNORED_NAMES or name.startswith("."):
             continue
@@ -282,28 +747,26 @@ def read_folder(raw_dir: Path) -> Intake:
         if name.startswith("~$"):
             skip = "Excel lock file skipped (the workbook is open somewhere). Close Excel."
         elif path.suffix.lower() not in WORKBOOK_SUFFIXES:
-            skip = "not an .xlsx workbook, skipped. Save submissions as Excel .xlsx files."
+            skip = (
+                "not an .xlsx workbook (nor .xlsm, .xls or .ods), skipped. Save submissions "
+                "as Excel .xlsx files."
+            )
         if skip:
             problems.append(issue(name, "", None, "", "", WARNING, skip))
-            infos.append(WorkbookInfo(name, sha256_of(path), "skipped"))
+            try:
+                digest = sha256_of(path)
+            except OSError:
+                digest = ""
+            infos.append(WorkbookInfo(name, digest, "skipped"))
             continue
-        digest = sha256_of(path)
+        digest = ""
         try:
+            # Hashed first: the digest is the record of what was read.
+            digest = sha256_of(path)
             tables, sheet_problems = read_workbook(path)
         except Exception as exc:  # noqa: BLE001 - any failure to open is this file's error
             logger.warning("cannot open %s: %s", name, exc)
-            problems.append(
-                issue(
-                    name,
-                    "",
-                    None,
-                    "",
-                    "",
-                    ERROR,
-                    f"the workbook cannot be opened ({type(exc).__name__}: {exc}). "
-                    "Re-save it from Excel as .xlsx and send it again.",
-                )
-            )
+            problems.append(issue(name, "", None, "", "", ERROR, _unreadable_message(path, exc)))
             infos.append(WorkbookInfo(name, digest, "unreadable"))
             continue
         problems.extend(sheet_problems)
