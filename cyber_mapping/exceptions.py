@@ -26,3 +26,7 @@ class WorkbookError(CyberMappingError):
 
     Reading a folder turns this into that workbook's error: the other workbooks are read.
     """
+
+
+class UsageError(CyberMappingError):
+    """The command was asked for something it must not do (the CLI exits 2)."""

@@ -1,0 +1,162 @@
+"""Ordinary operator mistakes end in one line naming the path and the fix, never a traceback.
+
+Permissions are tested in a child process; as root (CI), the child runs without the
+capability to override file permissions (``setpriv``), so that ``chmod 000`` means what it
+means for everyone else.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import GOOD_ACTIVITY, GOOD_SPEND, write_workbook
+
+CODE = "import sys; from cyber_mapping.cli import main; sys.exit(main(sys.argv[1:]))"
+
+
+def _run(*argv: str) -> subprocess.CompletedProcess:
+    prefix: list[str] = []
+    if os.geteuid() == 0:
+        setpriv = shutil.which("setpriv")
+        if setpriv is None:
+            pytest.skip("running as root without setpriv: permissions cannot be tested")
+        prefix = [setpriv, "--bounding-set", "-dac_override,-dac_read_search"]
+    return subprocess.run(
+        [*prefix, sys.executable, "-c", CODE, *argv], capture_output=True, text=True, timeout=300
+    )
+
+
+def _one_line(proc: subprocess.CompletedProcess) -> str:
+    assert "Traceback" not in proc.stderr, proc.stderr
+    lines = [line for line in proc.stderr.splitlines() if line.startswith("error:")]
+    assert len(lines) == 1, proc.stderr
+    return lines[0]
+
+
+@pytest.fixture
+def raw(tmp_path):
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    write_workbook(folder / "a.xlsx", activities=[GOOD_ACTIVITY], expenditure=[GOOD_SPEND])
+    locked = write_workbook(
+        folder / "locked.xlsx",
+        activities=[{**GOOD_ACTIVITY, "Activity ID": "T-2"}],
+        expenditure=[{**GOOD_SPEND, "Activity ID": "T-2"}],
+    )
+    locked.chmod(0)
+    yield folder
+    locked.chmod(0o644)
+
+
+def test_an_unreadable_workbook_is_its_own_error_and_the_others_are_read(raw, tmp_path):
+    out = tmp_path / "processed"
+    proc = _run("build", "--raw", str(raw), "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    issues = (out / "issues.csv").read_text()
+    assert "locked.xlsx" in issues and "permission denied" in issues and "chmod" in issues
+    manifest = (out / "manifest.json").read_text()
+    assert '"status": "unreadable"' in manifest
+    assert '"activities": 1' in manifest  # a.xlsx was read
+
+
+def test_validate_lists_the_unreadable_workbook(raw, tmp_path):
+    proc = _run("validate", "--raw", str(raw), "--out", str(tmp_path / "v"))
+    assert proc.returncode == 1  # a data error: the office's file
+    assert "locked.xlsx: unreadable; 1 error(s)" in proc.stdout
+    assert "a.xlsx: activities 1" in proc.stdout
+
+
+@pytest.mark.parametrize("command", ["build", "validate", "feedback", "report", "template"])
+def test_a_read_only_output_folder(raw, tmp_path, command):
+    data = tmp_path / "data"
+    data.mkdir()
+    data.chmod(0o555)
+    try:
+        target = data / "out"
+        argv = {
+            "build": ["build", "--raw", str(raw), "--out", str(target)],
+            "validate": ["validate", "--raw", str(raw), "--out", str(target)],
+            "feedback": [
+                "validate",
+                "--raw",
+                str(raw),
+                "--out",
+                str(tmp_path / "v"),
+                "--feedback",
+                str(target),
+            ],
+            "report": ["report", "--out", str(target), "--processed", str(tmp_path / "none")],
+            "template": ["template", "--all", "--out", str(target)],
+        }[command]
+        proc = _run(*argv)
+        line = _one_line(proc)
+        assert proc.returncode == 2, proc.stderr
+        assert str(data) in line and "not writable" in line
+    finally:
+        data.chmod(0o755)
+
+
+@pytest.mark.parametrize("command", ["build", "validate", "feedback", "report", "template"])
+def test_a_file_where_an_output_folder_is_expected(raw, tmp_path, command):
+    blocker = tmp_path / "out"
+    blocker.write_text("I am a file")
+    target = blocker / "sub" if command == "template" else blocker
+    argv = {
+        "build": ["build", "--raw", str(raw), "--out", str(target)],
+        "validate": ["validate", "--raw", str(raw), "--out", str(target)],
+        "feedback": [
+            "validate",
+            "--raw",
+            str(raw),
+            "--out",
+            str(tmp_path / "v"),
+            "--feedback",
+            str(target),
+        ],
+        "report": ["report", "--out", str(target), "--processed", str(tmp_path / "none")],
+        "template": ["template", "--all", "--out", str(target)],
+    }[command]
+    proc = _run(*argv)
+    line = _one_line(proc)
+    assert proc.returncode == 2
+    assert str(blocker) in line and "is a file" in line
+    assert blocker.read_text() == "I am a file"
+
+
+def test_template_out_is_a_folder(tmp_path):
+    proc = _run("template", "--out", str(tmp_path))
+    assert proc.returncode == 2
+    assert "is a folder" in _one_line(proc)
+
+
+def test_an_unlistable_raw_folder(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    raw.chmod(0)
+    try:
+        proc = _run("validate", "--raw", str(raw), "--out", str(tmp_path / "v"))
+    finally:
+        raw.chmod(0o755)
+    line = _one_line(proc)
+    assert proc.returncode == 1 and str(raw) in line and "read access" in line
+
+
+def test_an_os_error_mid_way_is_one_line(tmp_path, monkeypatch, capsys):
+    # Whatever slips past the checks (a disk that fills up) is still one line, exit 2.
+    from cyber_mapping import cli, product
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device", str(tmp_path / "p" / "x.parquet"))
+
+    monkeypatch.setattr(product, "build", full)
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    assert cli.main(["build", "--raw", str(raw), "--out", str(tmp_path / "p")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "x.parquet" in err and "disk is full" in err
