@@ -1,5 +1,9 @@
 """Every filesystem location the project uses, derived from this file's place, never the cwd."""
 
+import contextlib
+import os
+import secrets
+from collections.abc import Iterator
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -52,8 +56,6 @@ def check_writable_folder(folder: Path, what: str) -> None:
     UsageError
         Naming the path and what to do.
     """
-    import os
-
     from cyber_mapping.exceptions import UsageError
 
     folder = Path(folder)
@@ -72,3 +74,27 @@ def check_writable_folder(folder: Path, what: str) -> None:
             f"cannot write {what} to {folder}: {probe} is not writable. Choose a folder you "
             "can write to (--out), or ask for write access to it."
         )
+
+
+def temporary_name(path: Path) -> Path:
+    """A hidden name beside ``path`` to write to before renaming into place."""
+    path = Path(path)
+    # The extension is kept last: some writers (papermill) choose the format by it.
+    return path.with_name(f".{path.stem}.{os.getpid()}-{secrets.token_hex(4)}.tmp{path.suffix}")
+
+
+@contextlib.contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; rename it into place if the block succeeds.
+
+    A reader (or a run killed half-way) never sees a half-written file under the final
+    name; on failure the temporary file is removed and the old file is untouched.
+    """
+    path = Path(path)
+    tmp = temporary_name(path)
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()

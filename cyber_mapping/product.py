@@ -25,7 +25,7 @@ import pandas as pd
 from cyber_mapping import __version__
 from cyber_mapping.contract import DEFAULT_PERIOD
 from cyber_mapping.exceptions import ProductNotFoundError, StrictBuildError, UsageError
-from cyber_mapping.paths import check_writable_folder, is_within
+from cyber_mapping.paths import atomic_path, check_writable_folder, is_within
 from cyber_mapping.reference import load_reference
 
 if TYPE_CHECKING:
@@ -88,28 +88,6 @@ def _cents_text(cents: object) -> str:
     cents = int(cents)
     sign = "-" if cents < 0 else ""
     return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"
-
-
-def temporary_name(path: Path) -> Path:
-    """A hidden name beside ``path`` to write to before renaming into place."""
-    return path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
-
-
-@contextlib.contextmanager
-def atomic_path(path: Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; rename it into place if the block succeeds.
-
-    A reader (or a run killed half-way) never sees a half-written file under the final
-    name; on failure the temporary file is removed and the old file is untouched.
-    """
-    path = Path(path)
-    tmp = temporary_name(path)
-    try:
-        yield tmp
-        os.replace(tmp, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
 
 
 def write_table(frame: pd.DataFrame, folder: Path, name: str) -> None:
@@ -381,7 +359,8 @@ def _discard(folder: Path, keep_into: Path | None) -> None:
     if not folder.is_dir():
         return
     for entry in folder.iterdir():
-        if entry.name in PRODUCT_FILES or entry.name.endswith(".tmp") and entry.is_file():
+        temporary = entry.name.startswith(".") and ".tmp" in entry.name
+        if entry.name in PRODUCT_FILES or temporary and entry.is_file():
             entry.unlink()
         elif keep_into is not None and not (keep_into / entry.name).exists():
             os.replace(entry, keep_into / entry.name)

@@ -60,7 +60,7 @@ def save_atomic(wb: openpyxl.Workbook, path: Path) -> Path:
 
     A run killed while saving never leaves a half-written workbook under the final name.
     """
-    from cyber_mapping.product import atomic_path
+    from cyber_mapping.paths import atomic_path
 
     with atomic_path(Path(path)) as tmp:
         wb.save(tmp)
