@@ -18,12 +18,13 @@ whatever still goes wrong with one file is that file's error: the others are rea
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html
 import logging
 import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from xml.etree import ElementTree
@@ -611,14 +612,19 @@ def stream_sheet(path: Path, name: str) -> SheetCells:
     return SheetCells(name, rows, _clip_merged(merged, rows))
 
 
-def _sheets(path: Path, specs: list[Sheet]) -> tuple[dict[str, SheetCells], list[str]]:
-    """The contract sheets of ``path`` that exist (contract title -> cells); all sheet names.
+@contextlib.contextmanager
+def _open_book(
+    path: Path, specs: list[Sheet]
+) -> Iterator[tuple[Callable[[str], SheetCells | None], list[str]]]:
+    """Open ``path``; yield a loader of one contract sheet (by title) and all sheet names.
+
+    Sheets are loaded one at a time, so that only one sheet's cells are held at once.
 
     Raises
     ------
     WorkbookError
         When the workbook is password-protected, damaged, or too large to read (see
-        :func:`size_up`), or a cell holds more text than Excel allows.
+        :func:`size_up`), or (when loading) a cell holds more text than Excel allows.
     """
     zipped = path.suffix.lower() in ZIP_SUFFIXES
     # An .xlsx is sized (and its texts measured) before calamine opens it.
@@ -630,20 +636,18 @@ def _sheets(path: Path, specs: list[Sheet]) -> tuple[dict[str, SheetCells], list
     try:
         names = list(book.sheet_names)
         by_folded = {fold_header(n): n for n in names}
-        wanted = {
-            spec.title: by_folded[fold_header(spec.title)]
-            for spec in specs
-            if fold_header(spec.title) in by_folded
-        }
-        out = {}
-        for title, actual in wanted.items():
+
+        def load(title: str) -> SheetCells | None:
+            actual = by_folded.get(fold_header(title))
+            if actual is None:
+                return None
             if streamed.get(actual):
-                out[title] = stream_sheet(path, actual)
-                continue
+                return stream_sheet(path, actual)
             sheet = book.get_sheet_by_name(actual)
             rows = _sheet_rows(sheet, check_text=not zipped)
-            out[title] = SheetCells(actual, rows, _clip_merged(sheet.merged_cell_ranges, rows))
-        return out, names
+            return SheetCells(actual, rows, _clip_merged(sheet.merged_cell_ranges, rows))
+
+        yield load, names
     finally:
         book.close()
 
@@ -660,29 +664,31 @@ def read_workbook(path: Path) -> tuple[dict[str, pd.DataFrame], list[dict[str, o
         When the file cannot be opened as a workbook (the caller reports it).
     """
     workbook = path.name
-    found, sheet_names = _sheets(path, list(SHEETS))
     tables: dict[str, pd.DataFrame] = {}
     problems: list[dict[str, object]] = []
-    for spec in SHEETS:
-        if spec.title not in found:
-            if spec.required:
-                problems.append(
-                    issue(
-                        workbook,
-                        spec.title,
-                        None,
-                        "",
-                        "",
-                        ERROR,
-                        f"sheet '{spec.title}' is missing (sheets found: "
-                        f"{', '.join(sheet_names)}). Add or rename a sheet to "
-                        f"'{spec.title}'.",
+    with _open_book(path, list(SHEETS)) as (load, sheet_names):
+        for spec in SHEETS:
+            cells = load(spec.title)
+            if cells is None:
+                if spec.required:
+                    problems.append(
+                        issue(
+                            workbook,
+                            spec.title,
+                            None,
+                            "",
+                            "",
+                            ERROR,
+                            f"sheet '{spec.title}' is missing (sheets found: "
+                            f"{', '.join(sheet_names)}). Add or rename a sheet to "
+                            f"'{spec.title}'.",
+                        )
                     )
-                )
-            continue
-        frame, sheet_problems = _read_sheet(found[spec.title], spec, workbook)
-        problems.extend(sheet_problems)
-        tables[spec.key] = frame
+                continue
+            frame, sheet_problems = _read_sheet(cells, spec, workbook)
+            del cells  # one sheet's cells at a time
+            problems.extend(sheet_problems)
+            tables[spec.key] = frame
     return tables, problems
 
 

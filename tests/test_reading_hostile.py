@@ -130,7 +130,8 @@ def test_a_range_merged_to_the_last_row_costs_only_the_rows_with_data(tmp_path):
         b"</sheetData>",
         b'</sheetData><mergeCells count="1"><mergeCell ref="B2:B1048576"/></mergeCells>',
     )
-    cells = reading._sheets(path, list(reading.SHEETS))[0]["Expenditure"]
+    with reading._open_book(path, list(reading.SHEETS)) as (load, _):
+        cells = load("Expenditure")
     assert cells.merged_cell_ranges == [((1, 1), (1, 1))]
     result = validate_folder(tmp_path)
     assert result.expenditure["chf_cents"].sum() == 100_000
