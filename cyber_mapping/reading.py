@@ -46,6 +46,9 @@ from cyber_mapping.exceptions import CyberMappingError, WorkbookError
 logger = logging.getLogger(__name__)
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+# Spreadsheets in formats that are not read: an error (the file counts as unreadable), not
+# a skip, so that `build --strict` cannot succeed while an office's spend is left out.
+UNREAD_SPREADSHEETS = (".csv", ".tsv", ".xlsb", ".numbers", ".xltx", ".xltm", ".fods")
 # Office Open XML workbooks (zip archives): their sheets are scanned before calamine reads them.
 ZIP_SUFFIXES = (".xlsx", ".xlsm")
 # Excel's own limit: a cell holds at most 32,767 characters. Longer text was not typed into
@@ -757,6 +760,26 @@ def read_folder(raw_dir: Path) -> Intake:
                 "not an .xlsx workbook (nor .xlsm, .xls or .ods), skipped. Save submissions "
                 "as Excel .xlsx files."
             )
+        if path.suffix.lower() in UNREAD_SPREADSHEETS and not name.startswith("~$"):
+            problems.append(
+                issue(
+                    name,
+                    "",
+                    None,
+                    "",
+                    "",
+                    ERROR,
+                    f"a {path.suffix.lower()} file is not read as a submission, so its "
+                    "activities and spend are missing. Save it as an Excel .xlsx workbook "
+                    "(File > Save As) and send it again.",
+                )
+            )
+            try:
+                digest = sha256_of(path)
+            except OSError:
+                digest = ""
+            infos.append(WorkbookInfo(name, digest, "unreadable"))
+            continue
         if skip:
             problems.append(issue(name, "", None, "", "", WARNING, skip))
             try:

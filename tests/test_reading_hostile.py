@@ -314,3 +314,15 @@ def test_xls_and_ods_submissions_are_read_like_the_xlsx(tmp_path, fmt):
     assert b.reconciliation == a.reconciliation
     assert list(b.activities["activity_id"]) == list(a.activities["activity_id"])
     assert b.n_errors == a.n_errors
+
+
+def test_a_spreadsheet_in_a_format_not_read_is_an_error_not_a_skip(tmp_path):
+    (tmp_path / "office.csv").write_text("Activity ID,Activity\nA-1,x\n")
+    (tmp_path / "notes.txt").write_text("hello")
+    _good(tmp_path)
+    intake = read_folder(tmp_path)
+    errors = _errors(intake)
+    assert "a .csv file is not read as a submission" in errors["office.csv"]
+    assert "notes.txt" not in errors  # not a spreadsheet: skipped with a warning
+    status = {w.name: w.status for w in intake.workbooks}
+    assert status == {"good.xlsx": "read", "notes.txt": "skipped", "office.csv": "unreadable"}
