@@ -233,6 +233,10 @@ def _chunks(archive: zipfile.ZipFile, name: str) -> Iterator[bytes]:
             cut = data.rfind(b"<")
             if cut <= 0:
                 carry = data
+                if len(carry) > _CHUNK:
+                    # One text already longer than a cell could hold (even written with
+                    # entities): measure it now rather than gather gigabytes of it.
+                    _checked_text(carry, name)
                 continue
             carry = data[cut:]
             yield _checked_text(data[:cut], name)
@@ -251,8 +255,11 @@ def _checked_text(data: bytes, part: str) -> bytes:
         text = data[match.start() + 1 : end if end >= 0 else len(data)]
         length = len(html.unescape(text.decode("utf-8", errors="replace")))
         if length > MAX_CELL_CHARS:
+            # Without its end in ``data``, the text is longer still.
+            at_least = "at least " if end < 0 else ""
             raise WorkbookError(
-                f"a cell of the workbook ({part}) holds {length:,} characters; a cell may hold "
+                f"a cell of the workbook ({part}) holds {at_least}{length:,} characters; a "
+                "cell may hold "
                 f"at most {MAX_CELL_CHARS:,} (Excel's limit). Shorten it and send the "
                 "workbook again."
             )
