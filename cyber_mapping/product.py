@@ -67,7 +67,9 @@ def neutralise(value: object) -> object:
 
 
 def _csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    out = frame.copy()
+    # A shallow copy: every column changed below is replaced, never written into, so the
+    # caller's frame is untouched without copying every column first.
+    out = frame.copy(deep=False)
     for name in out.columns:
         if name == "amount_chf" and "amount_cents" in out.columns:
             # Exact decimal text from integer cents, never a float repr.
@@ -114,7 +116,7 @@ def write_table(frame: pd.DataFrame, folder: Path, name: str) -> None:
     """
     with atomic_path(folder / f"{name}.csv") as tmp:
         _csv_frame(frame).to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
-    pq = frame.copy()
+    pq = frame.copy(deep=False)  # categorical columns are replaced, not changed in place
     for c in pq.columns:
         if isinstance(pq[c].dtype, pd.CategoricalDtype):
             pq[c] = pq[c].astype(object)
@@ -275,6 +277,7 @@ def _build(raw_dir: Path, out_dir: Path, period: tuple[int, int], strict: bool) 
         alloc.allocations, ["expenditure_id", "year", "resolution_id", "region", "country_iso3"]
     )
     impl = _sorted(alloc.implementor_allocations, ["expenditure_id", "year", "implementor"])
+    del alloc  # the unsorted copies (1.9 million rows for 200,000 input rows)
     AllocationTable.validate(allocations, lazy=True)
     IssueTable.validate(result.issues, lazy=True)
     QuarantineTable.validate(result.quarantine, lazy=True)
