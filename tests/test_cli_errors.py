@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -72,42 +73,8 @@ def test_validate_lists_the_unreadable_workbook(raw, tmp_path):
     assert "a.xlsx: activities 1" in proc.stdout
 
 
-@pytest.mark.parametrize("command", ["build", "validate", "feedback", "report", "template"])
-def test_a_read_only_output_folder(raw, tmp_path, command):
-    data = tmp_path / "data"
-    data.mkdir()
-    data.chmod(0o555)
-    try:
-        target = data / "out"
-        argv = {
-            "build": ["build", "--raw", str(raw), "--out", str(target)],
-            "validate": ["validate", "--raw", str(raw), "--out", str(target)],
-            "feedback": [
-                "validate",
-                "--raw",
-                str(raw),
-                "--out",
-                str(tmp_path / "v"),
-                "--feedback",
-                str(target),
-            ],
-            "report": ["report", "--out", str(target), "--processed", str(tmp_path / "none")],
-            "template": ["template", "--all", "--out", str(target)],
-        }[command]
-        proc = _run(*argv)
-        line = _one_line(proc)
-        assert proc.returncode == 2, proc.stderr
-        assert str(data) in line and "not writable" in line
-    finally:
-        data.chmod(0o755)
-
-
-@pytest.mark.parametrize("command", ["build", "validate", "feedback", "report", "template"])
-def test_a_file_where_an_output_folder_is_expected(raw, tmp_path, command):
-    blocker = tmp_path / "out"
-    blocker.write_text("I am a file")
-    target = blocker / "sub" if command == "template" else blocker
-    argv = {
+def _commands(raw: Path, tmp_path: Path, target: Path) -> dict[str, list[str]]:
+    return {
         "build": ["build", "--raw", str(raw), "--out", str(target)],
         "validate": ["validate", "--raw", str(raw), "--out", str(target)],
         "feedback": [
@@ -121,18 +88,73 @@ def test_a_file_where_an_output_folder_is_expected(raw, tmp_path, command):
         ],
         "report": ["report", "--out", str(target), "--processed", str(tmp_path / "none")],
         "template": ["template", "--all", "--out", str(target)],
-    }[command]
-    proc = _run(*argv)
-    line = _one_line(proc)
-    assert proc.returncode == 2
-    assert str(blocker) in line and "is a file" in line
+    }
+
+
+# Every command in one child (one interpreter start, not five): exit code and stderr each.
+_EACH = """
+import contextlib, io, json, sys
+from cyber_mapping.cli import main
+out = {}
+for name, argv in json.loads(sys.argv[1]).items():
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        code = main(argv)
+    out[name] = [code, err.getvalue()]
+print(json.dumps(out))
+"""
+
+
+def test_a_read_only_output_folder(raw, tmp_path):
+    import json
+
+    data = tmp_path / "data"
+    data.mkdir()
+    data.chmod(0o555)
+    try:
+        commands = _commands(raw, tmp_path, data / "out")
+        prefix = []
+        if os.geteuid() == 0:
+            if shutil.which("setpriv") is None:
+                pytest.skip("running as root without setpriv: permissions cannot be tested")
+            prefix = [shutil.which("setpriv"), "--bounding-set", "-dac_override,-dac_read_search"]
+        proc = subprocess.run(
+            [*prefix, sys.executable, "-c", _EACH, json.dumps(commands)],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    finally:
+        data.chmod(0o755)
+    assert proc.returncode == 0, proc.stderr
+    results = json.loads(proc.stdout.splitlines()[-1])
+    for name, (code, err) in results.items():
+        lines = [line for line in err.splitlines() if line.startswith("error:")]
+        assert code == 2 and len(lines) == 1, (name, code, err)
+        assert str(data) in lines[0] and "not writable" in lines[0], (name, err)
+        assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("command", ["build", "validate", "feedback", "report", "template"])
+def test_a_file_where_an_output_folder_is_expected(raw, tmp_path, command, capsys):
+    from cyber_mapping.cli import main
+
+    blocker = tmp_path / "out"
+    blocker.write_text("I am a file")
+    target = blocker / "sub" if command == "template" else blocker
+    code = main(_commands(raw, tmp_path, target)[command])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith("error: ") and err.count("\n") == 1, err
+    assert str(blocker) in err and "is a file" in err
     assert blocker.read_text() == "I am a file"
 
 
-def test_template_out_is_a_folder(tmp_path):
-    proc = _run("template", "--out", str(tmp_path))
-    assert proc.returncode == 2
-    assert "is a folder" in _one_line(proc)
+def test_template_out_is_a_folder(tmp_path, capsys):
+    from cyber_mapping.cli import main
+
+    assert main(["template", "--out", str(tmp_path)]) == 2
+    assert "is a folder" in capsys.readouterr().err
 
 
 def test_an_unlistable_raw_folder(tmp_path):
