@@ -161,6 +161,8 @@ def check_out_dir(out_dir: Path, raw_dir: Path, force: bool = False) -> None:
             "product goes in a folder of its own, e.g. --out data/processed."
         )
     check_writable_folder(out_dir, "the data product")
+    # The new product is built beside the folder and swapped in, under a lock file there.
+    check_writable_folder(out_dir.resolve().parent, "the data product (built beside it)")
     if not out_dir.is_dir() or is_product(out_dir):
         return
     others = sorted(p.name for p in out_dir.iterdir() if p.name.lower() != "readme.md")

@@ -182,3 +182,17 @@ def test_an_os_error_mid_way_is_one_line(tmp_path, monkeypatch, capsys):
     assert cli.main(["build", "--raw", str(raw), "--out", str(tmp_path / "p")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "x.parquet" in err and "disk is full" in err
+
+
+def test_a_read_only_data_folder_with_a_writable_product_folder(raw, tmp_path):
+    # The product is built beside data/processed and swapped in: data/ must be writable.
+    processed = tmp_path / "data" / "processed"
+    processed.mkdir(parents=True)
+    processed.parent.chmod(0o555)
+    try:
+        proc = _run("build", "--raw", str(raw), "--out", str(processed))
+    finally:
+        processed.parent.chmod(0o755)
+    line = _one_line(proc)
+    assert proc.returncode == 2
+    assert f"{processed.parent} is not writable" in line and "built beside it" in line
