@@ -622,6 +622,70 @@ def stream_sheet(path: Path, name: str) -> SheetCells:
     return SheetCells(name, rows, _clip_merged(merged, rows))
 
 
+_ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_ODS_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+
+
+def ods_extents(path: Path, titles: Iterable[str]) -> dict[str, tuple[int, str]]:
+    """For each sheet ``titles`` of an ``.ods``: the cells its values span, the farthest one.
+
+    calamine holds an ``.ods`` sheet as a grid over its values as it does an ``.xlsx``
+    (a value in ``Z1048576`` cost 1.7 GB); rows and cells repeated by LibreOffice's
+    ``number-rows-repeated``/``number-columns-repeated`` are counted without expanding.
+
+    Raises
+    ------
+    WorkbookError
+        When the file is damaged or its content unpacks to more than :data:`MAX_PART_BYTES`.
+    """
+    folded = {fold_header(t) for t in titles}
+    out: dict[str, tuple[int, str]] = {}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            if archive.getinfo("content.xml").file_size > MAX_PART_BYTES:
+                raise WorkbookError(
+                    f"the workbook's content unpacks to more than {MAX_PART_BYTES // 2**20} MB, "
+                    "beyond what is read. Split it into smaller workbooks."
+                )
+            with archive.open("content.xml") as stream:
+                name, row, col, rows_here = "", 0, 0, 1
+                top = left = 1 << 40
+                bottom = right = -1
+                for event, elem in ElementTree.iterparse(stream, events=("start", "end")):
+                    tag = elem.tag
+                    if event == "start":
+                        if tag == f"{_ODS_TABLE}table":
+                            name, row = elem.get(f"{_ODS_TABLE}name", ""), 0
+                            top = left = 1 << 40
+                            bottom = right = -1
+                        elif tag == f"{_ODS_TABLE}table-row":
+                            col = 0
+                            rows_here = int(elem.get(f"{_ODS_TABLE}number-rows-repeated", 1))
+                        continue
+                    if tag in (f"{_ODS_TABLE}table-cell", f"{_ODS_TABLE}covered-table-cell"):
+                        cols_here = int(elem.get(f"{_ODS_TABLE}number-columns-repeated", 1))
+                        if elem.get(f"{_ODS_OFFICE}value-type") is not None or len(elem):
+                            top, bottom = min(top, row), max(bottom, row + rows_here - 1)
+                            left, right = min(left, col), max(right, col + cols_here - 1)
+                        col += cols_here
+                        elem.clear()
+                    elif tag == f"{_ODS_TABLE}table-row":
+                        row += rows_here
+                        elem.clear()
+                    elif tag == f"{_ODS_TABLE}table":
+                        if fold_header(name) in folded:
+                            cells = (bottom - top + 1) * (right - left + 1) if bottom >= 0 else 0
+                            far = _cell_to_a1(bottom, right) if bottom >= 0 else ""
+                            out[name] = (cells, far)
+                        elem.clear()
+    except (zipfile.BadZipFile, ElementTree.ParseError, KeyError, ValueError) as exc:
+        raise WorkbookError(
+            f"the workbook cannot be opened: it is damaged or not a LibreOffice workbook "
+            f"({exc}). Open it in LibreOffice, save it again and send it again."
+        ) from exc
+    return out
+
+
 @contextlib.contextmanager
 def _open_book(
     path: Path, specs: list[Sheet]
@@ -639,6 +703,15 @@ def _open_book(
     zipped = path.suffix.lower() in ZIP_SUFFIXES
     # An .xlsx is sized (and its texts measured) before calamine opens it.
     streamed = size_up(path, [spec.title for spec in specs]) if zipped else {}
+    if path.suffix.lower() == ".ods":
+        # No streaming reader for .ods (a rare format here): a sheet too wide is refused.
+        for sheet, (cells, far) in ods_extents(path, [spec.title for spec in specs]).items():
+            if cells > MAX_GRID_CELLS:
+                raise WorkbookError(
+                    f"sheet '{sheet}' holds values far outside its table (as far as {far}), "
+                    f"{cells:,} cells to read. Delete the cells outside the table (or save "
+                    "the workbook as .xlsx, which is read cell by cell) and send it again."
+                )
     try:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
     except python_calamine.PasswordError as exc:

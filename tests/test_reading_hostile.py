@@ -345,3 +345,35 @@ def test_a_spreadsheet_in_a_format_not_read_is_an_error_not_a_skip(tmp_path):
     assert "notes.txt" not in errors  # not a spreadsheet: skipped with a warning
     status = {w.name: w.status for w in intake.workbooks}
     assert status == {"good.xlsx": "read", "notes.txt": "skipped", "office.csv": "unreadable"}
+
+
+@pytest.mark.slow
+def test_an_ods_with_a_far_cell_is_refused_cheaply(tmp_path):
+    # calamine read an .ods with a value in Z1048576 with 1.7 GB (XFD1048576: refused by
+    # calamine itself). It is sized first, rows and cells repeated by LibreOffice counted
+    # without expanding them.
+    soffice = _soffice()
+    source = _with_cell(tmp_path, "far.xlsx", "Z1048576")
+    converted = tmp_path / "ods"
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{tmp_path}/lo-profile",
+            "--headless",
+            "--convert-to",
+            "ods",
+            "--outdir",
+            str(converted),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    _good(converted)
+    code, peak_mb, out = _read_in_child(converted)
+    assert code == 0, out
+    assert peak_mb < 1024, f"{peak_mb:.0f} MB"
+    assert "'far.ods': ('unreadable'" in out and "'good.xlsx': ('read'" in out
+    errors = _errors(read_folder(converted))
+    assert "as far as Z1048576" in errors["far.ods"]
