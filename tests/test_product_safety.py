@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cyber_mapping import load
 from cyber_mapping.cli import main
@@ -210,3 +212,31 @@ def test_template_and_report_never_write_into_the_raw_folder(tmp_path, capsys, m
     assert main(["report", "--out", str(raw)]) == 2
     assert "raw data folder" in capsys.readouterr().err
     assert not list(raw.iterdir())
+
+
+_CELL = st.one_of(
+    st.none(),
+    st.just(float("nan")),
+    st.booleans(),
+    st.integers(-5, 5),
+    st.floats(-5, 5, allow_nan=False),
+    st.text(alphabet="=+-@\t\r1a ", max_size=4),
+)
+
+
+@given(st.lists(_CELL, max_size=30))
+@settings(max_examples=300, deadline=None)
+def test_csv_neutralising_by_distinct_value_equals_cell_by_cell(values):
+    # 1, 1.0 and True hash alike: judged once per distinct value, they must stay apart.
+    import pandas as pd
+
+    from cyber_mapping.product import _neutralised, neutralise
+
+    def written(v):  # what the CSV holds: None and NaN are both an empty field
+        return "" if v is None or (isinstance(v, float) and v != v) else (type(v), v)
+
+    # Cell by cell, as neutralise() says (Series.map would also turn [None, 0] into
+    # [nan, 0.0], writing "0.0": the distinct-value route keeps the 0).
+    series = pd.Series(values, dtype=object)
+    fast = _neutralised(series)
+    assert [written(v) for v in fast] == [written(neutralise(v)) for v in values]

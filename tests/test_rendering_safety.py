@@ -8,6 +8,8 @@ import threading
 
 import pytest
 import tinycss2
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cyber_mapping import rendering
 from tests.test_rendering import PARAMS, _cell, _notebook
@@ -192,3 +194,15 @@ def test_two_forced_runs_give_identical_files(tmp_path, small_product_dir, light
     ids = [c["id"] for c in notebooks[0]["cells"]]
     assert len(set(ids)) == len(ids)
     assert any(i.startswith("cell-1-") for i in ids)  # papermill's injected cell
+
+
+@given(st.text(max_size=200))
+@settings(max_examples=300, deadline=None)
+def test_any_operator_text_reads_back_as_itself(text):
+    # Whatever an operator types, CSS reads back exactly that text, and the <style>
+    # element cannot be closed from inside it.
+    css = rendering.page_css("T", "v", text)
+    assert "<" not in css
+    head = f"{text} – T" if text else "T"
+    expected = head[:110].replace("\0", "\ufffd")  # CSS reads NUL as U+FFFD
+    assert _header_strings(css)[0] == expected
