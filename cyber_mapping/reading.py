@@ -23,6 +23,7 @@ import hashlib
 import html
 import logging
 import re
+import struct
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -690,6 +691,126 @@ def ods_extents(path: Path, titles: Iterable[str]) -> dict[str, tuple[int, str]]
     return out
 
 
+def _ole_stream(data: bytes, names: tuple[str, ...]) -> bytes | None:
+    """The first stream called one of ``names`` in an OLE compound file (``.xls``).
+
+    Just enough of the format (MS-CFB) to find the workbook stream: header, FAT (with its
+    DIFAT chain), directory, and the mini stream for small streams.
+    """
+    sector = 1 << struct.unpack_from("<H", data, 0x1E)[0]
+    mini = 1 << struct.unpack_from("<H", data, 0x20)[0]
+    n_fat, first_dir = struct.unpack_from("<II", data, 0x2C)
+    cutoff, first_minifat, _, first_difat, n_difat = struct.unpack_from("<IIIII", data, 0x38)
+    per = sector // 4
+    limit = len(data) // sector + 1  # no chain is longer than the file (loops end)
+
+    def block(i: int) -> bytes:
+        return data[(i + 1) * sector : (i + 2) * sector]
+
+    difat = list(struct.unpack_from("<109I", data, 0x4C))
+    following = first_difat
+    for _ in range(min(n_difat, limit)):
+        if following >= 0xFFFFFFFA:
+            break
+        entries = struct.unpack(f"<{per}I", block(following))
+        difat.extend(entries[:-1])
+        following = entries[-1]
+    fat: list[int] = []
+    for i in difat[:n_fat]:
+        fat.extend(struct.unpack(f"<{per}I", block(i)))
+
+    def chain(start: int, table: list[int]) -> list[int]:
+        out = []
+        while start < 0xFFFFFFFA and start < len(table) and len(out) < limit:
+            out.append(start)
+            start = table[start]
+        return out
+
+    directory = b"".join(block(i) for i in chain(first_dir, fat))
+    entries = []
+    for k in range(0, len(directory) - 127, 128):
+        entry = directory[k : k + 128]
+        length = struct.unpack_from("<H", entry, 64)[0]
+        name = entry[: max(length - 2, 0)].decode("utf-16-le", errors="replace")
+        start, size = struct.unpack_from("<IQ", entry, 116)
+        entries.append((name, entry[66], start, size))
+    for name, kind, start, size in entries:
+        if kind != 2 or name not in names:
+            continue
+        if size >= cutoff:
+            return b"".join(block(i) for i in chain(start, fat))[:size]
+        minifat: list[int] = []
+        for i in chain(first_minifat, fat):
+            minifat.extend(struct.unpack(f"<{per}I", block(i)))
+        stream = b"".join(block(i) for i in chain(entries[0][2], fat))
+        return b"".join(stream[i * mini : (i + 1) * mini] for i in chain(start, minifat))[:size]
+    return None
+
+
+# BIFF8 records that hold one cell's value (row and column first); MULRK holds several.
+_XLS_VALUE_RECORDS = frozenset({0x00FD, 0x0204, 0x0203, 0x027E, 0x0205, 0x0006, 0x00D6})
+_XLS_MULRK = 0x00BD
+
+
+def xls_extents(path: Path, titles: Iterable[str]) -> dict[str, tuple[int, str]]:
+    """For each sheet ``titles`` of an ``.xls``: the cells its values span, the farthest one.
+
+    calamine holds an ``.xls`` sheet as a grid over its values (a value in ``IV65536``,
+    the format's last cell, cost 1.2 GB). The workbook stream's records are scanned for
+    the cells that hold values (blank, formatted cells do not count). A file this scan
+    does not understand gets no sizes (calamine then reads it as before).
+    """
+    folded = {fold_header(t) for t in titles}
+    data = path.read_bytes()
+    out: dict[str, tuple[int, str]] = {}
+    try:
+        book = _ole_stream(data, ("Workbook", "Book"))
+        if book is None:
+            return out
+        sheets, pos = [], 0
+        while pos + 4 <= len(book):
+            kind, length = struct.unpack_from("<HH", book, pos)
+            if kind == 0x002F:  # FILEPASS: encrypted; calamine says it is password-protected
+                return {}
+            if kind == 0x0085:  # BOUNDSHEET: where the sheet's records start, its name
+                body = book[pos + 4 : pos + 4 + length]
+                count, flags = body[6], body[7]
+                raw = body[8:]
+                name = (
+                    raw[: 2 * count].decode("utf-16-le")
+                    if flags & 1
+                    else raw[:count].decode("latin-1")
+                )
+                sheets.append((name, struct.unpack_from("<I", body, 0)[0]))
+            pos += 4 + length
+        for name, pos in sheets:
+            if fold_header(name) not in folded:
+                continue
+            top = left = 1 << 30
+            bottom = right = -1
+            while pos + 4 <= len(book):
+                kind, length = struct.unpack_from("<HH", book, pos)
+                start, pos = pos + 4, pos + 4 + length
+                if kind == 0x000A:  # EOF of the sheet
+                    break
+                if kind in _XLS_VALUE_RECORDS and length >= 4:
+                    row, col = struct.unpack_from("<HH", book, start)
+                    last = col
+                elif kind == _XLS_MULRK and length >= 6:
+                    row, col = struct.unpack_from("<HH", book, start)
+                    last = struct.unpack_from("<H", book, start + length - 2)[0]
+                else:
+                    continue
+                top, bottom = min(top, row), max(bottom, row)
+                left, right = min(left, col), max(right, last)
+            cells = (bottom - top + 1) * (right - left + 1) if bottom >= 0 else 0
+            out[name] = (cells, _cell_to_a1(bottom, right) if bottom >= 0 else "")
+    except (struct.error, IndexError, ValueError, UnicodeDecodeError):
+        logger.info("%s: the .xls could not be sized; calamine reads it", path.name)
+        return {}
+    return out
+
+
 @contextlib.contextmanager
 def _open_book(
     path: Path, specs: list[Sheet]
@@ -707,9 +828,10 @@ def _open_book(
     zipped = path.suffix.lower() in ZIP_SUFFIXES
     # An .xlsx is sized (and its texts measured) before calamine opens it.
     streamed = size_up(path, [spec.title for spec in specs]) if zipped else {}
-    if path.suffix.lower() == ".ods":
-        # No streaming reader for .ods (a rare format here): a sheet too wide is refused.
-        for sheet, (cells, far) in ods_extents(path, [spec.title for spec in specs]).items():
+    sizer = {".ods": ods_extents, ".xls": xls_extents}.get(path.suffix.lower())
+    if sizer is not None:
+        # No streaming reader for .ods or .xls (rare formats here): such a sheet is refused.
+        for sheet, (cells, far) in sizer(path, [spec.title for spec in specs]).items():
             if cells > MAX_GRID_CELLS:
                 raise WorkbookError(
                     f"sheet '{sheet}' holds values far outside its table (as far as {far}), "

@@ -347,6 +347,44 @@ def test_a_spreadsheet_in_a_format_not_read_is_an_error_not_a_skip(tmp_path):
     assert status == {"good.xlsx": "read", "notes.txt": "skipped", "office.csv": "unreadable"}
 
 
+def _convert(soffice: str, source: Path, fmt: str, folder: Path) -> Path:
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{folder}/lo-profile",
+            "--headless",
+            "--convert-to",
+            fmt,
+            "--outdir",
+            str(folder),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    return folder / f"{source.stem}.{fmt}"
+
+
+@pytest.mark.slow
+def test_an_xls_with_a_value_in_its_last_cell_is_refused_cheaply(tmp_path):
+    # IV65536 is the last cell of an .xls: calamine's grid took 1.2 GB for it.
+    soffice = _soffice()
+    source = _with_cell(tmp_path, "far.xlsx", "IV65536")
+    converted = tmp_path / "xls"
+    converted.mkdir()
+    xls = _convert(soffice, source, "xls", converted)
+    sample = _convert(soffice, SAMPLE, "xls", converted)
+    sizes = reading.xls_extents(sample, ["Activities", "Expenditure"])
+    assert sizes == {"Activities": (21 * 16, "P21"), "Expenditure": (69 * 7, "G69")}
+    assert reading.xls_extents(xls, ["Activities"]) == {"Activities": (65536 * 256, "IV65536")}
+    code, peak_mb, out = _read_in_child(converted)
+    assert code == 0, out
+    assert peak_mb < 1024, f"{peak_mb:.0f} MB"
+    assert "'far.xls': ('unreadable'" in out and f"'{sample.name}': ('read'" in out
+    assert "as far as IV65536" in _errors(read_folder(converted))["far.xls"]
+
+
 @pytest.mark.slow
 def test_an_ods_with_a_far_cell_is_refused_cheaply(tmp_path):
     # calamine read an .ods with a value in Z1048576 with 1.7 GB (XFD1048576: refused by
