@@ -761,6 +761,11 @@ def xls_extents(path: Path, titles: Iterable[str]) -> dict[str, tuple[int, str]]
     does not understand gets no sizes (calamine then reads it as before).
     """
     folded = {fold_header(t) for t in titles}
+    if path.stat().st_size > MAX_PART_BYTES:
+        raise WorkbookError(
+            f"the workbook is larger than {MAX_PART_BYTES // 2**20} MB, beyond what is read. "
+            "Split it into smaller workbooks, saved as .xlsx."
+        )
     data = path.read_bytes()
     out: dict[str, tuple[int, str]] = {}
     try:
