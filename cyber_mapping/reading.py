@@ -242,6 +242,9 @@ def _chunks(archive: zipfile.ZipFile, name: str) -> Iterator[bytes]:
                     # One text already longer than a cell could hold (even written with
                     # entities): measure it now rather than gather gigabytes of it.
                     _checked_text(carry, name)
+                    # Whitespace between tags (a "whitespace bomb") is only ever scanned
+                    # here, never parsed: one space of it is enough.
+                    carry = carry.rstrip() + b" "
                 continue
             carry = data[cut:]
             yield _checked_text(data[:cut], name)
@@ -258,6 +261,8 @@ def _checked_text(data: bytes, part: str) -> bytes:
     for match in _LONG_TEXT.finditer(data):
         end = data.find(b"<", match.start() + 1)
         text = data[match.start() + 1 : end if end >= 0 else len(data)]
+        if not text.strip():  # whitespace between tags, or a blank cell
+            continue
         length = len(html.unescape(text.decode("utf-8", errors="replace")))
         if length > MAX_CELL_CHARS:
             # Without its end in ``data``, the text is longer still.

@@ -415,3 +415,14 @@ def test_an_ods_with_a_far_cell_is_refused_cheaply(tmp_path):
     assert "'far.ods': ('unreadable'" in out and "'good.xlsx': ('read'" in out
     errors = _errors(read_folder(converted))
     assert "as far as Z1048576" in errors["far.ods"]
+
+
+def test_a_whitespace_bomb_is_still_read(tmp_path):
+    # 64 MB of spaces between two tags (in 60 KB): the package survived it before; the
+    # sizing scan must neither mistake it for a long text nor gather it in memory.
+    path = _with_cell(tmp_path, "spaces.xlsx", "B2", "B2")
+    _patched(path, "xl/worksheets/sheet2.xml", b"<sheetData>", b"<sheetData>" + b" " * 2**26)
+    assert path.stat().st_size < 200_000
+    intake = read_folder(tmp_path)
+    assert not _errors(intake)
+    assert {w.name: w.status for w in intake.workbooks} == {"spaces.xlsx": "read"}
