@@ -1,19 +1,28 @@
 """The ``cyber-mapping`` command: validate, template, build, report, sample.
 
 Heavy libraries are imported inside each command, so that ``--help`` answers at once.
-Bad input never produces a traceback: a message and exit code 1.
+Bad input never produces a traceback: a one-line message and exit code 1 for data errors,
+2 for usage errors (an output folder that must not or cannot be written, a file where a
+folder is expected, no permission).
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import sys
 from pathlib import Path
 
 from cyber_mapping.contract import DEFAULT_PERIOD
-from cyber_mapping.exceptions import CyberMappingError
-from cyber_mapping.paths import PROCESSED_DIR, RAW_DIR, REPORTS_DIR
+from cyber_mapping.exceptions import CyberMappingError, UsageError
+from cyber_mapping.paths import (
+    PROCESSED_DIR,
+    RAW_DIR,
+    REPORTS_DIR,
+    check_writable_folder,
+    refuse_raw_output,
+)
 
 
 def _period(text: str) -> tuple[int, int]:
@@ -29,6 +38,11 @@ def _period(text: str) -> tuple[int, int]:
 def _cmd_validate(args: argparse.Namespace) -> int:
     from cyber_mapping import product, validation
 
+    refuse_raw_output(args.out, args.raw, "issues.csv and quarantine.csv")
+    check_writable_folder(args.out, "issues.csv and quarantine.csv")
+    if args.feedback is not None:
+        refuse_raw_output(args.feedback, args.raw, "the feedback workbooks")
+        check_writable_folder(args.feedback, "the feedback workbooks")
     result = validation.validate_folder(args.raw, period=args.period)
     product.write_validation(result, args.out)
     print(product.summary_text(result))
@@ -47,9 +61,19 @@ def _cmd_template(args: argparse.Namespace) -> int:
     from cyber_mapping import writing
     from cyber_mapping.reference import load_reference
 
-    ref = load_reference()
     if args.all:
         folder = args.out or Path.cwd()
+        refuse_raw_output(folder, RAW_DIR, "the templates")
+        check_writable_folder(folder, "the templates")
+    elif args.out is not None:
+        refuse_raw_output(args.out, RAW_DIR, "the template")
+        if args.out.is_dir():
+            raise UsageError(
+                f"{args.out} is a folder; --out takes the .xlsx file to write (or use --all)."
+            )
+        check_writable_folder(args.out.parent, "the template")
+    ref = load_reference()
+    if args.all:
         paths = writing.write_all_templates(folder, ref, period=args.period)
         print(f"{len(paths)} templates written to {folder}")
         return 0
@@ -68,7 +92,9 @@ def _cmd_template(args: argparse.Namespace) -> int:
 def _cmd_build(args: argparse.Namespace) -> int:
     from cyber_mapping import product
 
-    manifest = product.build(args.raw, args.out, period=args.period, strict=args.strict)
+    manifest = product.build(
+        args.raw, args.out, period=args.period, strict=args.strict, force=args.force
+    )
     print(product.reconciliation_text(manifest))
     # The product is written either way; exit 1 tells a scheduled run that rows were
     # quarantined for errors (see issues.csv), as `validate` does.
@@ -78,6 +104,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
 def _cmd_report(args: argparse.Namespace) -> int:
     from cyber_mapping import rendering
 
+    refuse_raw_output(args.out, RAW_DIR, "the reports and the Excel annex")
+    check_writable_folder(args.out, "the reports")
     formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
     extra = {k: v for k, v in (("meeting", args.meeting), ("document", args.document)) if v}
     if args.period is not None:
@@ -103,6 +131,28 @@ def _cmd_sample(args: argparse.Namespace) -> int:
     for path in sample.generate_sample(args.out, seed=args.seed):
         print(f"wrote {path}")
     return 0
+
+
+def os_error_message(exc: OSError) -> str:
+    """One line for a filesystem error: the path, what went wrong, what to do."""
+    path = exc.filename or "a file"
+    if exc.filename2:
+        path = f"{path} -> {exc.filename2}"
+    reason = exc.strerror or str(exc)
+    advice = {
+        errno.EACCES: "give the account that runs cyber_mapping access to it, or choose "
+        "another folder (--out)",
+        errno.EPERM: "give the account that runs cyber_mapping access to it, or choose "
+        "another folder (--out)",
+        errno.EROFS: "the disk is read-only: choose a folder on a writable disk (--out)",
+        errno.EEXIST: "a file is in the way of a folder: move it away or choose another "
+        "folder (--out)",
+        errno.ENOTDIR: "a file is in the way of a folder: move it away or choose another "
+        "folder (--out)",
+        errno.EISDIR: "a folder is where a file is expected: choose another file name",
+        errno.ENOSPC: "the disk is full: free some space and run again",
+    }.get(exc.errno or 0, "check the path and run again")
+    return f"{path}: {reason} ({advice})."
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -152,6 +202,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=PROCESSED_DIR)
     p.add_argument("--period", type=_period, default=DEFAULT_PERIOD, help="mapping period")
     p.add_argument("--strict", action="store_true", help="any error: exit 1, write nothing")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="write the product into a non-empty folder that holds no previous product "
+        "(its other files are kept)",
+    )
     p.set_defaults(func=_cmd_build)
 
     p = sub.add_parser("report", help="render the reports (HTML, PDF), the Excel annex, index")
@@ -201,9 +257,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     try:
         return args.func(args)
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     except CyberMappingError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except OSError as exc:
+        # A folder or file the operator pointed at that cannot be used: say which and why.
+        print(f"error: {os_error_message(exc)}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

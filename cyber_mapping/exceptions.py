@@ -19,3 +19,14 @@ class StrictBuildError(CyberMappingError):
 
 class ReportConfigError(CyberMappingError):
     """A report was asked for with parameters that cannot work (unknown region, bad template)."""
+
+
+class WorkbookError(CyberMappingError):
+    """One workbook cannot be read as it is; the message names it and says how to fix it.
+
+    Reading a folder turns this into that workbook's error: the other workbooks are read.
+    """
+
+
+class UsageError(CyberMappingError):
+    """The command was asked for something it must not do (the CLI exits 2)."""

@@ -613,7 +613,10 @@ def mapping_frame(product: Product, ref: Reference, region: str | None = None) -
     )["amount_cents"].sum()
     # Plain Python over one sorted aggregation (per-group pandas calls took about 1 s).
     out = []
+    labels: dict[str, str] = {}  # one catalogue look-up per resolution, not per row
     for (rid, aid), items in itertools.groupby(sorted(money.items()), key=lambda m: m[0][:2]):
+        if rid not in labels:
+            labels[rid] = resolution_label(rid, ref)
         items = list(items)
         spend = []
         for funder, lines in itertools.groupby(items, key=lambda m: m[0][2]):
@@ -626,7 +629,7 @@ def mapping_frame(product: Product, ref: Reference, region: str | None = None) -
         places = beneficiary_names(act["beneficiaries"], names)
         out.append(
             {
-                "Resolution": resolution_label(rid, ref),
+                "Resolution": labels[rid],
                 "Clause quoted": act["clause_quoted"] or "",
                 "Theme": act["theme"],
                 "Activity": f"{act['title']} ({aid}, {act['status']})",

@@ -60,6 +60,10 @@ STYLE = {
     "axes.prop_cycle": matplotlib.cycler(color=OKABE_ITO),
     "svg.fonttype": "none",  # text stays text: sharp, searchable, and faster to print than paths
     "svg.hashsalt": "cyber_mapping",  # stable element ids: same data, same SVG
+    # Labels come from the data (funders, themes, resolutions, regions, countries): a '$'
+    # must be a dollar sign, never the start of TeX math ("EU (US$) 50% / UK (US$)" made
+    # matplotlib raise, and two '$' garbled the label). No chart uses math text.
+    "text.parse_math": False,
 }
 
 

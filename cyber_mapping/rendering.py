@@ -29,7 +29,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from cyber_mapping.exceptions import ProductNotFoundError, ReportConfigError
-from cyber_mapping.paths import PACKAGE_DIR, PROCESSED_DIR, REPORT_NOTEBOOK, REPORTS_DIR
+from cyber_mapping.paths import (
+    PACKAGE_DIR,
+    PROCESSED_DIR,
+    REPORT_NOTEBOOK,
+    REPORTS_DIR,
+    atomic_path,
+    temporary_name,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -242,12 +249,24 @@ def job_key(job: Job, code: str, product: str) -> str:
 # ----------------------------------------------------------------------------- one report
 
 
+def css_string(text: str) -> str:
+    r"""``text`` as a quoted CSS string that cannot leave the string or the ``<style>``.
+
+    Every character but letters, digits, spaces and plain punctuation becomes a six-digit
+    CSS escape (``<`` is ``\00003c``), so operator text such as
+    ``Doc"; } </style><script>`` stays text in the running header: no CSS, no HTML.
+    """
+    plain = " .,:;-–—_()/'+&#!?%*="
+    return (
+        '"'
+        # The space ends the escape and is consumed with it (CSS Syntax 4.3.7).
+        + "".join(ch if ch.isalnum() or ch in plain else f"\\{ord(ch):06x} " for ch in text)
+        + '"'
+    )
+
+
 def page_css(title: str, version: str, document: str) -> str:
     """The per-report running header (title and data version, from page 2) for WeasyPrint."""
-
-    def css_string(text: str) -> str:
-        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
     head = f"{document} – {title}" if document else title
     return (
         "@page { @top-left { content: " + css_string(head[:110]) + "; } "
@@ -394,9 +413,56 @@ def print_job(job: Job, page: str) -> tuple[int, float]:
         from weasyprint import HTML
 
         start = time.perf_counter()
-        rendered = HTML(string=page, base_url=str(job.out_dir)).render()
-        rendered.write_pdf(str(job.output("pdf")))
+        rendered = HTML(
+            string=page, base_url=str(job.out_dir), url_fetcher=local_url_fetcher(job.out_dir)
+        ).render()
+        with atomic_path(job.output("pdf")) as tmp:
+            rendered.write_pdf(str(tmp))
         return len(rendered.pages), time.perf_counter() - start
+
+
+def local_url_fetcher(root: Path) -> object:
+    """A WeasyPrint URL fetcher that fetches only ``data:`` URLs and files under ``root``.
+
+    A report is self-contained (styles and charts inline); anything else a page asks for
+    (``http:``, ``ftp:``, a file elsewhere on the machine) is refused, so that printing
+    never reaches the network or reads files that are not the report's. WeasyPrint logs the
+    refusal and prints the page without the resource.
+    """
+    import urllib.parse
+
+    from weasyprint import urls
+
+    base = Path(root).resolve()
+
+    def allowed(url: str) -> bool:
+        scheme = url.split(":", 1)[0].lower()
+        if scheme == "data":
+            return True
+        if scheme != "file":
+            return False
+        path = Path(urllib.parse.unquote(urllib.parse.urlsplit(url).path)).resolve()
+        return path.is_relative_to(base)
+
+    def refuse(url: str) -> None:
+        raise ValueError(f"refused to fetch {url[:200]}: not a local file of the report")
+
+    if hasattr(urls, "URLFetcher"):  # WeasyPrint 67 and later
+
+        class LocalFetcher(urls.URLFetcher):
+            def fetch(self, url, headers=None):  # noqa: D102 - WeasyPrint's interface
+                if not allowed(url):
+                    refuse(url)
+                return super().fetch(url, headers)
+
+        return LocalFetcher()
+
+    def fetch(url: str, *args: object, **kwargs: object) -> object:
+        if not allowed(url):
+            refuse(url)
+        return urls.default_url_fetcher(url, *args, **kwargs)
+
+    return fetch
 
 
 def _execute_job(job: Job) -> tuple[Outcome, str]:
@@ -408,10 +474,14 @@ def _execute_job(job: Job) -> tuple[Outcome, str]:
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     start = time.perf_counter()
     outcome = Outcome(job.name, job.region, ok=False)
+    # Executed under a temporary name and renamed into place, failed or not (a failed
+    # notebook is the record of its error); a killed run leaves no half-written notebook.
+    executed = temporary_name(job.notebook)
+    nb = None
     try:
         nb = papermill.execute_notebook(
             str(job.template),
-            str(job.notebook),
+            str(executed),
             parameters=job.parameters,
             kernel_name="python3",
             progress_bar=False,
@@ -427,6 +497,16 @@ def _execute_job(job: Job) -> tuple[Outcome, str]:
         outcome.error = f"{exc.ename}: {exc.evalue}"
     except Exception as exc:  # noqa: BLE001 - a kernel that cannot start is this report's fault
         outcome.error = f"{type(exc).__name__}: {exc}"
+    if nb is not None:
+        import nbformat
+
+        # papermill's injected cell has a random id: same inputs must give the same bytes.
+        stable_cell_ids(nb, job.template)
+        # The record names the notebook's real place, not the temporary one.
+        nb.metadata.get("papermill", {})["output_path"] = str(job.notebook)
+        nbformat.write(nb, str(executed))
+    if executed.exists():
+        os.replace(executed, job.notebook)
     if outcome.error:
         outcome.seconds = time.perf_counter() - start
         outcome.files = [job.notebook.name] if job.notebook.exists() else []
@@ -438,11 +518,37 @@ def _execute_job(job: Job) -> tuple[Outcome, str]:
     outcome.phases["html"] = time.perf_counter() - start - outcome.phases["execute"]
     outcome.files = [job.notebook.name]
     if "html" in job.formats:
-        job.output("html").write_text(page, encoding="utf-8")
+        with atomic_path(job.output("html")) as tmp:
+            tmp.write_text(page, encoding="utf-8")
         outcome.files.append(job.output("html").name)
     outcome.ok = True
     outcome.seconds = time.perf_counter() - start
     return outcome, page
+
+
+def stable_cell_ids(nb: object, template: Path) -> None:
+    """Give every cell of ``nb`` an id that depends only on the template and the cell.
+
+    nbformat gives random ids to new cells (papermill's ``injected-parameters``) and to the
+    cells of a template saved without ids, and nbconvert writes them into the HTML: two
+    runs on the same data differed. Ids written in the template file are kept; any other
+    cell gets ``cell-<n>-<hash of its source>``. Ids stay unique.
+    """
+    try:
+        cells = json.loads(Path(template).read_text(encoding="utf-8")).get("cells", [])
+        kept = {c.get("id") for c in cells if isinstance(c, dict) and c.get("id")}
+    except (OSError, ValueError, AttributeError):
+        kept = set()
+    seen: set[str] = set()
+    for i, cell in enumerate(nb.cells):  # type: ignore[attr-defined]
+        current = cell.get("id")
+        if current in kept and current not in seen:
+            seen.add(current)
+            continue
+        source = "".join(cell.get("source", ""))
+        digest = hashlib.sha256(source.encode("utf-8")).hexdigest()[:8]
+        cell["id"] = f"cell-{i}-{digest}"
+        seen.add(cell["id"])
 
 
 def next_task(
@@ -668,14 +774,20 @@ def render(
     jobs = [replace(job, cell_timeout=cell_timeout) for job in jobs]
     out_dir.mkdir(parents=True, exist_ok=True)
     state_path = out_dir / STATE_FILE
-    state = json.loads(state_path.read_text()) if state_path.is_file() else {}
+    try:
+        state = json.loads(state_path.read_text()) if state_path.is_file() else {}
+    except ValueError:  # a damaged state trusts nothing: everything is rendered again
+        state = {}
+    if not isinstance(state, dict):
+        state = {}
     code, product = code_fingerprint(), product_fingerprint(processed_dir)
     keys = {job.name: job_key(job, code, product) for job in jobs}
     outcomes: dict[str, Outcome] = {}
     todo = []
     for job in jobs:
         done = state.get(job.name, {})
-        present = job.notebook.exists() and all(job.output(f).exists() for f in job.formats)
+        # A file truncated, emptied or replaced since it was written is rendered again.
+        present = outputs_intact(out_dir, done.get("outputs"), _job_files(job))
         if not force and done.get("key") == keys[job.name] and present:
             outcomes[job.name] = Outcome(
                 job.name, job.region, ok=True, skipped=True, pages=done.get("pages")
@@ -687,7 +799,8 @@ def render(
     annex_key = product + code
     annex = None
     helper = concurrent.futures.ThreadPoolExecutor(max_workers=1)
-    if state.get("_annex") != annex_key or not (out_dir / ANNEX_NAME).exists() or force:
+    annex_intact = outputs_intact(out_dir, state.get("_annex_outputs"), [ANNEX_NAME])
+    if state.get("_annex") != annex_key or not annex_intact or force:
         annex = helper.submit(write_annex, processed_dir, out_dir / ANNEX_NAME)
     if todo:
         outcomes.update(_run_pool(todo, workers, progress))
@@ -701,6 +814,7 @@ def render(
                     "at": _now(),
                     "region": label,
                     "as_of": _as_of(job, processed_dir),
+                    "outputs": fingerprints(out_dir, _job_files(job)),
                 }
             else:  # no key: rendered again next time; the index shows the failure
                 state[job.name] = {"error": o.error, "at": _now(), "region": label}
@@ -709,7 +823,9 @@ def render(
     if annex is not None:
         annex.result()  # re-raises what went wrong
         state["_annex"] = annex_key
-    state_path.write_text(json.dumps(state, indent=2, sort_keys=True))
+        state["_annex_outputs"] = fingerprints(out_dir, [ANNEX_NAME])
+    with atomic_path(state_path) as tmp:
+        tmp.write_text(json.dumps(state, indent=2, sort_keys=True))
     write_index(out_dir, processed_dir, state)
     return Summary(ordered, out_dir, time.perf_counter() - start)
 
@@ -722,6 +838,38 @@ def _as_of(job: Job, processed_dir: Path) -> str:
     if not text:
         text = str(json.loads((processed_dir / "manifest.json").read_text())["built_at"])[:10]
     return long_date(dt.date.fromisoformat(text[:10]))
+
+
+def _job_files(job: Job) -> list[str]:
+    return [job.notebook.name, *(job.output(f).name for f in job.formats)]
+
+
+def fingerprints(folder: Path, names: list[str]) -> dict[str, dict[str, object]]:
+    """Size and SHA-256 of each file ``names`` of ``folder``, as the render state keeps them."""
+    out: dict[str, dict[str, object]] = {}
+    for name in names:
+        path = folder / name
+        with path.open("rb") as handle:
+            digest = hashlib.file_digest(handle, "sha256").hexdigest()
+        out[name] = {"size": path.stat().st_size, "sha256": digest}
+    return out
+
+
+def outputs_intact(folder: Path, recorded: object, names: list[str]) -> bool:
+    """Whether every file ``names`` is as the render state recorded it (size, then hash).
+
+    A state without a record (written before records were kept) is not trusted.
+    """
+    if not isinstance(recorded, dict):
+        return False
+    for name in names:
+        path = folder / name
+        want = recorded.get(name)
+        if not isinstance(want, dict) or not path.is_file():
+            return False
+        if path.stat().st_size != want.get("size"):
+            return False
+    return fingerprints(folder, names) == {n: recorded[n] for n in names}
 
 
 def _now() -> str:
@@ -825,5 +973,6 @@ def write_index(out_dir: Path, processed_dir: Path, state: dict) -> Path:
         f"{annex}{failures}</main></body></html>\n"
     )
     path = out_dir / "index.html"
-    path.write_text(page, encoding="utf-8")
+    with atomic_path(path) as tmp:
+        tmp.write_text(page, encoding="utf-8")
     return path

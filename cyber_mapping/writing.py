@@ -56,6 +56,18 @@ AUTHOR = "cyber_mapping"
 # ----------------------------------------------------------------------------- cells
 
 
+def save_atomic(wb: openpyxl.Workbook, path: Path) -> Path:
+    """Save ``wb`` under a temporary name beside ``path``, then rename it into place.
+
+    A run killed while saving never leaves a half-written workbook under the final name.
+    """
+    from cyber_mapping.paths import atomic_path
+
+    with atomic_path(Path(path)) as tmp:
+        wb.save(tmp)
+    return Path(path)
+
+
 def put_text(ws: Worksheet, row: int, column: int, value: object) -> Cell:
     """Write ``value`` into a cell; text that looks like a formula stays inert text.
 
@@ -585,7 +597,7 @@ def _instructions(
 
 def _fit_width(ws: Worksheet) -> None:
     """Print on A4, every column on one page width."""
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
@@ -659,7 +671,7 @@ def write_template(
     wb.active = 1  # open on Activities
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    save_atomic(wb, path)
     return path
 
 
@@ -954,13 +966,13 @@ def write_feedback(
     Raises
     ------
     CyberMappingError
-        When ``out_dir`` is the folder the workbooks were read from.
+        When ``out_dir`` is, or lies inside, the folder the workbooks were read from.
     """
     out_dir = Path(out_dir)
     folders = {w.path.parent.resolve() for w in result.workbooks if w.path is not None}
     if raw_dir is not None:
         folders.add(Path(raw_dir).resolve())
-    if out_dir.resolve() in folders:
+    if any(out_dir.resolve().is_relative_to(folder) for folder in folders):
         raise CyberMappingError(
             f"the feedback folder {out_dir} is the folder of the submissions; raw data is "
             "never written to. Choose another folder, e.g. --feedback feedback/."
@@ -999,7 +1011,7 @@ def write_feedback(
             if not own.empty:
                 _suggestions_sheet(wb, own)
         wb.properties.title = f"Feedback on {info.name}"
-        wb.save(target)
+        save_atomic(wb, target)
         written.append(target)
     return written
 
@@ -1103,5 +1115,5 @@ def write_table_workbook(
         _fit_width(ws)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    save_atomic(wb, path)
     return path
