@@ -59,6 +59,9 @@ PRODUCT_FILES = frozenset(
     {f"{t}.{ext}" for t in PRODUCT_TABLES for ext in ("csv", "parquet")}
     | {"manifest.json", "reconciliation.txt"}
 )
+# The product a build replaces is kept in this sub-folder of the product folder, so that
+# ``cyber-mapping report --compare`` can say what changed since the previous edition.
+PREVIOUS_NAME = "previous"
 logger = logging.getLogger(__name__)
 # Rows of the allocation table validated at a time (see build).
 _VALIDATION_SLICE = 250_000
@@ -468,7 +471,11 @@ def _swap_in(staging: Path, out_dir: Path) -> None:
         os.replace(staging, out_dir)
         return
     for entry in out_dir.iterdir():
-        if entry.name not in PRODUCT_FILES and not (staging / entry.name).exists():
+        if (
+            entry.name not in PRODUCT_FILES
+            and entry.name != PREVIOUS_NAME
+            and not (staging / entry.name).exists()
+        ):
             os.replace(entry, staging / entry.name)
     old = out_dir.parent / f".old-{out_dir.name}-{os.getpid()}-{secrets.token_hex(4)}"
     os.replace(out_dir, old)
@@ -477,7 +484,26 @@ def _swap_in(staging: Path, out_dir: Path) -> None:
     except BaseException:
         os.replace(old, out_dir)
         raise
+    _keep_previous(old, out_dir / PREVIOUS_NAME)
     _discard(old, out_dir)
+
+
+def _keep_previous(old: Path, previous: Path) -> None:
+    """Keep the product files of ``old`` (the product just replaced) as ``previous``.
+
+    The product kept before it (``old/previous``) is the package's own output and goes; only
+    product files move, so nothing of the user's is lost. A folder that held no complete
+    product keeps no previous edition.
+    """
+    _discard(old / PREVIOUS_NAME, None)
+    if not is_product(old):
+        return
+    keep = previous.parent / f".{PREVIOUS_NAME}-{secrets.token_hex(4)}"
+    keep.mkdir()
+    for entry in old.iterdir():
+        if entry.name in PRODUCT_FILES:
+            os.replace(entry, keep / entry.name)
+    os.replace(keep, previous)
 
 
 def _money(currency: str, cents: int) -> str:

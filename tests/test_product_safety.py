@@ -240,3 +240,30 @@ def test_csv_neutralising_by_distinct_value_equals_cell_by_cell(values):
     series = pd.Series(values, dtype=object)
     fast = _neutralised(series)
     assert [written(v) for v in fast] == [written(neutralise(v)) for v in values]
+
+
+# ------------------------------------------------------------------ the previous edition
+def test_each_build_keeps_the_product_it_replaces_as_previous(raw, tmp_path):
+    out = tmp_path / "processed"
+    first = build(raw, out)
+    assert not (out / "previous").exists()  # nothing to keep yet
+    (out / "my-notes.txt").write_text("mine")
+    write_workbook(
+        raw / "w2.xlsx",
+        activities=[{**GOOD_ACTIVITY, "Activity ID": "A-2"}],
+        expenditure=[{**GOOD_SPEND, "Activity ID": "A-2"}],
+    )
+    second = build(raw, out)
+    kept = json.loads((out / "previous" / "manifest.json").read_text())
+    assert kept["inputs"] == first["inputs"] != second["inputs"]
+    assert load(out / "previous").activities["activity_id"].tolist() == ["T-1"]
+    assert (out / "my-notes.txt").read_text() == "mine"  # the user's file stays
+    # A third build keeps the second as previous; no previous of the previous remains.
+    (raw / "w2.xlsx").unlink()
+    build(raw, out)
+    kept = json.loads((out / "previous" / "manifest.json").read_text())
+    assert kept["inputs"] == second["inputs"]
+    assert not (out / "previous" / "previous").exists()
+    assert sorted(p.name for p in out.parent.iterdir() if p.name.startswith(".")) == [
+        ".processed.lock"
+    ]
