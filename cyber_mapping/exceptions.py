@@ -19,3 +19,7 @@ class StrictBuildError(CyberMappingError):
 
 class ReportConfigError(CyberMappingError):
     """A report was asked for with parameters that cannot work (unknown region, bad template)."""
+
+
+class ExportError(CyberMappingError):
+    """An export would write where the package must not (raw data, someone else's file)."""
