@@ -1194,7 +1194,9 @@ def export_table(
                 as_of=as_of.isoformat() if as_of else "",
             )
         )
-    table = frame if isinstance(frame.index, pd.RangeIndex) else frame.reset_index()
+    # A named index (a pivot's rows) is data; an unnamed one is only row numbers.
+    named = any(n is not None for n in frame.index.names)
+    table = frame.reset_index() if named else frame.reset_index(drop=True)
     target_dir.mkdir(parents=True, exist_ok=True)
     staging = target_dir / f".{stem}.xlsx.tmp"
     try:

@@ -1,0 +1,111 @@
+"""The analysts' tour (notebooks/explore.ipynb): thin, committed clean, and it runs."""
+
+from __future__ import annotations
+
+import ast
+import json
+
+import openpyxl
+import pytest
+
+from cyber_mapping.paths import NOTEBOOKS_DIR, RAW_DIR
+
+EXPLORE = NOTEBOOKS_DIR / "explore.ipynb"
+
+
+def _code_cells():
+    nb = json.loads(EXPLORE.read_text())
+    return [c for c in nb["cells"] if c["cell_type"] == "code"]
+
+
+def test_committed_without_outputs():
+    cells = _code_cells()
+    assert cells
+    assert all(c["outputs"] == [] and c["execution_count"] is None for c in cells)
+
+
+def test_one_literal_parameters_cell_and_thin_code():
+    tagged = [c for c in _code_cells() if "parameters" in c["metadata"].get("tags", [])]
+    assert len(tagged) == 1  # papermill injects after the first; a second would be ignored
+    params = {}
+    for node in ast.parse("".join(tagged[0]["source"])).body:
+        assert isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)
+        params[node.targets[0].id] = ast.literal_eval(node.value)  # literals only
+    assert params == {
+        "processed_dir": "",
+        "region": "Africa",
+        "years": [],
+        "funder": "",
+        "previous_dir": "",
+        "export_dir": "",
+    }
+    for cell in _code_cells():
+        source = "".join(cell["source"])
+        tree = ast.parse(source)
+        defs = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.For, ast.While)
+        assert not [n for n in ast.walk(tree) if isinstance(n, defs)], source
+        assert "open(" not in source and "to_excel" not in source, source
+        # One or two library calls per cell (the imports cell sets up three names).
+        assert len(tree.body) <= 7, source
+
+
+@pytest.mark.slow
+def test_runs_on_a_small_product_and_exports(small_product_dir, tmp_path):
+    import papermill
+
+    raw_before = sorted(p.name for p in RAW_DIR.iterdir())
+    out_dir = tmp_path / "exports"
+    papermill.execute_notebook(
+        str(EXPLORE),
+        str(tmp_path / "explore.out.ipynb"),
+        parameters={
+            "processed_dir": str(small_product_dir),
+            "region": "Africa",
+            "years": [2019, 2022],
+            "funder": "ITU regular budget",
+            "previous_dir": str(small_product_dir),
+            "export_dir": str(out_dir),
+        },
+        cwd=str(tmp_path),
+        progress_bar=False,
+    )
+    path = out_dir / "spend_by_funder_and_year.xlsx"
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["About", "spend_by_funder_and_year"]
+    rows = [[c.value for c in row] for row in wb["spend_by_funder_and_year"].iter_rows()]
+    # The small product's regular-budget spend in Africa, 2019-2022 (tests/conftest.py):
+    # A4 Kenya 2019 CHF 20 000, A2 Uganda 2022 CHF 20 000, A1 Kenya 2021 staff CHF 10 000
+    # (A1's United Kingdom funding, A2's 2024 estimate and A3's Europe 2025 are filtered
+    # out). Largest first, ties by year.
+    assert rows == [
+        ["funder", "year", "amount_cents", "amount_chf"],
+        ["ITU regular budget", 2019, 2_000_000, 20_000],
+        ["ITU regular budget", 2022, 2_000_000, 20_000],
+        ["ITU regular budget", 2021, 1_000_000, 10_000],
+    ]
+    about = [c.value for c in wb["About"]["A"] if c.value]
+    assert about[0].startswith("spend by funder and year")
+    assert any(str(small_product_dir) in line for line in about)
+    # Nothing was written next to the offices' submissions.
+    assert sorted(p.name for p in RAW_DIR.iterdir()) == raw_before
+    # The executed copy has outputs; the committed notebook still has none.
+    assert all(c["outputs"] == [] for c in _code_cells())
+
+
+def test_papermill_reads_every_parameter(caplog):
+    # A comment containing " = " in the parameters cell makes papermill skip the line.
+    import logging
+
+    import papermill
+
+    with caplog.at_level(logging.WARNING):
+        found = papermill.inspect_notebook(str(EXPLORE))
+    assert set(found) == {
+        "processed_dir",
+        "region",
+        "years",
+        "funder",
+        "previous_dir",
+        "export_dir",
+    }
+    assert not [r for r in caplog.records if "Unable to parse" in r.getMessage()]
