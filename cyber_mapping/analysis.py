@@ -518,6 +518,58 @@ def outputs_by(
     return out.sort_values(["indicator", "value", dimension], ascending=[True, False, True])
 
 
+@dataclass(frozen=True)
+class ResultStatements:
+    """How many activities in scope report at least one result (Results or Outputs row)."""
+
+    reporting: int
+    activities: int
+
+    @property
+    def not_reporting(self) -> int:
+        """Activities in scope that report no result at all."""
+        return self.activities - self.reporting
+
+
+def result_statements(product: Product, region: str | None = None) -> ResultStatements:
+    """Activities in scope reporting at least one result, out of all activities in scope.
+
+    Any row of ``results`` counts, whatever its level, target or achieved value, so
+    ``not_reporting`` is what a report must state plainly as "no result reported".
+    """
+    ids = scope_activity_ids(product, region)
+    results = product.results
+    reporting = set(results["activity_id"]) & ids if len(results) else set()
+    return ResultStatements(reporting=len(reporting), activities=len(ids))
+
+
+def lead_implementors(product: Product, region: str | None = None) -> pd.DataFrame:
+    """Each activity in scope with its implementors, lead implementor and joint links.
+
+    Returns ``activity_id``, ``title``, ``implementors``, ``lead_implementor`` (the one the
+    row names, by default its first implementor) and ``joint_with`` (the IDs under which
+    other offices report their parts, ``"; "``-joined, from ``joint_links``), by Activity ID.
+    """
+    ids = scope_activity_ids(product, region)
+    acts = product.activities[product.activities["activity_id"].isin(ids)]
+    links = product.joint_links
+    joint: dict[str, str] = {}
+    if len(links):
+        joint = links.groupby("activity_id")["joint_with"].agg(lambda s: "; ".join(sorted(s)))
+        joint = joint.to_dict()
+    lead = acts["lead_implementor"] if "lead_implementor" in acts.columns else ""
+    out = pd.DataFrame(
+        {
+            "activity_id": acts["activity_id"].astype(str),
+            "title": acts["title"].astype(str),
+            "implementors": acts["implementors"].astype(str),
+            "lead_implementor": lead,
+        }
+    )
+    out["joint_with"] = [joint.get(a, "") for a in out["activity_id"]]
+    return out.sort_values("activity_id").reset_index(drop=True)
+
+
 RESULT_COLUMNS = [
     "indicator_id",
     "indicator",

@@ -383,3 +383,27 @@ def test_results_vs_targets_by_hand(small, ref):
     assert an.results_vs_targets(half, ref)["achieved_pct"].tolist() == [6.3]
     empty = dataclasses.replace(small, results=results.iloc[0:0])
     assert an.results_vs_targets(empty, ref).empty
+
+
+def test_result_statements_by_hand(small):
+    # Results (version 1 Outputs) of A1 (Kenya), A4 (Kenya) and A2 (Uganda); A3 none.
+    assert an.result_statements(small) == an.ResultStatements(reporting=3, activities=4)
+    assert an.result_statements(small).not_reporting == 1
+    # Africa: A1, A2, A4 all report; Europe: A3 (Region: Europe) reports nothing.
+    assert an.result_statements(small, "Africa") == an.ResultStatements(3, 3)
+    assert an.result_statements(small, "Europe").not_reporting == 1
+
+
+def test_lead_implementors_by_hand(small):
+    import dataclasses
+
+    table = an.lead_implementors(small, "Africa")
+    # A1 names BDT (HQ) first, so it leads by default; A3 (Europe) is out of scope.
+    assert table[["activity_id", "lead_implementor", "joint_with"]].values.tolist() == [
+        ["A1", "BDT (HQ)", ""],
+        ["A2", "Regional Office for Africa", ""],
+        ["A4", "BDT (HQ)", ""],
+    ]
+    links = pd.DataFrame({"activity_id": ["A1", "A1", "A2"], "joint_with": ["A4", "A2", "A1"]})
+    joined = an.lead_implementors(dataclasses.replace(small, joint_links=links))
+    assert joined["joint_with"].tolist() == ["A2; A4", "A1", "", ""]

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import ast
+import copy
 import json
 
+import nbformat
 import openpyxl
 import pytest
 
 from cyber_mapping.paths import NOTEBOOKS_DIR, RAW_DIR
+from tests.conftest import SMALL_ACTIVITIES, SMALL_EXPENDITURE, write_workbook
 
 EXPLORE = NOTEBOOKS_DIR / "explore.ipynb"
 
@@ -49,26 +52,58 @@ def test_one_literal_parameters_cell_and_thin_code():
         assert len(tree.body) <= 7, source
 
 
-@pytest.mark.slow
-def test_runs_on_a_small_product_and_exports(small_product_dir, tmp_path):
+@pytest.fixture(scope="module")
+def previous_dir(tmp_path_factory):
+    """An earlier edition of the small product: A1 (then Ongoing) and A2 only."""
+    from cyber_mapping.product import build
+
+    root = tmp_path_factory.mktemp("previous")
+    raw = root / "raw"
+    raw.mkdir()
+    write_workbook(
+        raw / "office.xlsx",
+        activities=[{**SMALL_ACTIVITIES[0], "Status": "Ongoing"}, SMALL_ACTIVITIES[1]],
+        expenditure=[e for e in SMALL_EXPENDITURE if e["Activity ID"] in {"A1", "A2"}],
+    )
+    build(raw, root / "processed")
+    return root / "processed"
+
+
+def _run(notebook, tmp_path, processed, previous, export_dir):
     import papermill
 
-    raw_before = sorted(p.name for p in RAW_DIR.iterdir())
-    out_dir = tmp_path / "exports"
+    out = tmp_path / "explore.out.ipynb"
     papermill.execute_notebook(
-        str(EXPLORE),
-        str(tmp_path / "explore.out.ipynb"),
+        str(notebook),
+        str(out),
         parameters={
-            "processed_dir": str(small_product_dir),
+            "processed_dir": str(processed),
             "region": "Africa",
             "years": [2019, 2022],
             "funder": "ITU regular budget",
-            "previous_dir": str(small_product_dir),
-            "export_dir": str(out_dir),
+            "previous_dir": str(previous),
+            "export_dir": str(export_dir),
         },
         cwd=str(tmp_path),
         progress_bar=False,
     )
+    return json.loads(out.read_text())
+
+
+def _text(cell):
+    return [str(o.get("data", {}).get("text/plain", "")) for o in cell["outputs"]]
+
+
+@pytest.mark.slow
+def test_runs_on_a_small_product_and_exports(small_product_dir, previous_dir, tmp_path):
+    raw_before = sorted(p.name for p in RAW_DIR.iterdir())
+    out_dir = tmp_path / "exports"
+    executed = _run(EXPLORE, tmp_path, small_product_dir, previous_dir, out_dir)
+    # The comparison uses previous_dir: A3 and A4 are new, A1 went Ongoing -> Completed.
+    compare = [c for c in executed["cells"] if "change.compare(" in "".join(c["source"])]
+    new, status, _ = _text(compare[0])
+    assert "A3" in new and "A4" in new and "A1" not in new and "A2" not in new
+    assert "A1" in status and "Ongoing" in status and "Completed" in status
     path = out_dir / "spend_by_funder_and_year.xlsx"
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == ["About", "spend_by_funder_and_year"]
@@ -109,3 +144,20 @@ def test_papermill_reads_every_parameter(caplog):
         "export_dir",
     }
     assert not [r for r in caplog.records if "Unable to parse" in r.getMessage()]
+
+
+@pytest.mark.slow
+def test_cells_run_in_any_order_and_twice(small_product_dir, tmp_path):
+    # After the parameters and the loading cell, every cell is run backwards and then
+    # again forwards: no cell may depend on another one having run (or not run) before it.
+    nb = nbformat.read(EXPLORE, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    params, load, rest = code[0], code[1], code[2:]
+    assert "parameters" in params.metadata["tags"] and "cyber_mapping.load(" in load.source
+    nb.cells = [copy.deepcopy(c) for c in (params, load, *reversed(rest), *rest)]
+    for i, cell in enumerate(nb.cells):
+        cell.id = f"cell-{i}"  # a cell run twice needs its own id
+    shuffled = tmp_path / "shuffled.ipynb"
+    nbformat.write(nb, shuffled)
+    _run(shuffled, tmp_path, small_product_dir, small_product_dir, tmp_path / "exports")
+    assert (tmp_path / "exports" / "spend_by_funder_and_year.xlsx").is_file()
