@@ -97,9 +97,10 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 
 .PHONY: lab
-## Start JupyterLab on the notebooks/ folder
+## Start JupyterLab on the notebooks/ folder, opening the analysts' tour (explore.ipynb)
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	@test -f $(PRODUCT) || echo "No data product yet: run 'make build' before running the notebooks."
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(CURDIR)/notebooks/explore.ipynb
 
 .PHONY: bench
 ## Run the benchmarks (intake, allocation, reports) and print their figures

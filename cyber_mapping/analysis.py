@@ -28,31 +28,38 @@ DIMENSIONS = (
 
 
 def _as_set(value: str | Iterable | None) -> set | None:
-    if value is None:
+    """The values a filter keeps, or ``None`` for no filter (``None``, ``""`` or empty)."""
+    # "" and [] mean "no filter", as a notebook's empty parameter does.
+    if value is None or (isinstance(value, str) and value == ""):
         return None
     if isinstance(value, str | int):
         return {value}
-    return set(value)
+    return set(value) or None
 
 
 def filter_allocations(
     allocations: pd.DataFrame,
     region: str | Iterable[str] | None = None,
-    years: tuple[int, int] | None = None,
+    years: Sequence[int] | None = None,
     status: str | Iterable[str] | None = None,
     basis: str | Iterable[str] | None = None,
+    funder: str | Iterable[str] | None = None,
 ) -> pd.DataFrame:
-    """Rows of ``allocations`` for the given region(s), year range, status(es) and basis.
+    """Rows of ``allocations`` for the given region(s), year range, status(es), basis, funder(s).
 
-    ``years`` is inclusive at both ends, e.g. ``(2018, 2021)``.
+    ``years`` is inclusive at both ends, e.g. ``(2018, 2021)`` (a list such as
+    ``[2018, 2021]``, as papermill passes it, works the same). ``None`` or an empty value
+    keeps every row for that filter.
     """
     mask = pd.Series(True, index=allocations.index)
-    for column, wanted in (("region", region), ("status", status), ("basis", basis)):
+    filters = (("region", region), ("status", status), ("basis", basis), ("funder", funder))
+    for column, wanted in filters:
         values = _as_set(wanted)
         if values is not None:
             mask &= allocations[column].astype(object).isin(values)
-    if years is not None:
-        mask &= allocations["year"].between(years[0], years[1])
+    if years:
+        first, last = years
+        mask &= allocations["year"].between(int(first), int(last))
     return allocations[mask]
 
 
@@ -60,9 +67,10 @@ def spend_by(
     source: Product | pd.DataFrame,
     dimensions: Sequence[str],
     region: str | Iterable[str] | None = None,
-    years: tuple[int, int] | None = None,
+    years: Sequence[int] | None = None,
     status: str | Iterable[str] | None = None,
     basis: str | Iterable[str] | None = None,
+    funder: str | Iterable[str] | None = None,
 ) -> pd.DataFrame:
     """Total spend by any list of dimensions, optionally filtered.
 
@@ -72,7 +80,7 @@ def spend_by(
         The loaded product (its ``allocations``) or an allocations frame.
     dimensions
         Columns to group by, from :data:`DIMENSIONS`; an empty list gives the grand total.
-    region, years, status, basis
+    region, years, status, basis, funder
         Filters (see :func:`filter_allocations`).
 
     Returns
@@ -85,7 +93,7 @@ def spend_by(
     unknown = [d for d in dimensions if d not in DIMENSIONS]
     if unknown:
         raise ValueError(f"unknown dimension(s) {unknown}; choose from {list(DIMENSIONS)}")
-    rows = filter_allocations(allocations, region, years, status, basis)
+    rows = filter_allocations(allocations, region, years, status, basis, funder)
     if not dimensions:
         cents = int(rows["amount_cents"].sum())
         return pd.DataFrame({"amount_cents": [cents], "amount_chf": [cents / 100]})
@@ -508,6 +516,133 @@ def outputs_by(
     rows[dimension] = rows[dimension].fillna("").astype(str).replace("", "(not stated)")
     out = rows.groupby(["indicator", dimension])["value"].sum().reset_index()
     return out.sort_values(["indicator", "value", dimension], ascending=[True, False, True])
+
+
+@dataclass(frozen=True)
+class ResultStatements:
+    """How many activities in scope report at least one result (Results or Outputs row)."""
+
+    reporting: int
+    activities: int
+
+    @property
+    def not_reporting(self) -> int:
+        """Activities in scope that report no result at all."""
+        return self.activities - self.reporting
+
+
+def result_statements(product: Product, region: str | None = None) -> ResultStatements:
+    """Activities in scope reporting at least one result, out of all activities in scope.
+
+    Any row of ``results`` counts, whatever its level, target or achieved value, so
+    ``not_reporting`` is what a report must state plainly as "no result reported".
+    """
+    ids = scope_activity_ids(product, region)
+    results = product.results
+    reporting = set(results["activity_id"]) & ids if len(results) else set()
+    return ResultStatements(reporting=len(reporting), activities=len(ids))
+
+
+def lead_implementors(product: Product, region: str | None = None) -> pd.DataFrame:
+    """Each activity in scope with its implementors, lead implementor and joint links.
+
+    Returns ``activity_id``, ``title``, ``implementors``, ``lead_implementor`` (the one the
+    row names, by default its first implementor) and ``joint_with`` (the IDs under which
+    other offices report their parts, ``"; "``-joined, from ``joint_links``), by Activity ID.
+    """
+    ids = scope_activity_ids(product, region)
+    acts = product.activities[product.activities["activity_id"].isin(ids)]
+    links = product.joint_links
+    joint: dict[str, str] = {}
+    if len(links):
+        joint = links.groupby("activity_id")["joint_with"].agg(lambda s: "; ".join(sorted(s)))
+        joint = joint.to_dict()
+    lead = acts["lead_implementor"] if "lead_implementor" in acts.columns else ""
+    out = pd.DataFrame(
+        {
+            "activity_id": acts["activity_id"].astype(str),
+            "title": acts["title"].astype(str),
+            "implementors": acts["implementors"].astype(str),
+            "lead_implementor": lead,
+        }
+    )
+    out["joint_with"] = [joint.get(a, "") for a in out["activity_id"]]
+    return out.sort_values("activity_id").reset_index(drop=True)
+
+
+RESULT_COLUMNS = [
+    "indicator_id",
+    "indicator",
+    "level",
+    "unit",
+    "additive",
+    "results",
+    "compared",
+    "target",
+    "achieved",
+    "achieved_pct",
+]
+
+
+def results_vs_targets(
+    product: Product, ref: Reference, region: str | None = None
+) -> pd.DataFrame:
+    """Target against achieved per indicator, summed only where the indicator adds up.
+
+    Results of activities in scope; in a regional scope only rows for a country of the
+    region (or with no country) count, as in :func:`outputs_by`. The sums are taken over the
+    rows that give both a target and an achieved value, so that the two are like for like.
+    An indicator whose values do not add up (``additive`` is not ``yes`` in
+    ``reference/indicators.csv``, e.g. a yes/no) and results outside the catalogue
+    (``other``) are listed with their counts and no sums.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``indicator_id``, ``indicator`` (the catalogue's name), ``level``, ``unit``,
+        ``additive`` (bool), ``results`` (rows in scope), ``compared`` (rows with both a
+        target and an achieved value), ``target`` and ``achieved`` (sums over the compared
+        rows; empty when not additive or none compared) and ``achieved_pct`` (achieved as a
+        percent of target, one decimal, half up; empty when the target sum is 0). Catalogue
+        order, other indicators last; indicators with no result in scope are not listed.
+    """
+    results = product.results
+    if results.empty:
+        return pd.DataFrame(columns=RESULT_COLUMNS)
+    rows = results[results["activity_id"].isin(scope_activity_ids(product, region))]
+    if region is not None:
+        country = rows["country_iso3"].fillna("").astype(str)
+        rows = rows[(country == "") | (country.map(ref.region_of()) == region)]
+    catalogue = ref.indicators.set_index("id")
+    known = list(catalogue.index)
+    order = known + sorted(set(rows["indicator_id"].astype(str)) - set(known))
+    out = []
+    for key in order:
+        mine = rows[rows["indicator_id"] == key]
+        if mine.empty:
+            continue
+        listed = key in catalogue.index
+        additive = listed and str(catalogue.at[key, "additive"]).strip().lower() == "yes"
+        both = mine[mine["target"].notna() & mine["achieved"].notna()]
+        target = float(both["target"].sum()) if additive and len(both) else float("nan")
+        achieved = float(both["achieved"].sum()) if additive and len(both) else float("nan")
+        # Half up in tenths of a percent (Python's round() would go to even on a tie).
+        pct = int(achieved * 1000 / target + 0.5) / 10 if target > 0 else float("nan")
+        out.append(
+            {
+                "indicator_id": key,
+                "indicator": catalogue.at[key, "name"] if listed else key,
+                "level": catalogue.at[key, "level"] if listed else "",
+                "unit": catalogue.at[key, "unit"] if listed else "",
+                "additive": additive,
+                "results": len(mine),
+                "compared": len(both),
+                "target": target,
+                "achieved": achieved,
+                "achieved_pct": pct,
+            }
+        )
+    return pd.DataFrame(out, columns=RESULT_COLUMNS)
 
 
 def funder_theme_matrix(product: Product, region: str | None = None) -> pd.DataFrame:

@@ -30,3 +30,7 @@ class WorkbookError(CyberMappingError):
 
 class UsageError(CyberMappingError):
     """The command was asked for something it must not do (the CLI exits 2)."""
+
+
+class ExportError(CyberMappingError):
+    """An export would write where the package must not (raw data, someone else's file)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,7 @@ from openpyxl.cell.cell import Cell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.hyperlink import Hyperlink
@@ -37,7 +39,7 @@ from cyber_mapping.contract import (
     Sheet,
     fold_header,
 )
-from cyber_mapping.exceptions import CyberMappingError
+from cyber_mapping.exceptions import CyberMappingError, ExportError
 from cyber_mapping.product import FORMULA_START
 from cyber_mapping.reference import GLOBAL, Reference, normalise_key
 from cyber_mapping.validation import DEFAULT_PERIOD, Validated
@@ -1024,6 +1026,7 @@ def write_table_workbook(
     sheets: dict[str, pd.DataFrame],
     about: list[str],
     columns: dict[str, dict[str, str]] | None = None,
+    doc_title: str | None = None,
 ) -> Path:
     """Write tables for people and for pivoting: one sheet each, as Excel tables.
 
@@ -1033,6 +1036,7 @@ def write_table_workbook(
     dates as dates, text with :func:`put_text`, so nothing from a submission can run as a
     formula. Each sheet is an Excel table object (banded, with filters), its header row
     frozen and repeated on every printed page; everything prints on A4, one page wide.
+    ``doc_title``, when given, is the workbook's document title (its properties).
     """
     from openpyxl.worksheet.table import Table, TableStyleInfo
 
@@ -1113,7 +1117,115 @@ def write_table_workbook(
         ws.print_title_rows = "1:1"
         ws.page_setup.orientation = "landscape"
         _fit_width(ws)
+    if doc_title is not None:
+        wb.properties.title = doc_title
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     save_atomic(wb, path)
     return path
+
+
+# ----------------------------------------------------------------------------- analysts' exports
+
+EXPORT_DIR_NAME = "explore"
+# Written into the workbook's properties, so that a later export replaces only files that
+# an export wrote (never a file someone else put there).
+EXPORT_MARK = "cyber_mapping export"
+
+
+def export_name(name: str) -> str:
+    """A file-safe stem for ``name``: letters, digits, ``-`` and ``_``; spaces become ``_``."""
+    stem = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in name.strip())
+    stem = "_".join(part for part in stem.split("_") if part)
+    if not stem:
+        raise ExportError(f"cannot make a file name from {name!r}; give letters or digits.")
+    return stem
+
+
+def export_table(
+    frame: pd.DataFrame,
+    name: str,
+    folder: Path | str | None = None,
+    *,
+    product: object | None = None,
+) -> Path:
+    """Write one table to ``<folder>/<name>.xlsx`` for an analyst, and return the path.
+
+    Parameters
+    ----------
+    frame
+        Any table (a named index, as :func:`cyber_mapping.analysis.year_table` returns, is
+        written as the first column).
+    name
+        The table's name: the file's stem (made file-safe) and its sheet's title.
+    folder
+        Where to write; ``None`` or ``""`` means ``reports/explore/``, a folder the package
+        owns (``make clean`` empties it).
+    product
+        The data product the table comes from (:func:`cyber_mapping.product.load`); when
+        given, the ``About`` sheet names its folder, build date and as-of date.
+
+    The workbook has a first sheet ``About`` (title, units, source, as-of date) and the
+    table as an Excel table (see :func:`write_table_workbook`). It is written to a temporary
+    name in the same folder and renamed into place, so a reader never sees half a file.
+
+    Raises
+    ------
+    ExportError
+        When ``folder`` is inside ``data/raw/`` (the offices' submissions are read-only), or
+        when a file of that name exists that no export wrote.
+    """
+    from cyber_mapping.paths import RAW_DIR, REPORTS_DIR, TEMPLATES_DIR
+    from cyber_mapping.reference import read_yaml
+
+    target_dir = Path(folder) if folder else REPORTS_DIR / EXPORT_DIR_NAME
+    resolved = target_dir.resolve()
+    if resolved == RAW_DIR.resolve() or RAW_DIR.resolve() in resolved.parents:
+        raise ExportError(
+            f"not exporting into {target_dir}: data/raw/ holds the offices' submissions and "
+            "is read-only. Leave the folder empty (reports/explore/) or choose another one."
+        )
+    stem = export_name(name)
+    path = target_dir / f"{stem}.xlsx"
+    if path.exists() and not _exported_by_us(path):
+        raise ExportError(
+            f"{path} exists and was not written by an export; not replacing it. "
+            "Choose another name or folder, or move that file."
+        )
+    t = read_yaml(TEMPLATES_DIR / "text_en.yaml")
+    about = [t["export_title"].format(name=name), t["export_units"]]
+    if product is not None:
+        from cyber_mapping.change import product_as_of
+
+        manifest = getattr(product, "manifest", {}) or {}
+        as_of = product_as_of(product)  # type: ignore[arg-type]
+        about.append(
+            t["export_source"].format(
+                folder=getattr(product, "directory", ""),
+                built=str(manifest.get("built_at", ""))[:10],
+                as_of=as_of.isoformat() if as_of else "",
+            )
+        )
+    # A named index (a pivot's rows) is data; an unnamed one is only row numbers.
+    named = any(n is not None for n in frame.index.names)
+    table = frame.reset_index() if named else frame.reset_index(drop=True)
+    target_dir.mkdir(parents=True, exist_ok=True)
+    staging = target_dir / f".{stem}.xlsx.tmp"
+    try:
+        write_table_workbook(staging, {stem[:31]: table}, about, doc_title=EXPORT_MARK)
+        staging.replace(path)
+    finally:
+        staging.unlink(missing_ok=True)
+    return path
+
+
+def _exported_by_us(path: Path) -> bool:
+    """Whether ``path`` is a workbook that :func:`export_table` wrote (its title says so)."""
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True)
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile, InvalidFileException):
+        return False  # not a workbook we could have written: never replace it
+    try:
+        return wb.properties.title == EXPORT_MARK
+    finally:
+        wb.close()

@@ -297,3 +297,113 @@ def test_implementor_spend_in_the_africa_region_by_hand(small):
         "Regional Office for Africa": 4_500_000,
         "BDT (HQ)": 4_000_000,
     }
+
+
+# ----------------------------------------------------------------------------- explore filters
+
+
+def test_funder_filter_and_empty_means_all(alloc):
+    # ITU regular budget: 10 000 + 5 000 = 15 000; with Australia: + 2 500 = 17 500.
+    assert spend_by(alloc, [], funder="ITU regular budget")["amount_cents"].tolist() == [15_000]
+    assert spend_by(alloc, [], funder=["ITU regular budget", "Australia"])[
+        "amount_cents"
+    ].tolist() == [17_500]
+    # A notebook's empty parameters ("" and []) filter nothing: the grand total 25 000.
+    assert spend_by(alloc, [], region="", years=[], funder="")["amount_cents"].tolist() == [25_000]
+    # papermill passes years as a list: [2022, 2023] is 2 500 + 7 500 = 10 000.
+    assert spend_by(alloc, [], years=[2022, 2023])["amount_cents"].tolist() == [10_000]
+    assert spend_by(alloc, [], funder="Nobody")["amount_cents"].tolist() == [0]
+
+
+def _results(rows):
+    cols = ["activity_id", "level", "indicator_id", "indicator", "baseline", "target"]
+    cols += ["achieved", "unit", "country_iso3", "group", "as_of", "source"]
+    cols += ["workbook", "sheet", "row"]
+    nan = float("nan")
+    return pd.DataFrame(
+        [
+            dict(zip(cols, (a, lvl, i, i, nan, t, ach, u, c, "", None, "", "w", "Results", 2)))
+            for a, lvl, i, t, ach, u, c in rows
+        ],
+        columns=cols,
+    )
+
+
+def test_results_vs_targets_by_hand(small, ref):
+    import dataclasses
+
+    nan = float("nan")
+    results = _results(
+        [
+            # A1 (Kenya, Africa), A2 (Uganda, Africa), A3 (Region: Europe).
+            ("A1", "Output", "participants_trained", 40, 30, "people", "KEN"),
+            ("A2", "Output", "participants_trained", 20, 25, "people", "UGA"),
+            ("A2", "Output", "participants_trained", 10, nan, "people", "UGA"),  # no achieved
+            ("A3", "Output", "participants_trained", 50, 10, "people", "FRA"),
+            ("A2", "Outcome", "cirts_established", 3, 1, "CIRTs", "UGA"),
+            ("A1", "Outcome", "cirt_operational", 1, 1, "yes/no", "KEN"),  # not additive
+            ("A1", "Output", "other", 5, 5, "", ""),
+        ]
+    )
+    product = dataclasses.replace(small, results=results)
+    table = an.results_vs_targets(product, ref).set_index("indicator_id")
+    # Catalogue order (participants, CIRTs established, CIRT operational), other last.
+    assert list(table.index) == [
+        "participants_trained",
+        "cirts_established",
+        "cirt_operational",
+        "other",
+    ]
+    # Participants: 4 rows, 3 with both; target 40 + 20 + 50 = 110, achieved 30 + 25 + 10
+    # = 65; 65 / 110 = 59.0909...% -> 59.1.
+    row = table.loc["participants_trained"]
+    assert (row["results"], row["compared"], row["target"], row["achieved"]) == (4, 3, 110, 65)
+    assert row["achieved_pct"] == 59.1 and bool(row["additive"])
+    # CIRTs: 1 of 3 = 33.333...% -> 33.3.
+    assert table.loc["cirts_established", "achieved_pct"] == 33.3
+    # A yes/no and an indicator outside the catalogue are counted, never summed.
+    for key in ("cirt_operational", "other"):
+        assert table.loc[key, "results"] == 1 and not table.loc[key, "additive"]
+        assert pd.isna(table.loc[key, "target"]) and pd.isna(table.loc[key, "achieved_pct"])
+    # Africa: A3 (Europe) and its French row drop out: target 40 + 20 = 60, achieved 55;
+    # 55 / 60 = 91.666...% -> 91.7.
+    africa = an.results_vs_targets(product, ref, "Africa").set_index("indicator_id")
+    row = africa.loc["participants_trained"]
+    assert (row["compared"], row["target"], row["achieved"], row["achieved_pct"]) == (
+        2,
+        60,
+        55,
+        91.7,
+    )
+    # Half up, not to even: achieved 1 of target 8 is 12.5% exactly; 1 of 16 is 6.25 -> 6.3.
+    half = dataclasses.replace(
+        small,
+        results=_results([("A1", "Output", "participants_trained", 16, 1, "people", "KEN")]),
+    )
+    assert an.results_vs_targets(half, ref)["achieved_pct"].tolist() == [6.3]
+    empty = dataclasses.replace(small, results=results.iloc[0:0])
+    assert an.results_vs_targets(empty, ref).empty
+
+
+def test_result_statements_by_hand(small):
+    # Results (version 1 Outputs) of A1 (Kenya), A4 (Kenya) and A2 (Uganda); A3 none.
+    assert an.result_statements(small) == an.ResultStatements(reporting=3, activities=4)
+    assert an.result_statements(small).not_reporting == 1
+    # Africa: A1, A2, A4 all report; Europe: A3 (Region: Europe) reports nothing.
+    assert an.result_statements(small, "Africa") == an.ResultStatements(3, 3)
+    assert an.result_statements(small, "Europe").not_reporting == 1
+
+
+def test_lead_implementors_by_hand(small):
+    import dataclasses
+
+    table = an.lead_implementors(small, "Africa")
+    # A1 names BDT (HQ) first, so it leads by default; A3 (Europe) is out of scope.
+    assert table[["activity_id", "lead_implementor", "joint_with"]].values.tolist() == [
+        ["A1", "BDT (HQ)", ""],
+        ["A2", "Regional Office for Africa", ""],
+        ["A4", "BDT (HQ)", ""],
+    ]
+    links = pd.DataFrame({"activity_id": ["A1", "A1", "A2"], "joint_with": ["A4", "A2", "A1"]})
+    joined = an.lead_implementors(dataclasses.replace(small, joint_links=links))
+    assert joined["joint_with"].tolist() == ["A2; A4", "A1", "", ""]

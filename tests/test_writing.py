@@ -525,3 +525,65 @@ def test_feedback_on_a_version_2_workbook_adds_nothing(tmp_path, ref):
     assert openpyxl.load_workbook(path).sheetnames == [
         "Issues", "Activities", "Expenditure", "Results", "Outputs",
     ]  # fmt: skip
+
+
+# ----------------------------------------------------------------------------- analysts' exports
+
+
+def test_export_table_writes_about_and_table(tmp_path, small):
+    import pandas as pd
+
+    frame = pd.DataFrame({"year": [2021, 2022], "amount_cents": [100, 250]}).set_index("year")
+    path = writing.export_table(frame, "Spend / year", tmp_path / "out", product=small)
+    assert path == tmp_path / "out" / "Spend_year.xlsx"
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["About", "Spend_year"]
+    # A named index is written as the first column, numbers as numbers.
+    rows = [[c.value for c in r] for r in wb["Spend_year"].iter_rows()]
+    assert rows == [["year", "amount_cents"], [2021, 100], [2022, 250]]
+    about = [c.value for c in wb["About"]["A"] if c.value]
+    assert about[0].startswith("Spend / year")
+    assert "cents" in about[1] and str(small.directory) in about[2]
+    # No staging file is left behind.
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["Spend_year.xlsx"]
+    # Its own export is replaced on a second run (re-runnable notebook cells).
+    writing.export_table(frame.iloc[:1], "Spend / year", tmp_path / "out")
+    assert openpyxl.load_workbook(path)["Spend_year"].max_row == 2
+
+
+def test_export_table_never_writes_into_raw_or_over_a_foreign_file(tmp_path, monkeypatch):
+    import pandas as pd
+
+    from cyber_mapping import paths
+    from cyber_mapping.exceptions import ExportError
+
+    frame = pd.DataFrame({"a": [1]})
+    raw = tmp_path / "data" / "raw"
+    raw.mkdir(parents=True)
+    monkeypatch.setattr(paths, "RAW_DIR", raw)
+    for folder in (raw, raw / "sub", tmp_path / "data" / ".." / "data" / "raw"):
+        with pytest.raises(ExportError, match="read-only"):
+            writing.export_table(frame, "t", folder)
+    assert list(raw.iterdir()) == []
+    # A workbook someone else saved under that name, and a non-workbook, are kept.
+    theirs = openpyxl.Workbook()
+    theirs.active["A1"] = "mine"
+    theirs.save(tmp_path / "t.xlsx")
+    (tmp_path / "u.xlsx").write_text("not a workbook")
+    for stem in ("t", "u"):
+        with pytest.raises(ExportError, match="not written by an export"):
+            writing.export_table(frame, stem, tmp_path)
+    assert openpyxl.load_workbook(tmp_path / "t.xlsx").active["A1"].value == "mine"
+    assert (tmp_path / "u.xlsx").read_text() == "not a workbook"
+    with pytest.raises(ExportError, match="file name"):
+        writing.export_table(frame, " / ", tmp_path)
+
+
+def test_export_table_defaults_to_reports_explore(tmp_path, monkeypatch):
+    import pandas as pd
+
+    from cyber_mapping import paths
+
+    monkeypatch.setattr(paths, "REPORTS_DIR", tmp_path / "reports")
+    path = writing.export_table(pd.DataFrame({"a": [1]}), "t", "")
+    assert path == tmp_path / "reports" / "explore" / "t.xlsx"
