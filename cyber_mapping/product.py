@@ -98,7 +98,10 @@ def write_validation(result: Validated, out_dir: Path) -> None:
 
 
 def _chf(cents: int) -> str:
-    return f"CHF {cents / 100:,.2f}".replace(",", "'")
+    # The one money formatter family (formats.py), with BDT's apostrophe for the console.
+    from cyber_mapping.formats import chf_exact
+
+    return chf_exact(int(cents), sep="'")
 
 
 def summary_text(result: Validated, first: int = 5) -> str:

@@ -1,0 +1,130 @@
+"""Every number, money, date and name format of the package, in one family.
+
+Money is held in integer cents everywhere; these functions only turn it into text (prose,
+table cells in CHF thousands, exact reconciliations). Nothing here reads data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+if TYPE_CHECKING:
+    from cyber_mapping.reference import Reference
+
+NNBSP = "\u202f"  # narrow no-break space: the default thousands separator
+EN_DASH = "–"
+
+
+def group_thousands(number: int, sep: str = NNBSP) -> str:
+    """``1234567`` -> ``1 234 567`` (narrow no-break spaces; ``sep="'"`` for BDT's style)."""
+    sign = "-" if number < 0 else ""
+    return sign + f"{abs(int(number)):,}".replace(",", sep)
+
+
+def chf_prose(cents: int, sep: str = NNBSP) -> str:
+    """Money in a sentence: ``CHF 1.5 million`` from one million up, else ``CHF 245 000``.
+
+    Millions keep one decimal (rounded half up); smaller amounts are whole francs.
+    """
+    cents = int(cents)
+    if abs(cents) >= 100_000_000:
+        tenths = (abs(cents) + 5_000_000) // 10_000_000  # tenths of a million, half up
+        sign = "-" if cents < 0 else ""
+        return f"CHF {sign}{tenths // 10}.{tenths % 10} million"
+    francs = (abs(cents) + 50) // 100
+    return f"CHF {group_thousands(francs if cents >= 0 else -francs, sep)}"
+
+
+def chf_thousands(cents: int, sep: str = NNBSP) -> str:
+    """A table cell in CHF thousands with one decimal: 1 234 567.89 CHF -> ``1 234.6``."""
+    tenths = (abs(int(cents)) + 5_000) // 10_000  # tenths of a thousand francs, half up
+    sign = "-" if cents < 0 and tenths else ""
+    return f"{sign}{group_thousands(tenths // 10, sep)}.{tenths % 10}"
+
+
+def chf_exact(cents: int, sep: str = NNBSP) -> str:
+    """Exact to the cent, for reconciliations: ``CHF 23 570 845.85``."""
+    cents = int(cents)
+    sign = "-" if cents < 0 else ""
+    return f"CHF {sign}{group_thousands(abs(cents) // 100, sep)}.{abs(cents) % 100:02d}"
+
+
+def percent(value: float) -> str:
+    """``35.7`` -> ``35.7%`` (one decimal)."""
+    return f"{value:.1f}%"
+
+
+def long_date(day: dt.date) -> str:
+    """``12 June 2017``: day without a leading zero, month in full."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def period_text(first: int, last: int) -> str:
+    """``2018–2025`` (en dash)."""
+    return f"{first}{EN_DASH}{last}" if first != last else str(first)
+
+
+def join_names(names: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+_REVISION = re.compile(r"(?:Rev\.\s*)?([A-Z][A-Za-zé ]+),\s*((?:19|20)\d\d)")
+
+
+def clean_revision(text: object) -> str:
+    """The first ``Rev. Place, YYYY`` in a catalogue revision note (notes dropped), or ''."""
+    found = _REVISION.search(str(text or ""))
+    if not found:
+        return ""
+    place, year = found.group(1).strip(), found.group(2)
+    prefix = "Rev. " if "Rev." in str(text)[: found.end()] else ""
+    return f"{prefix}{place}, {year}"
+
+
+def resolution_label(rid: str, ref: Reference) -> str:
+    """``PP-130`` -> ``PP Resolution 130 (Rev. Bucharest, 2022)`` from the catalogue."""
+    row = ref.resolutions[ref.resolutions["resolution_id"] == rid]
+    if row.empty:
+        return rid
+    rec = row.iloc[0]
+    rev = clean_revision(rec["revision"])
+    return f"{rec['body']} Resolution {rec['number']}" + (f" ({rev})" if rev else "")
+
+
+def beneficiary_names(text: object, names: dict[str, str]) -> list[str]:
+    """``KEN; UGA`` -> ``['Kenya', 'Uganda']``; ``Region: Africa`` and ``Global`` as written."""
+    codes = [c.strip() for c in str(text or "").split(";") if c.strip()]
+    return [names.get(c, c) for c in codes]
+
+
+def list_text(value: object) -> str:
+    """A stored ``a;b`` or ``a; b`` list as ``a; b`` (one space after each semicolon)."""
+    return "; ".join(p.strip() for p in str(value or "").split(";") if p.strip())
+
+
+_AS_OF_MONTH = re.compile(r"\b(As of|as of)\s+(0?[1-9]|1[0-2])[ /.-]((?:19|20)\d\d)\b")
+
+
+def month_text(text: object) -> str:
+    """Workbook text with ``As of 12 2019`` written ``As of December 2019``.
+
+    Only the contract's "As of MM YYYY" form is rewritten; other numbers stay as written.
+    """
+    return _AS_OF_MONTH.sub(
+        lambda m: f"{m.group(1)} {dt.date(2000, int(m.group(2)), 1):%B} {m.group(3)}",
+        str(text or ""),
+    )
+
+
+def month_year(day: object) -> str:
+    """``December 2019`` from a date (``''`` when missing)."""
+    if day is None or pd.isna(day):
+        return ""
+    return f"{pd.Timestamp(day):%B %Y}"
