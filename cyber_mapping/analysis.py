@@ -791,3 +791,222 @@ def annex_frames(product: Product, ref: Reference) -> tuple[pd.DataFrame, pd.Dat
         }
     ).reset_index(drop=True)
     return mapping, by_year
+
+
+# ============================================================================ questions 2 and 4
+
+
+def clause_coverage(product: Product, ref: Reference, region: str | None = None) -> pd.DataFrame:
+    """For each catalogue clause that instructs BDT: the activities in scope citing it.
+
+    Only explicit citations count (an activity's Clauses column). ``cents`` is the spend in
+    scope of the citing activities allocated to the clause's resolution (actual and
+    estimated); an activity citing two clauses counts under both. Clauses not addressed to
+    BDT are left out: they are not gaps.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``resolution_id``, ``clause_ref``, ``summary``, ``activities``, ``cents``, in
+        catalogue order.
+    """
+    ids = scope_activity_ids(product, region)
+    clauses = ref.clauses[ref.clauses["instructs_bdt"].astype(bool)]
+    cites = product.activity_clauses
+    cites = cites[cites["activity_id"].isin(ids)] if len(cites) else cites
+    rows = scope_allocations(product, region)
+    spend = rows.groupby(["activity_id", "resolution_id"], observed=True)["amount_cents"].sum()
+    spend_of = {(str(a), str(r)): int(v) for (a, r), v in spend.items()}
+    out = []
+    for rec in clauses.itertuples():
+        mine = cites[cites["clause_ref"] == rec.clause_ref] if len(cites) else cites
+        acts = sorted(set(mine["activity_id"].astype(str))) if len(mine) else []
+        out.append(
+            {
+                "resolution_id": rec.resolution_id,
+                "clause_ref": rec.clause_ref,
+                "summary": rec.summary,
+                "activities": len(acts),
+                "cents": sum(spend_of.get((a, str(rec.resolution_id)), 0) for a in acts),
+            }
+        )
+    columns = ["resolution_id", "clause_ref", "summary", "activities", "cents"]
+    return pd.DataFrame(out, columns=columns)
+
+
+def not_stated_spend(product: Product, region: str | None = None) -> int:
+    """Spend in scope (cents) of the activities that cite no clause ("clause not stated")."""
+    ids = scope_activity_ids(product, region)
+    cites = product.activity_clauses
+    stating = set(cites["activity_id"]) if len(cites) else set()
+    rows = scope_allocations(product, region)
+    return int(rows.loc[rows["activity_id"].isin(ids - stating), "amount_cents"].sum())
+
+
+HQ, FIELD = "BDT headquarters", "Regional and Area Offices"
+
+
+def office_kind(ref: Reference) -> dict[str, str]:
+    """Implementor -> ``BDT headquarters`` or ``Regional and Area Offices`` (others: '')."""
+    kinds = dict(zip(ref.offices["implementor"], ref.offices["kind"], strict=True))
+    return {
+        k: HQ if v == "hq" else FIELD if v in ("regional", "area") else ""
+        for k, v in kinds.items()
+    }
+
+
+def office_shares(
+    product: Product, ref: Reference, by: str = "region", region: str | None = None
+) -> pd.DataFrame:
+    """Headquarters against Regional/Area Office spend, by region or by theme.
+
+    Uses the implementor view (an activity's spend split equally among its implementors).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``by``, ``hq_cents``, ``field_cents``, ``other_cents`` (implementors that are not
+        ITU offices, e.g. partners named as implementors), ``hq_share`` (percent of the
+        row's total, one decimal, half up, unforced), sorted by ``by``.
+    """
+    from cyber_mapping.need import share_pct
+
+    rows = _implementor_rows(product, region)
+    kind = rows["implementor"].astype(str).map(office_kind(ref)).fillna("")
+    frame = pd.DataFrame(
+        {by: rows[by].astype(str), "kind": kind, "cents": rows["amount_cents"].astype("int64")}
+    )
+    wide = frame.pivot_table(index=by, columns="kind", values="cents", aggfunc="sum", fill_value=0)
+    out = pd.DataFrame(
+        {
+            "hq_cents": wide.get(HQ, pd.Series(0, index=wide.index)),
+            "field_cents": wide.get(FIELD, pd.Series(0, index=wide.index)),
+            "other_cents": wide.get("", pd.Series(0, index=wide.index)),
+        }
+    ).astype("int64")
+    out = out[(out.sum(axis=1)) > 0]
+    out["hq_share"] = [
+        share_pct(int(h), int(h + f + o))
+        for h, f, o in zip(out["hq_cents"], out["field_cents"], out["other_cents"], strict=True)
+    ]
+    out.index.name = by
+    return out.reset_index().sort_values(by).reset_index(drop=True)
+
+
+def lead_spend(product: Product, region: str | None = None) -> pd.DataFrame:
+    """Activities and spend in scope by lead implementor, largest spend first.
+
+    Each activity's whole spend in scope counts for its lead (not split); columns ``lead``,
+    ``activities``, ``cents``.
+    """
+    ids = scope_activity_ids(product, region)
+    acts = product.activities[product.activities["activity_id"].isin(ids)]
+    first = acts["implementors"].fillna("").astype(str).str.split(";").str[0].str.strip()
+    lead = acts.get("lead_implementor", pd.Series("", index=acts.index)).fillna("").astype(str)
+    lead = lead.where(lead.str.strip() != "", first)
+    lead_of = dict(zip(acts["activity_id"], lead, strict=True))
+    rows = scope_allocations(product, region)
+    spend = rows.groupby("activity_id", observed=True)["amount_cents"].sum()
+    frame = pd.DataFrame({"activity_id": list(lead_of), "lead": list(lead_of.values())})
+    frame["cents"] = frame["activity_id"].map(spend).fillna(0).astype("int64")
+    out = frame.groupby("lead").agg(activities=("activity_id", "size"), cents=("cents", "sum"))
+    out = out.reset_index().sort_values(["cents", "lead"], ascending=[False, True])
+    return out.reset_index(drop=True).astype({"activities": "int64", "cents": "int64"})
+
+
+@dataclass(frozen=True)
+class JointWork:
+    """Activities in scope carried out jointly (a 'Joint with' link, or several implementors)."""
+
+    activities: int  # activities in scope
+    joint: int
+    linked: int  # of which with a 'Joint with' link to another office's row
+    joint_cents: int
+    total_cents: int
+
+
+def joint_work(product: Product, region: str | None = None) -> JointWork:
+    """Joint activities and their spend in scope (each activity's spend counted once)."""
+    ids = scope_activity_ids(product, region)
+    impl = product.activity_implementors
+    many = impl[impl["activity_id"].isin(ids)].groupby("activity_id")["implementor"].nunique()
+    several = set(many[many > 1].index)
+    links = product.joint_links
+    linked = (set(links["activity_id"]) | set(links["joint_with"])) & ids if len(links) else set()
+    joint = several | linked
+    rows = scope_allocations(product, region)
+    return JointWork(
+        activities=len(ids),
+        joint=len(joint),
+        linked=len(linked),
+        joint_cents=int(rows.loc[rows["activity_id"].isin(joint), "amount_cents"].sum()),
+        total_cents=int(rows["amount_cents"].sum()),
+    )
+
+
+def workbook_offices(product: Product, ref: Reference) -> dict[str, str]:
+    """Workbook file -> the office that submitted it, from its rows' Activity ID prefixes.
+
+    The most common ID prefix (``RO-AFR``, ``HQ``...) among the workbook's activities and
+    quarantined rows names the office (``reference/offices.csv``); a workbook whose
+    prefixes match no office maps to ''.
+    """
+    offices = ref.offices
+    prefixes = dict(zip(offices["id_prefix"].astype(str), offices["implementor"], strict=True))
+    frames = [
+        product.activities[["workbook", "activity_id"]],
+        product.quarantine[["workbook", "activity_id"]],
+    ]
+    rows = pd.concat(frames, ignore_index=True).dropna()
+    out: dict[str, str] = {}
+    for workbook, ids in rows.groupby(rows["workbook"].astype(str))["activity_id"]:
+        votes: dict[str, int] = {}
+        for aid in ids.astype(str):
+            for prefix, office in prefixes.items():
+                if prefix and aid.startswith(prefix + "-"):
+                    votes[office] = votes.get(office, 0) + 1
+        out[workbook] = max(sorted(votes), key=lambda o: votes[o]) if votes else ""
+    return out
+
+
+def duplicates_in_scope(product: Product, region: str | None = None) -> pd.DataFrame:
+    """Possible double reporting with at least one activity in scope (``possible_duplicates``)."""
+    ids = scope_activity_ids(product, region)
+    dup = product.possible_duplicates
+    if dup.empty:
+        return dup
+    keep = dup["activity_id_a"].isin(ids) | dup["activity_id_b"].isin(ids)
+    return dup[keep].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class OfficeSplit:
+    """Spend in scope by BDT headquarters and by the Regional and Area Offices."""
+
+    hq_cents: int
+    field_cents: int
+    other_cents: int
+
+    @property
+    def hq_share(self) -> float:
+        """Headquarters' percent of the total (one decimal, half up, unforced)."""
+        from cyber_mapping.need import share_pct
+
+        return share_pct(self.hq_cents, self.hq_cents + self.field_cents + self.other_cents)
+
+    @property
+    def field_share(self) -> float:
+        """The offices' percent of the total (one decimal, half up, unforced)."""
+        from cyber_mapping.need import share_pct
+
+        return share_pct(self.field_cents, self.hq_cents + self.field_cents + self.other_cents)
+
+
+def office_split(product: Product, ref: Reference, region: str | None = None) -> OfficeSplit:
+    """Headquarters against Regional/Area Offices over the scope (equal implementor split)."""
+    table = office_shares(product, ref, "region", region)
+    return OfficeSplit(
+        int(table["hq_cents"].sum()),
+        int(table["field_cents"].sum()),
+        int(table["other_cents"].sum()),
+    )

@@ -38,7 +38,8 @@ def data_version(manifest: dict) -> str:
 class Report:
     """What one report needs: the product, reference data, scope and cover parameters.
 
-    ``tables`` and ``figures`` count captions as the notebook adds them, top to bottom.
+    Tables and figures are numbered by key (:meth:`number`), in the order their keys are
+    first seen, so a cell run twice keeps its number.
     """
 
     product: Product
@@ -51,9 +52,36 @@ class Report:
     action: str
     request: str
     language: str = "en"
-    tables: int = 0
-    figures: int = 0
-    numbers: dict[str, int] = field(default_factory=dict)
+    numbered: dict[tuple[str, str], int] = field(default_factory=dict)
+    sources: dict[tuple[str, int], tuple[str, str]] = field(default_factory=dict)
+    previous: Product | None = None
+
+    def number(self, kind: str, key: str) -> int:
+        """The number of the ``kind`` (``table`` or ``figure``) block called ``key``.
+
+        A key keeps the number it was first given, so re-running a notebook cell does not
+        renumber anything; a new key takes the next number of its kind.
+        """
+        if (kind, key) not in self.numbered:
+            self.numbered[(kind, key)] = sum(1 for k, _ in self.numbered if k == kind) + 1
+        return self.numbered[(kind, key)]
+
+    def cross_ref(self, kind: str, key: str) -> str:
+        """``Table 3`` for a block already numbered, else ``''`` (never ``Table `` alone)."""
+        n = self.numbered.get((kind, key))
+        if n is None:
+            return ""
+        return self.t[f"{kind}_ref"].format(n=n)
+
+    @property
+    def tables(self) -> int:
+        """How many tables have been numbered."""
+        return sum(1 for k, _ in self.numbered if k == "table")
+
+    @property
+    def figures(self) -> int:
+        """How many figures have been numbered."""
+        return sum(1 for k, _ in self.numbered if k == "figure")
 
     @property
     def t(self) -> dict[str, str]:
@@ -98,11 +126,14 @@ def open_report(
     request: str = "",
     language: str = "en",
     period: str = "",
+    compare_dir: str = "",
 ) -> Report:
     """Load the product and build the report context from the notebook's parameters.
 
-    Empty strings mean the defaults: ``data/processed/``, the overall report, the date the
-    product was built, a neutral meeting line, a visible document-number placeholder, today.
+    ``compare_dir`` is a previous edition of the data product; when given, the report adds a
+    section on what changed since it (empty: no comparison). Empty strings mean the
+    defaults: ``data/processed/``, the overall report, the date the product was built, a
+    neutral meeting line, a visible document-number placeholder, today.
 
     Raises
     ------
@@ -133,8 +164,17 @@ def open_report(
             f"the report's period {period} differs from the data product's mapping period "
             f"{mapped[0]}-{mapped[1]}; rebuild with `cyber-mapping build --period {period}`."
         )
+    previous = None
+    if compare_dir:
+        if not (Path(compare_dir) / "manifest.json").is_file():
+            raise ReportConfigError(
+                f"no previous data product in {compare_dir} (manifest.json missing); give the "
+                "folder of an earlier build, or leave --compare out."
+            )
+        previous = load(Path(compare_dir))
     t = texts(language)
     return Report(
+        previous=previous,
         product=product,
         ref=ref,
         region=region or None,

@@ -128,3 +128,85 @@ def month_year(day: object) -> str:
     if day is None or pd.isna(day):
         return ""
     return f"{pd.Timestamp(day):%B %Y}"
+
+
+def office_name(name: str) -> str:
+    """An implementor in a sentence: ``BDT headquarters``, ``the Regional Office for CIS``.
+
+    Office names take the definite article; other names (partners) are written as given.
+    """
+    text = str(name).strip()
+    if text in ("BDT (HQ)", "BDT headquarters"):
+        return "BDT headquarters"
+    if text.startswith(("Regional Office", "Area Office")):
+        return f"the {text}"
+    return text
+
+
+def count_of(part: int, whole: int, noun: str, plural: str = "") -> str:
+    """``3 of the 9 activities``, ``all 9 activities``, ``none of the 9 activities``.
+
+    Never "9 of the 9" or "0 of them"; ``plural`` defaults to ``noun + "s"``.
+    """
+    many = plural or f"{noun}s"
+    if whole == 1:
+        return f"the one {noun}" if part == 1 else f"not the one {noun}"
+    if part == whole:
+        return f"all {whole} {many}"
+    if part == 0:
+        return f"none of the {whole} {many}"
+    return f"{part} of the {whole} {many}"
+
+
+def plural(n: int, noun: str, many: str = "") -> str:
+    """``1 activity``, ``2 activities`` (``many`` defaults to ``noun + "s"``)."""
+    return f"{n} {noun if n == 1 else (many or noun + 's')}"
+
+
+def chf_millions(cents: int) -> str:
+    """Money in millions with one decimal, whatever its size: ``CHF 0.4 million``."""
+    cents = int(cents)
+    tenths = (abs(cents) + 5_000_000) // 10_000_000  # tenths of a million, half up
+    sign = "-" if cents < 0 and tenths else ""
+    return f"CHF {sign}{tenths // 10}.{tenths % 10} million"
+
+
+def chf_alike(*amounts: int) -> list[str]:
+    """Amounts of one sentence at one level of precision.
+
+    If any is a million or more, all are in millions with one decimal (``CHF 0.4 million``
+    next to ``CHF 4.3 million``, never ``CHF 426 909``); else all in whole francs.
+    """
+    if any(abs(int(a)) >= 100_000_000 for a in amounts):
+        return [chf_millions(a) for a in amounts]
+    return [chf_prose(a) for a in amounts]
+
+
+def capital(text: str) -> str:
+    """``text`` with its first letter capitalised (the rest untouched)."""
+    return text[:1].upper() + text[1:]
+
+
+def possessive(name: str) -> str:
+    """``the Regional Office for CIS's``; a name ending in s takes an apostrophe only."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
+_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
+
+
+def ordinal(n: int) -> str:
+    """``1`` -> ``first`` ... ``8`` -> ``eighth``; beyond, ``9th`` style."""
+    if 1 <= n <= len(_ORDINALS):
+        return _ORDINALS[n - 1]
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+# ITU regions that take the definite article in a sentence.
+_REGION_ARTICLE = {"Americas": "the Americas", "Arab States": "the Arab States", "CIS": "the CIS"}
+
+
+def region_name(region: str) -> str:
+    """An ITU region in a sentence: ``the Americas``, ``the Arab States``, ``Africa``."""
+    return _REGION_ARTICLE.get(str(region), str(region))

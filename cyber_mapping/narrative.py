@@ -16,4 +16,5 @@ from cyber_mapping.analysis import (  # noqa: F401
 from cyber_mapping.blocks import *  # noqa: F403
 from cyber_mapping.context import *  # noqa: F403
 from cyber_mapping.formats import *  # noqa: F403
+from cyber_mapping.questions import *  # noqa: F403
 from cyber_mapping.sections import *  # noqa: F403

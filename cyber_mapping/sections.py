@@ -16,6 +16,7 @@ from cyber_mapping.blocks import Html, esc, figure, paragraph, scroller, table
 from cyber_mapping.context import Report
 from cyber_mapping.formats import (
     beneficiary_names,
+    chf_alike,
     chf_exact,
     chf_prose,
     chf_thousands,
@@ -36,51 +37,44 @@ from cyber_mapping.reference import Reference
 
 
 def summary_sentences(report: Report) -> list[str]:
-    """Three to five sentences summarising the report, every number from ``analysis``."""
+    """Three to five short sentences summarising the report, every number from a library.
+
+    Activities; Member States reached (delivered) and named by planned work only; spend;
+    the leading theme and Resolution; and, when more than 1% of the spend submitted failed
+    validation, how much and which office's submission holds most of it.
+    """
+    from cyber_mapping import questions
+
     t, product, ref, region = report.t, report.product, report.ref, report.region
     h = analysis.headline(product, ref, region)
     if h.activities == 0 or h.first_year is None:
         return [t["summary_1_none"].format(scope=report.scope)]
+    actual, estimated, total = chf_alike(h.actual_cents, h.estimated_cents, h.total_cents)
     out = [
         t["summary_1"].format(
             first_year=h.first_year,
             last_year=h.last_year,
             activities=h.activities,
             activities_noun="activity" if h.activities == 1 else "activities",
+            verb="was" if h.activities == 1 else "were",
             scope=report.scope,
-            reached=h.states_reached,
-            in_scope=h.states_in_scope,
         ),
-        t["summary_2"].format(
-            actual=chf_prose(h.actual_cents),
-            estimated=chf_prose(h.estimated_cents),
-            total=chf_prose(h.total_cents),
-        ),
+        questions.reach_sentence(report),
+        t["summary_2"].format(actual=actual, estimated=estimated, total=total),
     ]
     lead = h.leaders
-    if {"theme", "resolution_id", "implementor", "funder"} <= set(lead):
+    if {"theme", "resolution_id"} <= set(lead):
         out.append(
             t["summary_3"].format(
                 theme=esc(lead["theme"].name),
                 theme_share=percent(lead["theme"].share),
                 resolution=esc(resolution_label(lead["resolution_id"].name, ref)),
                 resolution_share=percent(lead["resolution_id"].share),
-                implementor=esc(lead["implementor"].name),
-                implementor_share=percent(lead["implementor"].share),
-                funder=esc(lead["funder"].name),
-                funder_share=percent(lead["funder"].share),
             )
         )
-    out.append(coordination_sentence(report))
-    gaps = analysis.unreached_states(product, ref, region)
-    if gaps.empty:
-        out.append(t["summary_5_none"])
-    else:
-        out.append(
-            t["summary_5_gaps"].format(
-                unreached=len(gaps), unreached_groups=int((gaps["groups"] != "").sum())
-            )
-        )
+    bias = questions.quarantine_sentence(report)
+    if bias:
+        out.append(bias)
     return out
 
 
@@ -185,7 +179,6 @@ def unreached_table(report: Report) -> Html:
 def clauses_table(report: Report) -> Html:
     """Clauses that instruct BDT that no activity in scope cites (explicit citations only)."""
     data = analysis.uncovered_clauses(report.product, report.ref, report.region)
-    report.numbers["clauses_table"] = report.tables + 1
     out = pd.DataFrame(
         {
             "Resolution": data["resolution_id"],
@@ -193,7 +186,7 @@ def clauses_table(report: Report) -> Html:
             "Resolution cited by an activity": data["cited"].map({True: "yes", False: "no"}),
         }
     )
-    return table(report, out, report.t["clauses_table_caption"])
+    return table(report, out, report.t["clauses_table_caption"], key="clauses")
 
 
 def planned_only_paragraph(report: Report) -> Html:
@@ -239,12 +232,17 @@ def partners_paragraph(report: Report) -> Html:
         sentences.append(
             t["partners_3"].format(
                 n=len(clauses),
-                table=report.numbers.get("clauses_table", ""),
+                table_ref=_paren(report.cross_ref("table", "clauses")),
                 not_stated=stated.not_stated,
                 activities=stated.activities,
             )
         )
     return paragraph(*sentences)
+
+
+def _paren(ref: str) -> str:
+    """`` (Table 3)`` for a cross-reference, or nothing when the block is not numbered yet."""
+    return f" ({ref})" if ref else ""
 
 
 def funder_theme_table(report: Report) -> Html:
@@ -336,8 +334,8 @@ def mapping_table(report: Report, limit: int = ANNEX_ACTIVITY_LIMIT) -> Html:
             f"<div class='annex-summary'>{heading}"
             f"{_mapping_summary(report, by_resolution, records)}</div>"
         )
-    report.tables += 1
-    head = t["table_caption"].format(n=report.tables, caption=esc(t["annex_caption"]))
+    n = report.number("table", "annex_mapping")
+    head = t["table_caption"].format(n=n, caption=esc(t["annex_caption"]))
     body = []
     for rid in sorted(by_resolution):
         body.append(
@@ -402,7 +400,7 @@ def mapping_table(report: Report, limit: int = ANNEX_ACTIVITY_LIMIT) -> Html:
         table_html = scroller(
             f"<table class='data mapping'><caption>{head}</caption><thead><tr>{headers}</tr>"
             "</thead><tbody>" + "".join(body) + "</tbody></table>",
-            t["table_caption"].format(n=report.tables, caption=t["annex_caption"]),
+            t["table_caption"].format(n=n, caption=t["annex_caption"]),
         )
     return Html(
         f"<div class='annex-block'>{heading}<div class='table-block'>{table_html}"
@@ -499,7 +497,12 @@ def quality_tables(report: Report) -> list[Html]:
     wide.columns = [str(c) for c in wide.columns]
     wide = wide.reset_index().rename(columns={"currency": "Currency"})
     blocks.append(
-        table(report, wide, "Exchange rates used, CHF per unit (ILLUSTRATIVE approximations)")
+        table(
+            report,
+            wide,
+            "Exchange rates used, CHF per unit (ILLUSTRATIVE approximations)",
+            source=t["source_rates"],
+        )
     )
     params = pd.DataFrame(
         [
@@ -519,7 +522,32 @@ def quality_tables(report: Report) -> list[Html]:
         columns=["Input workbook", "Status", "SHA-256"],
     )
     blocks.append(table(report, inputs, "Data manifest: input checksums", wide=True))
+    blocks.append(sources_table(report))
     return blocks
+
+
+def sources_table(report: Report) -> Html:
+    """Provenance, once: every table and figure numbered so far with its source."""
+    t = report.t
+    rows = [
+        {
+            "Block": t[f"{kind}_ref"].format(n=n),
+            "Title": caption,
+            "Source": source.removeprefix("Source: "),
+        }
+        for (kind, n), (caption, source) in sorted(report.sources.items())
+    ]
+    rows.extend(
+        {"Block": t["sources_reference"], "Title": name, "Source": source}
+        for name, source in (
+            (t["sources_gci_name"], t["sources_gci"]),
+            (t["sources_groups_name"], t["sources_groups"]),
+            (t["sources_rates_name"], t["sources_rates"]),
+        )
+    )
+    frame = pd.DataFrame(rows, columns=["Block", "Title", "Source"])
+    note = esc(t["sources_note"].format(version=report.version, as_of=long_date(report.as_of)))
+    return table(report, frame, t["sources_caption"], key="sources", wide=True, note=note)
 
 
 # ----------------------------------------------------------------------------- figures
