@@ -159,8 +159,9 @@ def count_of(part: int, whole: int, noun: str, plural: str = "") -> str:
 
 
 def plural(n: int, noun: str, many: str = "") -> str:
-    """``1 activity``, ``2 activities`` (``many`` defaults to ``noun + "s"``)."""
-    return f"{n} {noun if n == 1 else (many or noun + 's')}"
+    """``1 activity``, ``2 activities``, ``no activities`` (``many``: ``noun + "s"``)."""
+    words = noun if n == 1 else (many or noun + "s")
+    return f"no {words}" if n == 0 else f"{n} {words}"
 
 
 def chf_millions(cents: int) -> str:

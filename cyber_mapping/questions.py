@@ -154,22 +154,31 @@ def indicator_paragraph(report: Report) -> Block:
 
 
 def indicator_table(report: Report, by: str = "resolution_id") -> Block:
-    """Target against achieved per additive indicator, by resolution or by region."""
+    """Target against achieved per additive indicator, by resolution or by region.
+
+    One row per indicator, one column per resolution (or region), each cell
+    ``achieved / target``; ``.data`` holds the long table with the activities reporting.
+    """
     t = report.t
-    data = progress.indicator_progress(
-        report.product, report.ref, _indicators(), by, report.region
-    )
+    product, ref = report.product, report.ref
+    data = progress.indicator_progress(product, ref, _indicators(), by, report.region)
     label = "Resolution" if by == "resolution_id" else "Region"
-    out = pd.DataFrame(
-        {
-            "Indicator": data["indicator"],
-            "Unit": data["unit"],
-            label: data[by],
-            "Target": [group_thousands(round(v)) for v in data["target"]],
-            "Achieved": [group_thousands(round(v)) for v in data["achieved"]],
-            "Activities reporting": data["reporting"].astype(str),
-        }
-    )
+    keys = sorted(data[by].unique()) if not data.empty else []
+    rows = []
+    for (indicator, unit), mine in data.groupby(["indicator", "unit"], sort=True):
+        cells = mine.set_index(by)
+        row = {"Indicator": indicator, "Unit": unit}
+        for key in keys:
+            if key in cells.index:
+                rec = cells.loc[key]
+                row[key] = (
+                    f"{group_thousands(round(rec['achieved']))} / "
+                    f"{group_thousands(round(rec['target']))}"
+                )
+            else:
+                row[key] = "–"
+        rows.append(row)
+    out = pd.DataFrame(rows, columns=["Indicator", "Unit", *keys])
     return table(
         report,
         out,
@@ -262,11 +271,10 @@ def open_year(report: Report) -> int | None:
 def trend_paragraph(report: Report) -> Block:
     """Actual spend over the closed years, in words, and the open year left out."""
     t = report.t
-    first, _ = analysis.mapping_period(report.product)
     still_open = open_year(report)
     last = (still_open - 1) if still_open is not None else report.as_of.year
     trend = trends.spend_trend(
-        report.product, report.region, basis=analysis.ACTUAL, years=(first, last)
+        report.product, report.region, basis=analysis.ACTUAL, years=(0, last)
     )
     sentences = [trends.trend_sentence(trend, t["q_trend_subject"], t, chf_prose)]
     rows = analysis.scope_allocations(report.product, report.region)
@@ -585,16 +593,33 @@ def need_paragraph(report: Report) -> Block:
     low_rows = data[(data["reach"] == need.REACHED) & (data["cents"] < low)]
     if unreached.empty and low_rows.empty:
         return paragraph(t["q_need_all"], data=data)
-    return paragraph(
-        t["q_need"].format(
-            unreached=capital(plural(len(unreached), "Member State")),
-            verb=_verb(len(unreached), "has", "have"),
-            groups=int((unreached["groups"] != "").sum()),
-            low=len(low_rows),
-            threshold=chf_prose(low),
-        ),
-        data=data,
-    )
+    sentences = []
+    if unreached.empty:
+        sentences.append(t["q_need_all"])
+    else:
+        n, groups = len(unreached), int((unreached["groups"] != "").sum())
+        if groups == 0:
+            which = ""
+        elif groups == n:
+            which = t["q_need_groups_all"] if n > 1 else t["q_need_groups_one"]
+        else:
+            which = t["q_need_groups_some"].format(n=groups)
+        sentences.append(
+            t["q_need_unreached"].format(
+                unreached=capital(plural(n, "Member State")),
+                verb=_verb(n, "has", "have"),
+                groups=which,
+            )
+        )
+    if not low_rows.empty:
+        sentences.append(
+            t["q_need_low"].format(
+                low=capital(plural(len(low_rows), "Member State")),
+                verb=_verb(len(low_rows), "was", "were"),
+                threshold=chf_prose(low),
+            )
+        )
+    return paragraph(*sentences, data=data)
 
 
 def uncited_paragraph(report: Report) -> Block:
@@ -669,6 +694,8 @@ def changes_section(report: Report) -> Block:
                 names=join_names([esc(names.get(c, c)) for c in ch.newly_reached]),
             )
         )
+    if report.region:
+        sentences.append(t["q_changes_all_regions"])
     heading = f"<h2 id='changes'>{esc(t['q_changes_heading'])}</h2>"
 
     def spend_frame(frame: pd.DataFrame, key: str, label: str) -> pd.DataFrame:
@@ -713,7 +740,8 @@ def reach_sentence(report: Report) -> str:
     data = need.state_reach(report.product, report.ref, report.region)
     reached = int((data["reach"] == need.REACHED).sum())
     planned = int((data["reach"] == need.PLANNED_ONLY).sum())
-    return report.t["q_reach_summary"].format(
+    key = "q_reach_summary" if planned else "q_reach_summary_none"
+    return report.t[key].format(
         reached=count_of(reached, len(data), "Member State") + " in scope",
         planned_only=plural(planned, "Member State"),
     )

@@ -133,7 +133,13 @@ def spend_table(report: Report, dimension: str, label: str, top: int | None = No
     out = _chf_columns(data, ["actual", "estimated", "total"])
     out["share"] = out["share"].map(percent)
     out.columns = [label, "Actual", "Estimated", "Total (actual + estimated)", "Share of total"]
-    return table(report, out, f"Spend by {label.lower()}, CHF thousands")
+    return table(
+        report,
+        out,
+        f"Spend by {label.lower()}, CHF thousands",
+        data=data,
+        note=esc(report.t["shares_forced"]),
+    )
 
 
 def year_spend_table(report: Report, dimension: str, label: str) -> Html:
