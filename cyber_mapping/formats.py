@@ -88,6 +88,15 @@ def clean_revision(text: object) -> str:
     return f"{prefix}{place}, {year}"
 
 
+# A research note in brackets, e.g. "(exact Kigali title UNVERIFIED; earlier title ...)".
+_NOTE = re.compile(r"\s*\([^()]*\b(?:UNVERIFIED|UNCERTAIN|unverified|uncertain)\b[^()]*\)")
+
+
+def clean_title(text: object) -> str:
+    """A catalogue title without its bracketed research notes (``UNVERIFIED``...)."""
+    return _NOTE.sub("", str(text or "")).strip()
+
+
 def resolution_label(rid: str, ref: Reference) -> str:
     """``PP-130`` -> ``PP Resolution 130 (Rev. Bucharest, 2022)`` from the catalogue."""
     row = ref.resolutions[ref.resolutions["resolution_id"] == rid]

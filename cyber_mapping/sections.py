@@ -16,11 +16,13 @@ from cyber_mapping.blocks import Html, esc, figure, paragraph, scroller, table
 from cyber_mapping.context import Report
 from cyber_mapping.formats import (
     beneficiary_names,
+    capital,
     chf_alike,
     chf_exact,
     chf_prose,
     chf_thousands,
     clean_revision,
+    clean_title,
     group_thousands,
     join_names,
     list_text,
@@ -51,7 +53,7 @@ def summary_sentences(report: Report) -> list[str]:
         return [t["summary_1_none"].format(scope=report.scope)]
     actual, estimated, total = chf_alike(h.actual_cents, h.estimated_cents, h.total_cents)
     out = [
-        t["summary_1"].format(
+        t["summary_1" if h.first_year != h.last_year else "summary_1_single"].format(
             first_year=h.first_year,
             last_year=h.last_year,
             activities=h.activities,
@@ -319,7 +321,13 @@ def mapping_table(report: Report, limit: int = ANNEX_ACTIVITY_LIMIT) -> Html:
         if not product.activity_clauses.empty
         else {}
     )
-    titles = dict(zip(ref.resolutions["resolution_id"], ref.resolutions["title"], strict=True))
+    titles = dict(
+        zip(
+            ref.resolutions["resolution_id"],
+            ref.resolutions["title"].map(clean_title),
+            strict=True,
+        )
+    )
     # One aggregation for the whole table, then plain Python per row: filtering pandas
     # frames once per activity cost about a second on the overall report.
     money = rows.groupby(["activity_id", "funder", "basis", "cost_type"], observed=True)[
@@ -397,7 +405,7 @@ def mapping_table(report: Report, limit: int = ANNEX_ACTIVITY_LIMIT) -> Html:
                 t["annex_col_activity"],
                 t["annex_col_clause"],
                 "Beneficiary countries",
-                "Implementor(s)",
+                "Implementors",
                 "Actual, CHF thousands",
                 "Estimated, CHF thousands",
                 "Main outputs and envisaged outcomes",
@@ -437,7 +445,7 @@ def _mapping_summary(
     note = paragraph(
         esc(
             t["annex_summary_note"].format(
-                activities=len(records), annex="annex_mapping_table.xlsx"
+                activities=len(records), annex_cap=capital(t["annex_excel_name"])
             )
         )
     )
