@@ -31,6 +31,7 @@ from cyber_mapping.formats import (
     month_year,
     percent,
     period_text,
+    plural,
     resolution_label,
 )
 from cyber_mapping.reference import Reference
@@ -240,6 +241,8 @@ def partners_paragraph(report: Report) -> Html:
         sentences.append(
             t["partners_3"].format(
                 n=len(clauses),
+                clauses=plural(len(clauses), "clause"),
+                verb="is" if len(clauses) == 1 else "are",
                 table_ref=_paren(report.cross_ref("table", "clauses")),
                 not_stated=stated.not_stated,
                 activities=stated.activities,
@@ -488,13 +491,18 @@ def quality_tables(report: Report) -> list[Html]:
     ]
     blocks.append(table(report, q, "Rows read and quarantined by workbook"))
     cents = product.manifest["chf_cents"]
+    unreadable = int(product.manifest.get("rows_amount_unreadable", 0))
     blocks.append(
         paragraph(
             t["reconciliation"].format(
                 read=chf_exact(cents["read"]),
                 processed=chf_exact(cents["processed"]),
                 quarantined=chf_exact(cents["quarantined"]),
-                unreadable=product.manifest.get("rows_amount_unreadable", 0),
+                unreadable=(
+                    t["unreadable_some"].format(rows=plural(unreadable, "row"))
+                    if unreadable
+                    else t["unreadable_none"]
+                ),
             ),
             unconverted_sentence(report),
             f"{percent(analysis.estimated_share(product, report.region))} of the recorded "
@@ -649,7 +657,13 @@ def _bars_data(data: pd.DataFrame, dimension: str, label: str) -> pd.DataFrame:
     out = _chf_columns(data, ["actual", "estimated", "total"])
     out["share"] = out["share"].map(percent) if "share" in out else ""
     out = out[[dimension, "actual", "estimated", "total", "share"]]
-    out.columns = [label, "Actual", "Estimated", "Total (actual + estimated)", "Share of total"]
+    out.columns = [
+        label,
+        "Actual",
+        "Estimated",
+        "Total (actual + estimated)",
+        "Share of total (rounded to add up to 100%)",
+    ]
     return out.astype({label: str})
 
 

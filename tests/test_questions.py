@@ -501,3 +501,25 @@ def test_changes_section_by_hand(full, ref):
 def test_as_of_with_a_closed_year_keeps_every_year(full, ref):
     report = dataclasses.replace(report_of(full, ref), as_of=dt.date(2025, 12, 31))
     assert questions.open_year(report) is None
+
+
+def test_investment_sentences_by_hand(full, ref):
+    # Country-attributed: Africa KEN 3 000, UGA 3 000 + 4 000, TZA 1 000 = 11 000 over 3
+    # beneficiaries = 3 666.67 -> 3 667 cents (CHF 37); Asia FJI 6 000 over 1 (CHF 60);
+    # Europe's A5 is regional (no Member State), so Europe has no beneficiary.
+    overall = text(questions.per_state_paragraph(report_of(full, ref)))
+    assert overall == (
+        "Spend per beneficiary Member State is highest in Asia and the Pacific (CHF 60) and "
+        "lowest in Africa (CHF 37)."
+    )
+    africa = report_of(full, ref, "Africa")
+    assert text(questions.per_state_paragraph(africa)) == (
+        "Africa ranks second of 2 regions in spend per beneficiary Member State (CHF 37)."
+    )
+    # LDC/LLDC/SIDS in Africa: UGA (LDC, LLDC) 7 000 + TZA (LDC) 1 000 = 8 000 of 11 000 =
+    # 72.7%; the largest recipient is Uganda, 7 000 of 11 000 = 63.6%
+    assert text(questions.recipients_paragraph(africa)) == (
+        "LDCs, LLDCs and SIDS received 72.7% of the spend attributed to Member States "
+        "(CHF 80). The largest recipient is Uganda (CHF 70, 63.6% of the spend attributed "
+        "to Member States)."
+    )
