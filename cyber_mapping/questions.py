@@ -674,16 +674,22 @@ def changes_section(report: Report) -> Block:
             new_verb=_verb(n_new, "was", "were"),
             completed=plural(len(ch.completed_since), "activity", "activities"),
             completed_verb=_verb(len(ch.completed_since), "was", "were"),
-            changed=capital(plural(len(ch.status_changes), "activity", "activities")),
+            changed=plural(len(ch.status_changes), "activity", "activities"),
         )
     ]
     region = ch.spend_by_region
     change_total, added, revised = chf_alike(
         int(region["change"].sum()), int(region["added"].sum()), int(region["revised"].sum())
     )
-    sentences.append(
-        t["q_changes_spend"].format(change=change_total, added=added, revised=revised)
-    )
+    moved = [int(region[c].abs().sum()) for c in ("added", "revised", "removed")]
+    if not any(moved):
+        sentences.append(t["q_changes_spend_none"])
+    elif moved[1] == 0 and moved[2] == 0:
+        sentences.append(t["q_changes_spend_new_only"].format(change=change_total))
+    else:
+        sentences.append(
+            t["q_changes_spend"].format(change=change_total, added=added, revised=revised)
+        )
     if ch.newly_reached:
         names = report.ref.country_name()
         sentences.append(

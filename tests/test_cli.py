@@ -109,4 +109,5 @@ def test_open_report_loads_the_previous_edition(tmp_path, small_product_dir):
     # The same product compared with itself: nothing new, said without "0 activities".
     text = nv.changes_section(report)
     assert "no activities were added and no activities were completed" in text
-    assert "No activities changed status." in text
+    assert "no activities changed status." in text
+    assert "Recorded spend (actual and estimated) is unchanged." in text
