@@ -119,10 +119,12 @@ def test_reports_render_to_html_and_a4_pdf(rendered):
     page = (out / "report_overall.html").read_text(encoding="utf-8")
     for heading in (
         "1 Introduction",
-        "3 Spend by Resolution",
-        "5 Coverage",
-        "6 Reach and gaps",
-        "8 Where partners could focus",
+        "2 Overview",
+        "3 Progress and results",
+        "4 Mandate coverage by clause",
+        "5 Where BDT invests most",
+        "6 Coordination",
+        "7 Where partners could focus",
         "Annex 1 – Mapping of activities to Resolutions",
         "Annex 2 – Data quality and method",
     ):
