@@ -509,6 +509,7 @@ def quality_tables(report: Report) -> list[Html]:
             "spend in scope is estimated rather than actual.",
         )
     )
+    blocks.append(stale_table(report))
     blocks.append(paragraph(esc(t["allocation_rules"]), esc(t["clauses_rule"])))
     rates = ref.exchange_rates[ref.exchange_rates["currency"] != "CHF"]
     first, last = product.manifest["parameters"]["mapping_period"]
@@ -546,6 +547,27 @@ def quality_tables(report: Report) -> list[Html]:
     blocks.append(table(report, inputs, "Data manifest: input checksums", wide=True))
     blocks.append(sources_table(report))
     return blocks
+
+
+def stale_table(report: Report) -> Html:
+    """Activities whose status the as-of date contradicts, for their office to confirm."""
+    from cyber_mapping import caveats
+
+    stale = caveats.stale_statuses(report.product, report.as_of, report.region)
+    data = stale.table
+    out = pd.DataFrame(
+        {
+            "Activity ID": data["activity_id"].astype(str),
+            "Status": data["status"].astype(str),
+            "Start": [month_year(d) for d in data["start_date"]],
+            "End": [month_year(d) for d in data["end_date"]],
+            "Why the status may be out of date": data["rule"].astype(str),
+        }
+    )
+    caption = report.t["stale_caption"].format(as_of=long_date(report.as_of))
+    return table(
+        report, out, caption, key="stale", data=data, empty=report.t["stale_none"], wide=True
+    )
 
 
 def sources_table(report: Report) -> Html:

@@ -523,3 +523,13 @@ def test_investment_sentences_by_hand(full, ref):
         "(CHF 80). The largest recipient is Uganda (CHF 70, 63.6% of the spend attributed "
         "to Member States)."
     )
+
+
+def test_stale_statuses_are_listed_for_the_offices(full, ref):
+    from cyber_mapping.sections import stale_table
+
+    block = stale_table(report_of(full, ref))
+    # A2 Ongoing ended June 2023; A3 Planned ended March 2025; A4 Completed starts 2026
+    assert block.data["activity_id"].tolist() == ["A2", "A3", "A4"]
+    assert "June 2023" in block and "completed, but starts after the as-of date" in block
+    assert "Annex 2 lists them" in text(questions.status_paragraph(report_of(full, ref)))
