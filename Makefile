@@ -65,7 +65,9 @@ build: $(PRODUCT)
 .PHONY: reports
 ## Build the data product, then render every report (HTML, PDF), the Excel annex and the index
 reports: $(PRODUCT)
-	$(BIN)/cyber-mapping report --all --processed $(PROCESSED) --out $(REPORTS)
+	@# From the second build on, the product it replaced is in previous/: say what changed.
+	$(BIN)/cyber-mapping report --all --processed $(PROCESSED) --out $(REPORTS) \
+		$$(test -f $(PROCESSED)/previous/manifest.json && echo --compare $(PROCESSED)/previous)
 
 .PHONY: test
 ## Run the whole test suite (creates the environment first if needed)

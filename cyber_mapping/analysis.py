@@ -5,11 +5,19 @@ All amounts come from integer cents, so totals reconcile exactly with the manife
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 
+from cyber_mapping.formats import (
+    beneficiary_names,
+    chf_prose,
+    list_text,
+    month_text,
+    resolution_label,
+)
 from cyber_mapping.product import Product
 from cyber_mapping.reference import Reference
 
@@ -716,3 +724,427 @@ def top_with_other(
     if not parts:
         return table.iloc[0:0]
     return pd.concat(parts, ignore_index=True)
+
+
+def mapping_frame(product: Product, ref: Reference, region: str | None = None) -> pd.DataFrame:
+    """The Figure 1 mapping table: one row per resolution × activity, grouped by resolution.
+
+    Expenditure is the share of the activity's spend allocated to that resolution (and, in a
+    regional report, to that region), by funder, actual/estimated and staff/non-staff, in
+    CHF; so the rows add up to the totals of the other tables.
+    """
+    rows = scope_allocations(product, region)
+    acts = product.activities.set_index("activity_id").to_dict("index")
+    names = ref.country_name()
+    money = rows.groupby(
+        ["resolution_id", "activity_id", "funder", "basis", "cost_type"], observed=True
+    )["amount_cents"].sum()
+    # Plain Python over one sorted aggregation (per-group pandas calls took about 1 s).
+    out = []
+    labels: dict[str, str] = {}  # one catalogue look-up per resolution, not per row
+    for (rid, aid), items in itertools.groupby(sorted(money.items()), key=lambda m: m[0][:2]):
+        if rid not in labels:
+            labels[rid] = resolution_label(rid, ref)
+        items = list(items)
+        spend = []
+        for funder, lines in itertools.groupby(items, key=lambda m: m[0][2]):
+            parts = [
+                f"{basis.lower()} {cost.lower()} {chf_prose(cents)}"
+                for (_, _, _, basis, cost), cents in lines
+            ]
+            spend.append(f"{funder}: " + ", ".join(parts))
+        act = acts[aid]
+        places = beneficiary_names(act["beneficiaries"], names)
+        out.append(
+            {
+                "Resolution": labels[rid],
+                "Clause quoted": act["clause_quoted"] or "",
+                "Theme": act["theme"],
+                "Activity": f"{act['title']} ({aid}, {act['status']})",
+                "Beneficiary countries": "; ".join(places),
+                "Implementor(s)": list_text(act["implementors"]),
+                "Expenditure by funder (CHF)": "\n".join(spend),
+                "Main outputs": act["outputs_text"] or "",
+                "Envisaged outcomes": act["outcomes_text"] or "",
+            }
+        )
+    return pd.DataFrame(out)
+
+
+# The Excel annex's columns and what each holds (the About sheet lists them).
+ANNEX_COLUMNS: dict[str, str] = {
+    "Activity ID": "The activity's ID in its office's submission workbook.",
+    "Activity": "The activity's title, as submitted.",
+    "Status": "Completed, Ongoing or Planned.",
+    "Theme": "The activity's theme (the package's theme list).",
+    "Resolution ID": "The ITU Resolution this row is about (one row per activity and "
+    "Resolution it cites), e.g. PP-130.",
+    "Resolution": "The Resolution's name and latest revision, from the package's catalogue.",
+    "Clause (catalogue reference)": "The catalogue clauses of this Resolution that the "
+    "activity cites (its Clauses column); empty when the submission states none.",
+    "Clause quoted": "The clause as quoted in the submission.",
+    "Region(s)": "ITU regions this row's spend is attributed to (Global: worldwide).",
+    "Beneficiary countries": "Member States named by the activity, or its region, as submitted.",
+    "Implementor(s)": "Every implementor of the activity.",
+    "Lead implementor": "The office leading the activity (the submission's Lead implementor; "
+    "by default the implementor named first).",
+    "Funder(s)": "Funders of this row's spend.",
+    "Start": "Start date (a date cell).",
+    "End": "End date (a date cell).",
+    "Actual staff (CHF)": "Spend incurred on staff, allocated to this Resolution, in CHF.",
+    "Actual non-staff (CHF)": "Spend incurred other than staff, in CHF.",
+    "Estimated staff (CHF)": "Estimated staff spend (ongoing and planned work), in CHF.",
+    "Estimated non-staff (CHF)": "Estimated spend other than staff, in CHF.",
+    "Actual (CHF)": "Actual staff + actual non-staff, in CHF.",
+    "Estimated (CHF)": "Estimated staff + estimated non-staff, in CHF.",
+    "Total (CHF)": "Actual + estimated, in CHF (the two added together, as the header says).",
+    "Main outputs": "Outputs as submitted (not audited).",
+    "Envisaged outcomes": "Outcomes as submitted.",
+}
+ANNEX_YEAR_COLUMNS: dict[str, str] = {
+    "Activity ID": "As on the Mapping sheet.",
+    "Resolution ID": "As on the Mapping sheet.",
+    "Region": "The ITU region the amount is attributed to (Global: worldwide).",
+    "Country": "The beneficiary Member State (empty for regional or worldwide spend).",
+    "Year": "The accounting year (a span of years is spread by the days in each year).",
+    "Funder": "Who paid or will pay.",
+    "Basis": "Actual (incurred) or Estimated (ongoing and planned work).",
+    "Cost type": "Staff or Non-staff.",
+    "Theme": "The activity's theme.",
+    "CHF": "The amount in CHF, allocated to the cent; the rows add up to the Mapping "
+    "sheet's totals.",
+}
+
+
+def annex_frames(product: Product, ref: Reference) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The Excel annex: the mapping (activity × resolution) and the allocations by year.
+
+    Money columns are numbers in CHF (cents / 100, exact to the cent), so that analysts can
+    sort, sum and pivot; the by-year sheet holds every allocation summed by activity,
+    resolution, region, country, year, funder, basis and cost type.
+    """
+    alloc = product.allocations
+    acts = product.activities.set_index("activity_id")
+    names = ref.country_name()
+    labels = {r: resolution_label(r, ref) for r in ref.resolutions["resolution_id"]}
+    # Only the clauses an activity cites (its Clauses column); nothing inferred from wording.
+    clause_of = (
+        product.activity_clauses.groupby(["activity_id", "resolution_id"])["clause_ref"]
+        .agg(lambda refs: "; ".join(sorted(refs)))
+        .to_dict()
+        if not product.activity_clauses.empty
+        else {}
+    )
+    keys = ["activity_id", "resolution_id"]
+    money = alloc.pivot_table(
+        index=keys,
+        columns=["basis", "cost_type"],
+        values="amount_cents",
+        aggfunc="sum",
+        fill_value=0,
+        observed=True,
+    )
+
+    def part(basis: str, cost: str) -> pd.Series:
+        if (basis, cost) in money.columns:
+            return money[(basis, cost)].astype("int64")
+        return pd.Series(0, index=money.index, dtype="int64")
+
+    frame = pd.DataFrame(index=money.index)
+    frame["as_"] = part(ACTUAL, "Staff")
+    frame["an_"] = part(ACTUAL, "Non-staff")
+    frame["es_"] = part(ESTIMATED, "Staff")
+    frame["en_"] = part(ESTIMATED, "Non-staff")
+    regions = alloc.groupby(keys, observed=True)["region"].agg(
+        lambda v: "; ".join(sorted({str(x) for x in v if str(x)}))
+    )
+    funders = alloc.groupby(keys, observed=True)["funder"].agg(
+        lambda v: "; ".join(sorted({str(x) for x in v}))
+    )
+    out = []
+    for (aid, rid), row in frame.sort_index().iterrows():
+        act = acts.loc[aid]
+        implementors = [p.strip() for p in str(act["implementors"] or "").split(";") if p.strip()]
+        cents = [int(row[c]) for c in ("as_", "an_", "es_", "en_")]
+        out.append(
+            {
+                "Activity ID": aid,
+                "Activity": act["title"],
+                "Status": act["status"],
+                "Theme": act["theme"],
+                "Resolution ID": rid,
+                "Resolution": labels.get(rid, rid),
+                "Clause (catalogue reference)": clause_of.get((aid, rid), ""),
+                "Clause quoted": act["clause_quoted"] or "",
+                "Region(s)": regions.get((aid, rid), ""),
+                "Beneficiary countries": "; ".join(beneficiary_names(act["beneficiaries"], names)),
+                "Implementor(s)": "; ".join(implementors),
+                "Lead implementor": act.get("lead_implementor")
+                or (implementors[0] if implementors else ""),
+                "Funder(s)": funders.get((aid, rid), ""),
+                "Start": act["start_date"] if pd.notna(act["start_date"]) else None,
+                "End": act["end_date"] if pd.notna(act["end_date"]) else None,
+                "Actual staff (CHF)": cents[0] / 100,
+                "Actual non-staff (CHF)": cents[1] / 100,
+                "Estimated staff (CHF)": cents[2] / 100,
+                "Estimated non-staff (CHF)": cents[3] / 100,
+                "Actual (CHF)": (cents[0] + cents[1]) / 100,
+                "Estimated (CHF)": (cents[2] + cents[3]) / 100,
+                "Total (CHF)": sum(cents) / 100,
+                "Main outputs": month_text(act["outputs_text"]),
+                "Envisaged outcomes": month_text(act["outcomes_text"]),
+            }
+        )
+    mapping = pd.DataFrame(out, columns=list(ANNEX_COLUMNS))
+    by = [
+        "activity_id",
+        "resolution_id",
+        "region",
+        "country_iso3",
+        "year",
+        "funder",
+        "basis",
+        "cost_type",
+        "theme",
+    ]
+    years = (
+        alloc.assign(country_iso3=alloc["country_iso3"].astype(object).fillna(""))
+        .groupby(by, observed=True, dropna=False)["amount_cents"]
+        .sum()
+        .reset_index()
+    )
+    years = years[years["amount_cents"] != 0]
+    by_year = pd.DataFrame(
+        {
+            "Activity ID": years["activity_id"].astype(str),
+            "Resolution ID": years["resolution_id"].astype(str),
+            "Region": years["region"].astype(str),
+            "Country": [names.get(c, c) for c in years["country_iso3"].astype(str)],
+            "Year": years["year"].astype(int),
+            "Funder": years["funder"].astype(str),
+            "Basis": years["basis"].astype(str),
+            "Cost type": years["cost_type"].astype(str),
+            "Theme": years["theme"].astype(str),
+            "CHF": years["amount_cents"].astype("int64") / 100,
+        }
+    ).reset_index(drop=True)
+    return mapping, by_year
+
+
+# ============================================================================ questions 2 and 4
+
+
+def clause_coverage(product: Product, ref: Reference, region: str | None = None) -> pd.DataFrame:
+    """For each catalogue clause that instructs BDT: the activities in scope citing it.
+
+    Only explicit citations count (an activity's Clauses column). ``cents`` is the spend in
+    scope of the citing activities allocated to the clause's resolution (actual and
+    estimated); an activity citing two clauses counts under both. Clauses not addressed to
+    BDT are left out: they are not gaps.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``resolution_id``, ``clause_ref``, ``summary``, ``activities``, ``cents``, in
+        catalogue order.
+    """
+    ids = scope_activity_ids(product, region)
+    clauses = ref.clauses[ref.clauses["instructs_bdt"].astype(bool)]
+    cites = product.activity_clauses
+    cites = cites[cites["activity_id"].isin(ids)] if len(cites) else cites
+    rows = scope_allocations(product, region)
+    spend = rows.groupby(["activity_id", "resolution_id"], observed=True)["amount_cents"].sum()
+    spend_of = {(str(a), str(r)): int(v) for (a, r), v in spend.items()}
+    out = []
+    for rec in clauses.itertuples():
+        mine = cites[cites["clause_ref"] == rec.clause_ref] if len(cites) else cites
+        acts = sorted(set(mine["activity_id"].astype(str))) if len(mine) else []
+        out.append(
+            {
+                "resolution_id": rec.resolution_id,
+                "clause_ref": rec.clause_ref,
+                "summary": rec.summary,
+                "activities": len(acts),
+                "cents": sum(spend_of.get((a, str(rec.resolution_id)), 0) for a in acts),
+            }
+        )
+    columns = ["resolution_id", "clause_ref", "summary", "activities", "cents"]
+    return pd.DataFrame(out, columns=columns)
+
+
+def not_stated_spend(product: Product, region: str | None = None) -> int:
+    """Spend in scope (cents) of the activities that cite no clause ("clause not stated")."""
+    ids = scope_activity_ids(product, region)
+    cites = product.activity_clauses
+    stating = set(cites["activity_id"]) if len(cites) else set()
+    rows = scope_allocations(product, region)
+    return int(rows.loc[rows["activity_id"].isin(ids - stating), "amount_cents"].sum())
+
+
+HQ, FIELD = "BDT headquarters", "Regional and Area Offices"
+
+
+def office_kind(ref: Reference) -> dict[str, str]:
+    """Implementor -> ``BDT headquarters`` or ``Regional and Area Offices`` (others: '')."""
+    kinds = dict(zip(ref.offices["implementor"], ref.offices["kind"], strict=True))
+    return {
+        k: HQ if v == "hq" else FIELD if v in ("regional", "area") else ""
+        for k, v in kinds.items()
+    }
+
+
+def office_shares(
+    product: Product, ref: Reference, by: str = "region", region: str | None = None
+) -> pd.DataFrame:
+    """Headquarters against Regional/Area Office spend, by region or by theme.
+
+    Uses the implementor view (an activity's spend split equally among its implementors).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``by``, ``hq_cents``, ``field_cents``, ``other_cents`` (implementors that are not
+        ITU offices, e.g. partners named as implementors), ``hq_share`` (percent of the
+        row's total, one decimal, half up, unforced), sorted by ``by``.
+    """
+    from cyber_mapping.need import share_pct
+
+    rows = _implementor_rows(product, region)
+    kind = rows["implementor"].astype(str).map(office_kind(ref)).fillna("")
+    frame = pd.DataFrame(
+        {by: rows[by].astype(str), "kind": kind, "cents": rows["amount_cents"].astype("int64")}
+    )
+    wide = frame.pivot_table(index=by, columns="kind", values="cents", aggfunc="sum", fill_value=0)
+    out = pd.DataFrame(
+        {
+            "hq_cents": wide.get(HQ, pd.Series(0, index=wide.index)),
+            "field_cents": wide.get(FIELD, pd.Series(0, index=wide.index)),
+            "other_cents": wide.get("", pd.Series(0, index=wide.index)),
+        }
+    ).astype("int64")
+    out = out[(out.sum(axis=1)) > 0]
+    out["hq_share"] = [
+        share_pct(int(h), int(h + f + o))
+        for h, f, o in zip(out["hq_cents"], out["field_cents"], out["other_cents"], strict=True)
+    ]
+    out.index.name = by
+    return out.reset_index().sort_values(by).reset_index(drop=True)
+
+
+def lead_spend(product: Product, region: str | None = None) -> pd.DataFrame:
+    """Activities and spend in scope by lead implementor, largest spend first.
+
+    Each activity's whole spend in scope counts for its lead (not split); columns ``lead``,
+    ``activities``, ``cents``.
+    """
+    ids = scope_activity_ids(product, region)
+    acts = product.activities[product.activities["activity_id"].isin(ids)]
+    first = acts["implementors"].fillna("").astype(str).str.split(";").str[0].str.strip()
+    lead = acts.get("lead_implementor", pd.Series("", index=acts.index)).fillna("").astype(str)
+    lead = lead.where(lead.str.strip() != "", first)
+    lead_of = dict(zip(acts["activity_id"], lead, strict=True))
+    rows = scope_allocations(product, region)
+    spend = rows.groupby("activity_id", observed=True)["amount_cents"].sum()
+    frame = pd.DataFrame({"activity_id": list(lead_of), "lead": list(lead_of.values())})
+    frame["cents"] = frame["activity_id"].map(spend).fillna(0).astype("int64")
+    out = frame.groupby("lead").agg(activities=("activity_id", "size"), cents=("cents", "sum"))
+    out = out.reset_index().sort_values(["cents", "lead"], ascending=[False, True])
+    return out.reset_index(drop=True).astype({"activities": "int64", "cents": "int64"})
+
+
+@dataclass(frozen=True)
+class JointWork:
+    """Activities in scope carried out jointly (a 'Joint with' link, or several implementors)."""
+
+    activities: int  # activities in scope
+    joint: int
+    linked: int  # of which with a 'Joint with' link to another office's row
+    joint_cents: int
+    total_cents: int
+
+
+def joint_work(product: Product, region: str | None = None) -> JointWork:
+    """Joint activities and their spend in scope (each activity's spend counted once)."""
+    ids = scope_activity_ids(product, region)
+    impl = product.activity_implementors
+    many = impl[impl["activity_id"].isin(ids)].groupby("activity_id")["implementor"].nunique()
+    several = set(many[many > 1].index)
+    links = product.joint_links
+    linked = (set(links["activity_id"]) | set(links["joint_with"])) & ids if len(links) else set()
+    joint = several | linked
+    rows = scope_allocations(product, region)
+    return JointWork(
+        activities=len(ids),
+        joint=len(joint),
+        linked=len(linked),
+        joint_cents=int(rows.loc[rows["activity_id"].isin(joint), "amount_cents"].sum()),
+        total_cents=int(rows["amount_cents"].sum()),
+    )
+
+
+def workbook_offices(product: Product, ref: Reference) -> dict[str, str]:
+    """Workbook file -> the office that submitted it, from its rows' Activity ID prefixes.
+
+    The most common ID prefix (``RO-AFR``, ``HQ``...) among the workbook's activities and
+    quarantined rows names the office (``reference/offices.csv``); a workbook whose
+    prefixes match no office maps to ''.
+    """
+    offices = ref.offices
+    prefixes = dict(zip(offices["id_prefix"].astype(str), offices["implementor"], strict=True))
+    frames = [
+        product.activities[["workbook", "activity_id"]],
+        product.quarantine[["workbook", "activity_id"]],
+    ]
+    rows = pd.concat(frames, ignore_index=True).dropna()
+    out: dict[str, str] = {}
+    for workbook, ids in rows.groupby(rows["workbook"].astype(str))["activity_id"]:
+        votes: dict[str, int] = {}
+        for aid in ids.astype(str):
+            for prefix, office in prefixes.items():
+                if prefix and aid.startswith(prefix + "-"):
+                    votes[office] = votes.get(office, 0) + 1
+        out[workbook] = max(sorted(votes), key=lambda o: votes[o]) if votes else ""
+    return out
+
+
+def duplicates_in_scope(product: Product, region: str | None = None) -> pd.DataFrame:
+    """Possible double reporting with at least one activity in scope (``possible_duplicates``)."""
+    ids = scope_activity_ids(product, region)
+    dup = product.possible_duplicates
+    if dup.empty:
+        return dup
+    keep = dup["activity_id_a"].isin(ids) | dup["activity_id_b"].isin(ids)
+    return dup[keep].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class OfficeSplit:
+    """Spend in scope by BDT headquarters and by the Regional and Area Offices."""
+
+    hq_cents: int
+    field_cents: int
+    other_cents: int
+
+    @property
+    def hq_share(self) -> float:
+        """Headquarters' percent of the total (one decimal, half up, unforced)."""
+        from cyber_mapping.need import share_pct
+
+        return share_pct(self.hq_cents, self.hq_cents + self.field_cents + self.other_cents)
+
+    @property
+    def field_share(self) -> float:
+        """The offices' percent of the total (one decimal, half up, unforced)."""
+        from cyber_mapping.need import share_pct
+
+        return share_pct(self.field_cents, self.hq_cents + self.field_cents + self.other_cents)
+
+
+def office_split(product: Product, ref: Reference, region: str | None = None) -> OfficeSplit:
+    """Headquarters against Regional/Area Offices over the scope (equal implementor split)."""
+    table = office_shares(product, ref, "region", region)
+    return OfficeSplit(
+        int(table["hq_cents"].sum()),
+        int(table["field_cents"].sum()),
+        int(table["other_cents"].sum()),
+    )

@@ -110,6 +110,9 @@ def _cmd_report(args: argparse.Namespace) -> int:
     extra = {k: v for k, v in (("meeting", args.meeting), ("document", args.document)) if v}
     if args.period is not None:
         extra["period"] = f"{args.period[0]}-{args.period[1]}"
+    if args.compare:
+        # Absolute: the kernel runs in the notebooks folder, not the caller's.
+        extra["compare_dir"] = str(Path(args.compare).resolve())
     summary = rendering.render(
         args.region,
         all_reports=args.all,
@@ -229,6 +232,13 @@ def build_parser() -> argparse.ArgumentParser:
         type=_period,
         default=None,
         help="the mapping period (default: the data product's); must be the product's",
+    )
+    p.add_argument(
+        "--compare",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="a previous data product: add 'What changed since the previous edition'",
     )
     p.add_argument("--force", action="store_true", help="render even if nothing changed")
     p.add_argument("--quiet", action="store_true", help="no progress bar")

@@ -335,3 +335,30 @@ def active_partners(
             }
         )
     return pd.DataFrame(out, columns=["region", by, "cents", "funders", "partners"])
+
+
+def low_spend_threshold(product: Product, ref: Reference, region: str | None = None) -> int:
+    """A quarter of the average country-attributed spend per beneficiary Member State (cents).
+
+    The average is over Member States in scope with spend attributed to them, rounded half
+    up to the cent, then quartered (half up); 0 when no Member State has spend.
+    """
+    members = set(member_states_in_scope(ref, region)["iso3"])
+    spend = {k: v for k, v in country_cents(product, region).items() if k in members and v > 0}
+    average = _div_half_up(sum(spend.values()), len(spend))
+    return _div_half_up(average, 4)
+
+
+def region_rank(
+    per_state: pd.DataFrame, region: str, column: str = "per_beneficiary_cents"
+) -> tuple[int, int]:
+    """``(rank, regions)``: the place of ``region`` (1 = highest ``column``).
+
+    Among regions with a beneficiary; ties share the better place; ``(0, n)`` when
+    ``region`` has none.
+    """
+    rows = per_state[per_state["beneficiaries"] > 0]
+    values = dict(zip(rows["region"], rows[column], strict=True))
+    if region not in values:
+        return 0, len(values)
+    return 1 + sum(1 for v in values.values() if v > values[region]), len(values)

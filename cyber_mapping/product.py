@@ -184,7 +184,10 @@ def check_out_dir(out_dir: Path, raw_dir: Path, force: bool = False) -> None:
 
 
 def _chf(cents: int) -> str:
-    return f"CHF {cents / 100:,.2f}".replace(",", "'")
+    # The one money formatter family (formats.py), with BDT's apostrophe for the console.
+    from cyber_mapping.formats import chf_exact
+
+    return chf_exact(int(cents), sep="'")
 
 
 def summary_text(result: Validated, first: int = 5) -> str:

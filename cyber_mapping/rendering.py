@@ -781,6 +781,13 @@ def render(
     if not isinstance(state, dict):
         state = {}
     code, product = code_fingerprint(), product_fingerprint(processed_dir)
+    compare_dir = str((parameters or {}).get("compare_dir") or "")
+    if compare_dir:  # the previous edition is an input of the report too
+        if not (Path(compare_dir) / "manifest.json").is_file():
+            raise ProductNotFoundError(
+                f"no previous data product in {compare_dir} (manifest.json missing)."
+            )
+        product += product_fingerprint(Path(compare_dir))
     keys = {job.name: job_key(job, code, product) for job in jobs}
     outcomes: dict[str, Outcome] = {}
     todo = []

@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from cyber_mapping.cli import main
 from cyber_mapping.paths import RAW_DIR
 from tests.conftest import GOOD_ACTIVITY, GOOD_SPEND, write_workbook
@@ -64,3 +66,48 @@ def test_report_passes_its_options_to_the_renderer(monkeypatch, tmp_path, capsys
     assert code == 0
     assert seen["regions"] == ["CIS"] and seen["formats"] == ("html",)
     assert seen["cell_timeout"] == 42 and seen["progress"] is False
+    assert "compare_dir" not in seen["parameters"]  # no --compare: no comparison
+
+
+def test_report_compare_passes_an_absolute_folder(monkeypatch, tmp_path):
+    from cyber_mapping import rendering
+
+    seen = {}
+
+    def fake_render(regions, **kwargs):
+        seen.update(kwargs)
+        return rendering.Summary([], tmp_path, 0.0)
+
+    monkeypatch.setattr(rendering, "render", fake_render)
+    monkeypatch.chdir(tmp_path)
+    assert main(["report", "--compare", "previous", "--quiet"]) == 0
+    assert seen["parameters"]["compare_dir"] == str(tmp_path / "previous")
+
+
+def test_a_missing_previous_product_is_named_before_any_kernel(tmp_path, small_product_dir):
+    from cyber_mapping import rendering
+    from cyber_mapping.exceptions import ProductNotFoundError
+
+    with pytest.raises(ProductNotFoundError, match="no previous data product"):
+        rendering.render(
+            processed_dir=small_product_dir,
+            out_dir=tmp_path / "r",
+            parameters={"compare_dir": str(tmp_path / "nope")},
+            progress=False,
+        )
+
+
+def test_open_report_loads_the_previous_edition(tmp_path, small_product_dir):
+    from cyber_mapping import narrative as nv
+
+    report = nv.open_report(str(small_product_dir), compare_dir=str(small_product_dir))
+    assert report.previous is not None
+    from cyber_mapping.exceptions import ReportConfigError
+
+    with pytest.raises(ReportConfigError, match="no previous data product"):
+        nv.open_report(str(small_product_dir), compare_dir=str(tmp_path))
+    # The same product compared with itself: nothing new, said without "0 activities".
+    text = nv.changes_section(report)
+    assert "no activities were added and no activities were completed" in text
+    assert "no activities changed status." in text
+    assert "Recorded spend (actual and estimated) is unchanged." in text

@@ -119,10 +119,12 @@ def test_reports_render_to_html_and_a4_pdf(rendered):
     page = (out / "report_overall.html").read_text(encoding="utf-8")
     for heading in (
         "1 Introduction",
-        "3 Spend by Resolution",
-        "5 Coverage",
-        "6 Reach and gaps",
-        "8 Where partners could focus",
+        "2 Overview",
+        "3 Progress and results",
+        "4 Mandate coverage by clause",
+        "5 Where BDT invests most",
+        "6 Coordination",
+        "7 Where partners could focus",
         "Annex 1 – Mapping of activities to Resolutions",
         "Annex 2 – Data quality and method",
     ):
@@ -300,3 +302,33 @@ def test_navigation_links_reports_and_lists_sections():
     assert toc.count("<li>") == 2 and "1.1 Scope" not in toc
     assert toc.index("#1-Introduction") < toc.index("#Annex-1-–-Mapping")
     assert rendering.navigation("<p>no headings</p>", "x", ())[1] == ""
+
+
+@pytest.mark.slow
+def test_compare_adds_the_changes_section_and_enters_the_render_key(
+    small_product_dir, tmp_path, capsys
+):
+    import shutil
+
+    import pandas as pd
+
+    # The previous edition: the same product with A4 (Completed, Kenya) and its spend
+    # removed, so the comparison finds 1 new activity.
+    previous = tmp_path / "previous"
+    shutil.copytree(small_product_dir, previous)
+    for name in ("activities", "allocations", "activity_places", "activity_resolutions"):
+        frame = pd.read_parquet(previous / f"{name}.parquet")
+        frame[frame["activity_id"] != "A4"].to_parquet(previous / f"{name}.parquet")
+    out = tmp_path / "r"
+    args = ["report", "--processed", str(small_product_dir), "--out", str(out)]
+    args += ["--format", "html", "--quiet", "--compare", str(previous)]
+    assert main(args) == 0
+    page = (out / "report_overall.html").read_text(encoding="utf-8")
+    assert "What changed since the previous edition" in page
+    assert "1 activity was added" in page
+    state = json.loads((out / rendering.STATE_FILE).read_text())
+    # Without --compare the report is rendered again (the key differs) and has no section.
+    assert main(args[:-2]) == 0
+    again = json.loads((out / rendering.STATE_FILE).read_text())
+    assert again["report_overall"]["key"] != state["report_overall"]["key"]
+    assert "What changed" not in (out / "report_overall.html").read_text(encoding="utf-8")

@@ -1,0 +1,228 @@
+"""Progress and results: planned against delivered work, targets against achievements.
+
+Every function takes the data product (and reference data) as arguments and an optional
+ITU region that scopes it, like :mod:`cyber_mapping.analysis`. Results are as the offices
+reported them (not audited); only indicators marked ``additive`` in
+``reference/indicators.csv`` are summed across activities.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from cyber_mapping.analysis import scope_activity_ids, scope_allocations
+from cyber_mapping.need import share_pct
+from cyber_mapping.product import Product
+from cyber_mapping.reference import Reference
+
+STATUSES = ("Completed", "Ongoing", "Planned")
+NOT_STATED = "Not stated"
+
+
+def status_counts(product: Product, region: str | None = None) -> dict[str, int]:
+    """Activities in scope per status, in the order Completed, Ongoing, Planned (all present)."""
+    ids = scope_activity_ids(product, region)
+    acts = product.activities[product.activities["activity_id"].isin(ids)]
+    counts = acts["status"].astype(str).value_counts()
+    out = {s: int(counts.get(s, 0)) for s in STATUSES}
+    for other in sorted(set(counts.index) - set(STATUSES)):
+        out[other] = int(counts[other])
+    return out
+
+
+def status_year(product: Product, region: str | None = None) -> pd.DataFrame:
+    """Activities and spend by status and accounting year.
+
+    An activity counts in every year it has spend in scope (so a year's activities do not
+    add up to the number of activities); spend is actual plus estimated, in cents.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``status``, ``year``, ``activities``, ``cents``; statuses in the order Completed,
+        Ongoing, Planned, then years ascending.
+    """
+    rows = scope_allocations(product, region)
+    if rows.empty:
+        return pd.DataFrame(columns=["status", "year", "activities", "cents"])
+    frame = rows[["status", "year", "activity_id", "amount_cents"]].astype(
+        {"status": str, "activity_id": str}
+    )
+    out = frame.groupby(["status", "year"]).agg(
+        activities=("activity_id", "nunique"), cents=("amount_cents", "sum")
+    )
+    out = out.reset_index().astype({"year": int, "activities": "int64", "cents": "int64"})
+    order = {s: i for i, s in enumerate(STATUSES)}
+    out["_o"] = out["status"].map(order).fillna(len(order))
+    return out.sort_values(["_o", "status", "year"]).drop(columns="_o").reset_index(drop=True)
+
+
+def _results_in_scope(product: Product, ref: Reference, region: str | None) -> pd.DataFrame:
+    """Result rows of activities in scope.
+
+    In a regional report, only rows for a country of the region or with no country.
+    """
+    ids = scope_activity_ids(product, region)
+    rows = product.results[product.results["activity_id"].isin(ids)]
+    if region is not None:
+        country = rows["country_iso3"].fillna("").astype(str)
+        rows = rows[(country == "") | (country.map(ref.region_of()) == region)]
+    return rows
+
+
+def additive_ids(ref_indicators: pd.DataFrame) -> set[str]:
+    """Indicator ids whose values may be added across activities (``additive`` = yes)."""
+    flag = ref_indicators["additive"].astype(str).str.strip().str.lower()
+    return set(ref_indicators.loc[flag.isin(("yes", "true", "1")), "id"].astype(str))
+
+
+def indicator_progress(
+    product: Product,
+    ref: Reference,
+    indicators: pd.DataFrame,
+    by: str = "resolution_id",
+    region: str | None = None,
+) -> pd.DataFrame:
+    """Target against achieved per additive indicator, by resolution or by region.
+
+    ``by="resolution_id"`` attributes each result to the first resolution its activity
+    cites (so no result counts twice); ``by="region"`` to the region of its country (rows
+    with no country: ``Not stated``). ``target`` sums the targets stated, ``achieved`` the
+    achievements reported (a missing value counts as not reported, not as zero);
+    ``reporting`` counts the activities with at least one achievement reported.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``indicator``, ``unit``, ``by``, ``target``, ``achieved``, ``reporting``; indicators
+        by name, then ``by``.
+    """
+    if by not in ("resolution_id", "region"):
+        raise ValueError("by is 'resolution_id' or 'region'")
+    columns = ["indicator", "unit", by, "target", "achieved", "reporting"]
+    rows = _results_in_scope(product, ref, region)
+    rows = rows[rows["indicator_id"].astype(str).isin(additive_ids(indicators))]
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    if by == "resolution_id":
+        links = product.activity_resolutions.sort_values(["activity_id", "position"])
+        first = links.groupby("activity_id")["resolution_id"].first()
+        key = rows["activity_id"].map(first).fillna(NOT_STATED)
+    else:
+        country = rows["country_iso3"].fillna("").astype(str)
+        key = country.map(ref.region_of()).fillna("").replace("", NOT_STATED)
+    frame = pd.DataFrame(
+        {
+            "indicator": rows["indicator"].astype(str),
+            "unit": rows["unit"].fillna("").astype(str),
+            by: key.astype(str),
+            "target": pd.to_numeric(rows["target"], errors="coerce"),
+            "achieved": pd.to_numeric(rows["achieved"], errors="coerce"),
+            "activity_id": rows["activity_id"].astype(str),
+        }
+    )
+    reporting = (
+        frame[frame["achieved"].notna()]
+        .groupby(["indicator", "unit", by])["activity_id"]
+        .nunique()
+    )
+    out = frame.groupby(["indicator", "unit", by]).agg(
+        target=("target", lambda s: s.sum(min_count=0)),
+        achieved=("achieved", lambda s: s.sum(min_count=0)),
+    )
+    out["reporting"] = reporting.reindex(out.index).fillna(0).astype("int64")
+    return out.reset_index().sort_values(["indicator", by]).reset_index(drop=True)[columns]
+
+
+@dataclass(frozen=True)
+class IndicatorTotal:
+    """One additive indicator's target and achievement over the scope."""
+
+    indicator: str
+    unit: str
+    target: float
+    achieved: float
+    rows: int  # result rows of the indicator in scope
+
+    @property
+    def achieved_pct(self) -> float:
+        """Achieved as a percent of the target (one decimal, half up; 0 with no target)."""
+        return share_pct(round(self.achieved), round(self.target))
+
+
+def leading_indicator(progress: pd.DataFrame) -> IndicatorTotal | None:
+    """The indicator of :func:`indicator_progress` with the largest target (ties: by name)."""
+    if progress.empty:
+        return None
+    sums = progress.groupby(["indicator", "unit"])[["target", "achieved"]].sum().reset_index()
+    sums = sums.sort_values(["target", "indicator"], ascending=[False, True])
+    top = sums.iloc[0]
+    n = int(progress.loc[progress["indicator"] == top["indicator"], "reporting"].sum())
+    return IndicatorTotal(
+        str(top["indicator"]), str(top["unit"]), float(top["target"]), float(top["achieved"]), n
+    )
+
+
+def outcomes_by_country(
+    product: Product, ref: Reference, region: str | None = None
+) -> pd.DataFrame:
+    """Outcomes reported (level ``Outcome``), listed by country.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``country_iso3``, ``name``, ``region``, ``outcomes`` (``indicator: achieved`` joined
+        by ``; ``, achieved summed per indicator, only where an achievement is reported),
+        ``activities``; countries by name. Rows with no country are left out.
+    """
+    columns = ["country_iso3", "name", "region", "outcomes", "activities"]
+    rows = _results_in_scope(product, ref, region)
+    rows = rows[(rows["level"].astype(str) == "Outcome") & rows["achieved"].notna()]
+    rows = rows[rows["country_iso3"].fillna("").astype(str) != ""]
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    names, regions = ref.country_name(), ref.region_of()
+    out = []
+    for iso3, mine in rows.groupby(rows["country_iso3"].astype(str)):
+        sums = mine.groupby(mine["indicator"].astype(str))["achieved"].sum()
+        items = [f"{ind}: {_number(v)}" for ind, v in sums.items()]
+        out.append(
+            {
+                "country_iso3": iso3,
+                "name": names.get(iso3, iso3),
+                "region": regions.get(iso3, ""),
+                "outcomes": "; ".join(items),
+                "activities": int(mine["activity_id"].nunique()),
+            }
+        )
+    return pd.DataFrame(out, columns=columns).sort_values("name").reset_index(drop=True)
+
+
+def _number(value: float) -> str:
+    """``3.0`` -> ``3``; ``2.5`` -> ``2.5`` (values as reported)."""
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+@dataclass(frozen=True)
+class ResultCoverage:
+    """Activities in scope with and without any result reported."""
+
+    activities: int
+    without: int  # activities with no result row at all
+    without_delivered: int  # of which Completed or Ongoing
+
+    @property
+    def share(self) -> float:
+        """Percent of activities in scope with no result (one decimal, half up)."""
+        return share_pct(self.without, self.activities)
+
+
+def result_coverage(product: Product, region: str | None = None) -> ResultCoverage:
+    """How many activities in scope report no result (no row on the Results sheet)."""
+    ids = scope_activity_ids(product, region)
+    with_results = set(product.results["activity_id"].astype(str)) & ids
+    acts = product.activities[product.activities["activity_id"].isin(ids - with_results)]
+    delivered = int(acts["status"].isin(("Completed", "Ongoing")).sum())
+    return ResultCoverage(len(ids), len(ids - with_results), delivered)
