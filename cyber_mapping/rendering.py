@@ -265,13 +265,15 @@ def css_string(text: str) -> str:
     )
 
 
-def page_css(title: str, version: str, document: str) -> str:
-    """The per-report running header (title and data version, from page 2) for WeasyPrint."""
+def page_css(title: str, document: str) -> str:
+    """The per-report running header (document number and title, from page 2) for WeasyPrint.
+
+    No data version or hash: provenance is given once, in Annex 2.
+    """
     head = f"{document} – {title}" if document else title
     return (
-        "@page { @top-left { content: " + css_string(head[:110]) + "; } "
-        "@top-right { content: " + css_string(f"Data version {version}") + "; } }\n"
-        "@page :first { @top-left { content: none; } @top-right { content: none; } }\n"
+        "@page { @top-left { content: " + css_string(head[:110]) + "; } }\n"
+        "@page :first { @top-left { content: none; } }\n"
     )
 
 
@@ -327,7 +329,6 @@ def navigation(body: str, name: str, links: tuple[tuple[str, str], ...]) -> tupl
 def notebook_html(
     nb: object,
     title: str,
-    version: str,
     document: str,
     name: str = "",
     links: tuple[tuple[str, str], ...] = (),
@@ -354,7 +355,7 @@ def notebook_html(
         cut = body.rfind('<div class="cell', 0, first.start())
         cut = cut if cut >= 0 else first.start()
         body = body[:cut] + toc + body[cut:]
-    css = CSS_PATH.read_text(encoding="utf-8") + page_css(title, version, document)
+    css = CSS_PATH.read_text(encoding="utf-8") + page_css(title, document)
     return (
         "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
@@ -514,7 +515,7 @@ def _execute_job(job: Job) -> tuple[Outcome, str]:
     outcome.phases["execute"] = time.perf_counter() - start
     # papermill returns the executed notebook it has just written: no need to read it back.
     document = str(job.parameters.get("document", ""))
-    page = notebook_html(nb, job.title, job.version, document, job.name, job.links)
+    page = notebook_html(nb, job.title, document, job.name, job.links)
     outcome.phases["html"] = time.perf_counter() - start - outcome.phases["execute"]
     outcome.files = [job.notebook.name]
     if "html" in job.formats:

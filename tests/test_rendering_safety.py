@@ -31,17 +31,18 @@ def _header_strings(css: str) -> list[str]:
 
 
 def test_operator_text_stays_a_css_string():
-    css = rendering.page_css("Title", "v1", HOSTILE)
+    css = rendering.page_css("Title", HOSTILE)
     assert "</style" not in css.lower() and "<script" not in css.lower()
     assert f"{HOSTILE} – Title"[:110] in _header_strings(css)
-    assert "Data version v1" in _header_strings(css)
+    # Provenance once, in Annex 2: no data version in the running header.
+    assert not any("version" in text.lower() for text in _header_strings(css))
 
 
 def test_operator_text_cannot_leave_the_style_element(tmp_path):
     import nbformat
 
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("Body text")])
-    page = rendering.notebook_html(nb, "Title", "v1", HOSTILE)
+    page = rendering.notebook_html(nb, "Title", HOSTILE)
     assert page.lower().count("</style>") == 1 and page.lower().count("<style>") == 1
     assert "<script" not in page.lower()
 
@@ -201,7 +202,7 @@ def test_two_forced_runs_give_identical_files(tmp_path, small_product_dir, light
 def test_any_operator_text_reads_back_as_itself(text):
     # Whatever an operator types, CSS reads back exactly that text, and the <style>
     # element cannot be closed from inside it.
-    css = rendering.page_css("T", "v", text)
+    css = rendering.page_css("T", text)
     assert "<" not in css
     head = f"{text} – T" if text else "T"
     expected = head[:110].replace("\0", "\ufffd")  # CSS reads NUL as U+FFFD
