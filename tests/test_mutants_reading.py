@@ -1,0 +1,54 @@
+"""Mutation-killing tests for cyber_mapping.reading (hand-worked expectations)."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from cyber_mapping.reading import ods_extents
+
+_NS = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+)
+_VALUE = '<table:table-cell office:value-type="float" office:value="1"><text:p>1</text:p>'
+_VALUE_X4 = (
+    '<table:table-cell table:number-columns-repeated="4" office:value-type="float" '
+    'office:value="1"><text:p>1</text:p>'
+)
+
+
+def _ods(path: Path, tables: dict[str, str]) -> Path:
+    body = "".join(
+        f'<table:table table:name="{n}">{rows}</table:table>' for n, rows in tables.items()
+    )
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {_NS}>'
+        f"<office:body><office:spreadsheet>{body}</office:spreadsheet></office:body>"
+        "</office:document-content>"
+    )
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", content)
+    return path
+
+
+def test_ods_extents_count_repeated_rows_and_cells_without_expanding(tmp_path):
+    # Row 0 (row 1): empty. Row 1 (row 2): an empty cell, then a value in B2.
+    # Rows 2-4 (3 rows repeated): empty. Rows 5-6 (2 rows repeated): 2 empty cells, then a
+    # value repeated over 4 columns: C..F (columns 2-5).
+    # Values span rows 1..6 and columns 1..5: (6 - 1 + 1) * (5 - 1 + 1) = 6 * 5 = 30 cells;
+    # the farthest cell is row 6, column 5 = F7.
+    rows = (
+        "<table:table-row><table:table-cell/></table:table-row>"
+        f"<table:table-row><table:table-cell/>{_VALUE}</table:table-cell></table:table-row>"
+        '<table:table-row table:number-rows-repeated="3"><table:table-cell/></table:table-row>'
+        '<table:table-row table:number-rows-repeated="2">'
+        '<table:table-cell table:number-columns-repeated="2"/>'
+        f"{_VALUE_X4}"
+        "</table:table-cell></table:table-row>"
+    )
+    path = _ods(tmp_path / "w.ods", {"Activities": rows, "Notes": rows})
+    # Only the sheets asked for, matched whatever the case.
+    assert ods_extents(path, ["activities"]) == {"Activities": (30, "F7")}
