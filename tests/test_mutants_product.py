@@ -110,3 +110,34 @@ def test_a_users_file_with_tmp_in_its_name_survives_a_leftover_clean_up(tmp_path
     assert not leftover.exists()
     assert (out / "budget.tmp.xlsx").read_text() == "the user's"
     assert not (out / ".activities.csv.tmp123").exists()
+
+
+def test_a_folder_holding_only_a_readme_is_not_refused(tmp_path):
+    from cyber_mapping.product import check_out_dir
+
+    # A README (any case) beside the product is expected, not "the user's other files".
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    out = tmp_path / "processed"
+    out.mkdir()
+    (out / "ReadMe.md").write_text("what this folder is\n")
+    check_out_dir(out, raw)  # no UsageError
+
+
+def test_a_manifest_without_the_products_keys_is_not_a_product(tmp_path):
+    import pytest
+
+    from cyber_mapping.exceptions import UsageError
+    from cyber_mapping.product import check_out_dir, is_product
+
+    # Someone else's manifest.json (only a version) is not ours: the folder is refused
+    # without --force, and accepted with it.
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    out = tmp_path / "processed"
+    out.mkdir()
+    (out / "manifest.json").write_text(json.dumps({"package_version": "1"}))
+    assert not is_product(out)
+    with pytest.raises(UsageError, match="holds no data product"):
+        check_out_dir(out, raw)
+    check_out_dir(out, raw, force=True)
