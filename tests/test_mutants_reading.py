@@ -80,3 +80,23 @@ def test_header_position_needs_two_headers_within_the_first_twenty_rows():
     header = ["Activity ID", "Status"]
     assert _header_position([(0, ["title"]), (19, header)], ACTIVITIES) == 1
     assert _header_position([(0, ["title"]), (20, header)], ACTIVITIES) is None
+
+
+def test_an_ods_past_the_grid_limit_is_refused_before_calamine_reads_it(tmp_path):
+    from cyber_mapping.reading import MAX_GRID_CELLS, read_folder
+
+    # A value repeated over 2 000 columns on 2 001 rows: 2 001 * 2 000 = 4 002 000 cells,
+    # just past MAX_GRID_CELLS (4 000 000); the farthest cell is row 2 001, column 2 000 =
+    # BXX2001 (2 000 = 2*676 + 23*26 + 24 -> B, X, X). Refused by the cheap sizing, naming it.
+    assert MAX_GRID_CELLS == 4_000_000
+    value = (
+        '<table:table-cell table:number-columns-repeated="2000" office:value-type="float" '
+        'office:value="1"><text:p>1</text:p></table:table-cell>'
+    )
+    rows = f'<table:table-row table:number-rows-repeated="2001">{value}</table:table-row>'
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    _ods(folder / "far.ods", {"Activities": rows})
+    intake = read_folder(folder)
+    [message] = [p["message"] for p in intake.issues if p["severity"] == "error"]
+    assert "as far as BXX2001" in message and "4,002,000 cells" in message
