@@ -70,3 +70,22 @@ def test_similarity_is_stated_to_two_decimals(ref):
     assert dup["similarity"].tolist() == [0.83]
     reason = dup["reason"].iloc[0]
     assert reason.startswith("titles 83% alike; dates overlap 2021-01-15 to 2021-02-01")
+
+
+def test_an_id_listed_twice_in_joint_with_is_one_link(tmp_path):
+    # "HQ-1; hq-1": the same activity twice (any case) is one link, stated once.
+    acts = [
+        {**GOOD_ACTIVITY, "Activity ID": "HQ-1"},
+        {
+            **GOOD_ACTIVITY,
+            "Activity ID": "RO-1",
+            "Activity": "Other work",
+            "Joint with": "HQ-1; hq-1",
+        },
+    ]
+    spend = [{**GOOD_SPEND, "Activity ID": a["Activity ID"]} for a in acts]
+    write_workbook(tmp_path / "w.xlsx", activities=acts, expenditure=spend)
+    result = validate_folder(tmp_path)
+    assert result.n_errors == 0
+    assert result.activities.set_index("activity_id").loc["RO-1", "joint_with"] == "HQ-1"
+    assert result.joint_links.values.tolist() == [["HQ-1", "RO-1"], ["RO-1", "HQ-1"]]
