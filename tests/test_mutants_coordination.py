@@ -89,3 +89,13 @@ def test_an_id_listed_twice_in_joint_with_is_one_link(tmp_path):
     assert result.n_errors == 0
     assert result.activities.set_index("activity_id").loc["RO-1", "joint_with"] == "HQ-1"
     assert result.joint_links.values.tolist() == [["HQ-1", "RO-1"], ["RO-1", "HQ-1"]]
+
+
+def test_no_lead_error_when_the_implementors_themselves_are_wrong(tmp_path):
+    # Implementor(s) 'Nobody Office' is unknown (an error); the lead BDT (HQ) cannot be
+    # checked against an empty list, so the row gets the one error that says what to fix.
+    act = {**GOOD_ACTIVITY, "Implementor(s)": "Nobody Office", "Lead implementor": "BDT (HQ)"}
+    write_workbook(tmp_path / "w.xlsx", activities=[act], expenditure=[GOOD_SPEND])
+    issues = validate_folder(tmp_path).issues
+    errors = issues[issues["severity"] == "error"]
+    assert errors["column"].tolist() == ["Implementor(s)"]
