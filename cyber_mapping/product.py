@@ -487,17 +487,32 @@ def _swap_in(staging: Path, out_dir: Path) -> None:
     except BaseException:
         os.replace(old, out_dir)
         raise
-    _keep_previous(old, out_dir / PREVIOUS_NAME)
+    _keep_previous(old, out_dir)
     _discard(old, out_dir)
 
 
-def _keep_previous(old: Path, previous: Path) -> None:
-    """Keep the product files of ``old`` (the product just replaced) as ``previous``.
+def _inputs(folder: Path) -> object:
+    """The input checksums a product's manifest records (None when unreadable)."""
+    try:
+        return json.loads((folder / "manifest.json").read_text(encoding="utf-8")).get("inputs")
+    except (OSError, ValueError, AttributeError):
+        return None
 
-    The product kept before it (``old/previous``) is the package's own output and goes; only
-    product files move, so nothing of the user's is lost. A folder that held no complete
-    product keeps no previous edition.
+
+def _keep_previous(old: Path, out_dir: Path) -> None:
+    """Keep the product files of ``old`` (the product just replaced) as ``out_dir/previous``.
+
+    Only a new edition rotates: when ``old`` was built from the same submissions (a rebuild
+    for new code or reference data), the edition kept before stays the previous one, so a
+    report never compares an edition with itself. Otherwise the product kept before
+    (``old/previous``, the package's own output) goes; only product files move, so nothing
+    of the user's is lost. A folder that held no complete product keeps no previous edition.
     """
+    previous = out_dir / PREVIOUS_NAME
+    if is_product(old) and _inputs(old) == _inputs(out_dir):
+        if (old / PREVIOUS_NAME).is_dir() and not previous.exists():
+            os.replace(old / PREVIOUS_NAME, previous)
+        return
     _discard(old / PREVIOUS_NAME, None)
     if not is_product(old):
         return

@@ -174,12 +174,14 @@ def outcomes_by_country(
     -------
     pandas.DataFrame
         ``country_iso3``, ``name``, ``region``, ``outcomes`` (``indicator: achieved`` joined
-        by ``; ``, achieved summed per indicator, only where an achievement is reported),
+        by ``; ``, achieved summed per indicator, only where more than 0 was achieved),
         ``activities``; countries by name. Rows with no country are left out.
     """
     columns = ["country_iso3", "name", "region", "outcomes", "activities"]
     rows = _results_in_scope(product, ref, region)
-    rows = rows[(rows["level"].astype(str) == "Outcome") & rows["achieved"].notna()]
+    # An outcome achieved 0 times (a strategy not yet adopted) is not an outcome reported.
+    achieved = pd.to_numeric(rows["achieved"], errors="coerce")
+    rows = rows[(rows["level"].astype(str) == "Outcome") & (achieved > 0)]
     rows = rows[rows["country_iso3"].fillna("").astype(str) != ""]
     if rows.empty:
         return pd.DataFrame(columns=columns)

@@ -273,15 +273,25 @@ def trend_paragraph(report: Report) -> Block:
     t = report.t
     still_open = open_year(report)
     last = (still_open - 1) if still_open is not None else report.as_of.year
+    rows = analysis.scope_allocations(report.product, report.region)
+    # A closed year whose spend is partly still estimated has incomplete actual spend too:
+    # comparing it would report a fall that is only bookkeeping. Leave it out, and say so.
+    by_year = rows.groupby(["year", "basis"], observed=True)["amount_cents"].sum()
+    estimated_out: list[tuple[int, float]] = []
+    while by_year.get((last, analysis.ESTIMATED), 0) > 0:
+        total = int(by_year.loc[last].sum())
+        estimated_out.append((last, 100 * by_year[(last, analysis.ESTIMATED)] / total))
+        last -= 1
     trend = trends.spend_trend(
         report.product, report.region, basis=analysis.ACTUAL, years=(0, last)
     )
     sentences = [trends.trend_sentence(trend, t["q_trend_subject"], t, chf_prose)]
-    rows = analysis.scope_allocations(report.product, report.region)
     if still_open is not None and bool((rows["year"] >= still_open).any()):
         sentences.append(
             t["q_trend_open"].format(open_year=still_open, as_of=long_date(report.as_of))
         )
+    for year, share in estimated_out:
+        sentences.append(t["q_trend_estimated"].format(year=year, share=percent(share)))
     data = pd.DataFrame({"year": list(trend.years), "actual_cents": list(trend.amounts)})
     return paragraph(*sentences, data=data)
 
@@ -761,7 +771,10 @@ def quarantine_sentence(report: Report) -> str:
     offices = analysis.workbook_offices(report.product, report.ref)
     top = bias.by_workbook.iloc[0]
     office = possessive(office_name(offices.get(str(top["workbook"]), "")) or "one office")
-    return report.t["summary_q"].format(
+    # Rows set aside cannot all be placed in a region (their activity may be unreadable),
+    # so a regional report gives the figure for all submissions and says so.
+    key = "summary_q" if report.region is None else "summary_q_all_regions"
+    return report.t[key].format(
         amount=chf_prose(bias.quarantined_cents),
         share=percent(bias.share),
         office=office,

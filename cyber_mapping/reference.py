@@ -211,7 +211,12 @@ def _read_resolutions(directory: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
                     "clause_ref": str(clause["ref"]),
                     "section": str(clause.get("section", "")),
                     "paragraph": clause.get("paragraph"),
-                    "instructs_bdt": bool(clause.get("bdt_relevant", False)),
+                    # Relevant to BDT is not the same as addressed to it: a clause of a
+                    # superseded text, or one addressed to TSB or the Secretary-General,
+                    # says ``instructs_bdt: false`` and is never reported as a gap.
+                    "instructs_bdt": bool(
+                        clause.get("instructs_bdt", clause.get("bdt_relevant", False))
+                    ),
                     "verification": str(clause.get("verification", "unverified")),
                     "summary": str(clause.get("summary", "")),
                 }

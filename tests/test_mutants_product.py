@@ -13,7 +13,13 @@ def _old(parent: Path, name: str, edition: str, mtime: float | None = None) -> P
     """A complete product left by an interrupted swap, marked by its ``edition``."""
     folder = parent / name
     folder.mkdir()
-    manifest = {"package_version": "1", "inputs": [], "chf_cents": {}, "edition": edition}
+    # Each edition from other submissions (inputs differ), as a new edition is.
+    manifest = {
+        "package_version": "1",
+        "inputs": [{"name": f"w{edition}.xlsx"}],
+        "chf_cents": {},
+        "edition": edition,
+    }
     (folder / "manifest.json").write_text(json.dumps(manifest))
     (folder / "activities.csv").write_text(f"{edition}\n")
     if mtime is not None:
@@ -51,7 +57,13 @@ def test_recover_never_restores_an_incomplete_leftover(tmp_path):
 
 def _product(folder: Path, edition: str) -> Path:
     folder.mkdir(parents=True)
-    manifest = {"package_version": "1", "inputs": [], "chf_cents": {}, "edition": edition}
+    # Each edition from other submissions (inputs differ), as a new edition is.
+    manifest = {
+        "package_version": "1",
+        "inputs": [{"name": f"w{edition}.xlsx"}],
+        "chf_cents": {},
+        "edition": edition,
+    }
     (folder / "manifest.json").write_text(json.dumps(manifest))
     (folder / "activities.csv").write_text(f"{edition}\n")
     return folder
@@ -141,3 +153,17 @@ def test_a_manifest_without_the_products_keys_is_not_a_product(tmp_path):
     with pytest.raises(UsageError, match="holds no data product"):
         check_out_dir(out, raw)
     check_out_dir(out, raw, force=True)
+
+
+def test_a_rebuild_of_the_same_submissions_keeps_the_edition_before(tmp_path):
+    from cyber_mapping.product import _swap_in
+
+    # processed/ holds edition 2 (previous: 1); a rebuild of edition 2's submissions (new
+    # code) is not a new edition: previous stays edition 1, never edition 2 itself.
+    out = _product(tmp_path / "processed", "2")
+    _product(out / "previous", "1")
+    staging = _product(tmp_path / ".building-processed-1-aaaa", "2")
+    _swap_in(staging, out)
+    assert _edition(out) == "2"
+    assert _edition(out / "previous") == "1"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["processed"]

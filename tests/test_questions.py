@@ -389,6 +389,18 @@ def test_open_year_is_left_out_of_actual_trend(full, ref):
     assert "2025 is left out because it had not ended on 30 June 2025" in sentence
 
 
+def test_a_closed_year_still_partly_estimated_is_left_out_of_actual_trend(full, ref):
+    # As of 31 January 2026, 2025 is closed, but of its 12 000 recorded, 6 000 is still
+    # estimated (50.0%): its actual spend is incomplete, so the trend stops at 2024, as in
+    # the open-year test above (2021 6 000 -> 2022 4 000: fell 33%).
+    report = dataclasses.replace(report_of(full, ref), as_of=dt.date(2026, 1, 31))
+    assert questions.open_year(report) == 2026
+    sentence = text(questions.trend_paragraph(report))
+    assert sentence.startswith("Actual spend fell 33% in 2022.")
+    assert "2025 is left out because 50.0% of its recorded spend is still estimated" in sentence
+    assert "2026 is left out" not in sentence  # nothing recorded in 2026
+
+
 # ----------------------------------------------------------------------------- 4 coordination
 
 
@@ -470,6 +482,9 @@ def test_quarantine_sentence_names_the_office_above_one_percent(full, ref):
         "validation, 80.0% of it in the Regional Office for Africa's submission"
     )
     assert "xlsx" not in sentence and "quarantin" not in sentence
+    # A regional report gives the same all-submissions figure and says it is for all regions.
+    regional = questions.quarantine_sentence(report_of(product, ref, "Africa"))
+    assert regional.startswith("Across all submissions (all regions), CHF 50 (5.0% of")
     small = dataclasses.replace(
         product, manifest={"chf_cents": {"read": 1_000_000, "quarantined": 5000}}
     )
