@@ -294,7 +294,9 @@ def _html_exporter() -> object:
     )
 
 
-_H2 = re.compile(r"<h2 id=[\"']([^\"']+)[\"']>(.*?)<a class=[\"']anchor-link[\"']", re.S)
+# A section heading: its id and its text, up to its anchor link or the end of the heading
+# (a heading written by a block has no anchor link; the text must never run past </h2>).
+_H2 = re.compile(r"<h2 id=[\"']([^\"']+)[\"']>(.*?)(?:<a class=[\"']anchor-link[\"']|</h2>)", re.S)
 
 
 def navigation(body: str, name: str, links: tuple[tuple[str, str], ...]) -> tuple[str, str]:

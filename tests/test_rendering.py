@@ -302,6 +302,12 @@ def test_navigation_links_reports_and_lists_sections():
     assert toc.count("<li>") == 2 and "1.1 Scope" not in toc
     assert toc.index("#1-Introduction") < toc.index("#Annex-1-–-Mapping")
     assert rendering.navigation("<p>no headings</p>", "x", ())[1] == ""
+    # A heading written by a block has no anchor link: its entry is its text, never the
+    # section's body (the changes section's entry once swallowed its tables).
+    block = "<h2 id='changes'>What changed</h2><p>Body text</p><table></table>"
+    toc = rendering.navigation(block + body, "x", ())[1]
+    assert "<a href='#changes'>What changed</a>" in toc or '"#changes">What changed<' in toc
+    assert "Body text" not in toc and "<table" not in toc
 
 
 @pytest.mark.slow
