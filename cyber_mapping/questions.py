@@ -760,6 +760,7 @@ def reach_sentence(report: Report) -> str:
     return report.t[key].format(
         reached=count_of(reached, len(data), "Member State") + " in scope",
         planned_only=plural(planned, "Member State"),
+        verb="is" if planned == 1 else "are",
     )
 
 

@@ -75,11 +75,11 @@ def test_summary_sentences_by_hand(report):
     )
     # Reached = named by a delivered activity: KEN (A1, A4 Completed), UGA (A2 Ongoing);
     # A3 (Planned) is regional, so no Member State is named by planned work only.
-    assert "Delivered activities reached 2 of the 194 Member States in scope by name." in text
+    assert "Completed or ongoing activities reached 2 of the 194 Member States in scope." in text
     assert f"Spend actually incurred totals CHF 80{N}000; a further CHF 20{N}000" in text
     assert f"(together CHF 100{N}000, actual and estimated)" in text
     assert "The leading theme is Incident response and CIRTs (40.0% of spend" in text
-    assert "PP Resolution 130 (Rev. Bucharest, 2022) (40.0%)" in text
+    assert "PP Resolution 130 (Rev. Bucharest, 2022), with 40.0% of spend" in text
     assert "set aside" not in text  # nothing failed validation
 
 
@@ -270,7 +270,7 @@ def test_regional_report_scope(small_product_dir):
     # one year (2025) and one activity: no "Between 2025 and 2025", no "activities"
     assert "In 2025, 1 cybersecurity capacity-building activity was recorded for" in text
     # A3 is regional (no Member State named): nothing reached, said as "none of the 46"
-    assert "Delivered activities reached none of the 46 Member States in scope" in text
+    assert "Completed or ongoing activities reached none of the 46 Member States in scope" in text
     assert report.title.endswith(" – EUROPE REGION")
     assert "Child online protection (CHF 15" in nv.planned_only_paragraph(report)
 

@@ -458,8 +458,8 @@ def test_reach_sentence_counts_delivered_only(full, ref):
     members = int((ref.member_states["region"] == "Africa").sum())
     # KEN (A1 Completed, A6 Ongoing) and UGA (A1, A2) reached; TZA named by Planned A3 only
     assert sentence == (
-        f"Delivered activities reached 2 of the {members} Member States in scope by name; "
-        "planned activities name 1 Member State more."
+        f"Completed or ongoing activities reached 2 of the {members} Member States in scope; "
+        "a further 1 Member State is named only in planned activities."
     )
 
 
