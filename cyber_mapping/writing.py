@@ -1195,9 +1195,7 @@ def write_table_workbook(
             styles.append(template)
         _stream_header(ws, headers)
         for values in frame.itertuples(index=False):
-            ws.append(
-                [_stream_cell(ws, v, s) for v, s in zip(values, styles, strict=True)]
-            )
+            ws.append([_stream_cell(ws, v, s) for v, s in zip(values, styles, strict=True)])
         last = get_column_letter(max(1, len(headers)))
         name = "".join(ch for ch in title if ch.isalnum()) or "Table"
         table = Table(displayName=name, ref=f"A1:{last}{max(2, len(frame) + 1)}")

@@ -17,7 +17,7 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from cyber_mapping import writing
@@ -119,7 +119,7 @@ def _frames() -> dict[str, pd.DataFrame]:
         {
             "Activity ID": ["A-1", "A-2", "A-3", "A-4"],
             # Formula-like text (every FORMULA_START character), a long text, NaN.
-            "Activity": ["=HYPERLINK(\"http://x\")", "+1 call", LONG, np.nan],
+            "Activity": ['=HYPERLINK("http://x")', "+1 call", LONG, np.nan],
             "Note": ["-minus", "@at", "\tTab", "\rCR"],
             "Year": pd.array([2021, 2022, 2023, 2024], dtype="int64"),
             "Staff (CHF)": [1234.5, 0.0, np.nan, 1e7],
@@ -235,6 +235,7 @@ def test_about_sheet_says_the_same_without_merged_cells(both):
         assert new.row_dimensions[r].height == 15
     formula_like = next(r for r in about_rows if str(new.cell(r, 1).value).startswith("="))
     assert new.cell(formula_like, 1).data_type == "s" and new.cell(formula_like, 1).quotePrefix
+
     # The column list: same rows, wrapped, same heights, as before.
     def listing(ws, first):
         return [
