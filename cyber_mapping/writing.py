@@ -9,20 +9,25 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import textwrap
+import warnings
 import zipfile
 from collections.abc import Iterable
+from copy import copy
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pandas as pd
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import Cell, WriteOnlyCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -1021,6 +1026,64 @@ def write_feedback(
 # ----------------------------------------------------------------------------- annex
 
 
+def _annex_value(value: object) -> object:
+    """What :func:`put_text` would store for ``value``: ``None`` for an empty cell.
+
+    Missing values (``None``, NaN, ``pd.NA``) leave the cell empty; a pandas timestamp
+    becomes a ``datetime``, which spreadsheets store as a date.
+    """
+    if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    return value
+
+
+def _stream_cell(ws: Any, value: object, style: Any = None) -> object:
+    """One cell of a write-only sheet, with the same formula-safe rule as :func:`put_text`.
+
+    Plain values are passed as they are (openpyxl makes the cell); a styled cell or text
+    that looks like a formula becomes a ``WriteOnlyCell``: such text is stored as a string
+    with Excel's quote prefix, shown as typed and never evaluated. ``style`` is a cell
+    whose style (number format, alignment) is copied: copying one style array is much
+    cheaper than setting the format on every cell of a 200,000-row sheet.
+    """
+    value = _annex_value(value)
+    inert = isinstance(value, str) and value.startswith(FORMULA_START)
+    if style is None and not inert:
+        return value
+    cell = WriteOnlyCell(ws, value)
+    if style is not None:
+        cell._style = copy(style._style)
+    if inert:
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
+
+
+def _stream_header(ws: Any, headers: list[str]) -> None:
+    """The header row of a write-only sheet, styled as :func:`style_header` does."""
+    ws.row_dimensions[1].height = 32
+    row = []
+    for text in headers:
+        cell = _stream_cell(ws, text)
+        if not isinstance(cell, Cell):
+            cell = WriteOnlyCell(ws, cell)
+        cell.font = BOLD
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        row.append(cell)
+    ws.append(row)
+
+
+# About-sheet layout: columns A:C, 16 + 30 + 80 characters wide. Write-only sheets cannot
+# merge cells, so each about line is cut at word boundaries into rows of at most this many
+# characters, written unwrapped in column A: the text runs on over the empty B and C (on
+# screen and in print, which covers A:C) and each row needs only one line's height.
+_ABOUT_WIDTHS = (16, 30, 80)
+_ABOUT_CHARS = 110
+
+
 def write_table_workbook(
     path: Path,
     sheets: dict[str, pd.DataFrame],
@@ -1033,46 +1096,62 @@ def write_table_workbook(
     ``about`` lines go on a first sheet ``About`` (title, units, source, as-of), followed by
     a list of every column of every sheet with what it holds (``columns``: sheet -> column
     -> meaning). Numeric columns are written as numbers (money ``#,##0``, years ``0``),
-    dates as dates, text with :func:`put_text`, so nothing from a submission can run as a
-    formula. Each sheet is an Excel table object (banded, with filters), its header row
-    frozen and repeated on every printed page; everything prints on A4, one page wide.
+    dates as dates, text with the rule of :func:`put_text`, so nothing from a submission
+    can run as a formula. Each sheet is an Excel table object (banded, with filters), its
+    header row frozen and repeated on every printed page; everything prints on A4, one
+    page wide.
     ``doc_title``, when given, is the workbook's document title (its properties).
-    """
-    from openpyxl.worksheet.table import Table, TableStyleInfo
 
-    wb = openpyxl.Workbook()
-    info = wb.active
-    info.title = "About"
-    for letter, width in zip("ABC", (16, 30, 80), strict=True):
+    The workbook is streamed (openpyxl's write-only mode): rows go to the file as they are
+    made instead of living as cell objects in memory, which makes the annex of a
+    200,000-row product several times faster (see the README's performance paragraph).
+    Each about line is cut into rows of at most 110 characters (no merged cells in this
+    mode). The file is written under a temporary name and renamed into place.
+    """
+    from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
+
+    wb = openpyxl.Workbook(write_only=True)
+    info = wb.create_sheet("About")
+    for letter, width in zip("ABC", _ABOUT_WIDTHS, strict=True):
         info.column_dimensions[letter].width = width
+    info.page_setup.orientation = "portrait"
+    _fit_width(info)
     row = 0
-    for row, line in enumerate(about, start=1):
-        info.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
-        cell = put_text(info, row, 1, line)
-        cell.alignment = WRAP
-        cell.font = BOLD if row == 1 else Font()
-        # Merged cells do not grow with their text: give each line the rows it needs.
-        info.row_dimensions[row].height = 15 * max(1, -(-len(line) // 120))
+    for number, line in enumerate(about, start=1):
+        font = BOLD if number == 1 else Font()
+        for part in textwrap.wrap(line, _ABOUT_CHARS, break_on_hyphens=False) or [""]:
+            row += 1
+            cell = _stream_cell(info, part)
+            if not isinstance(cell, Cell):
+                cell = WriteOnlyCell(info, cell)
+            cell.font = font
+            info.row_dimensions[row].height = 15
+            info.append([cell])
     if columns:
+        info.append([])
+        info.append([])
         row += 2
-        for j, header in enumerate(("Sheet", "Column", "What it holds"), start=1):
-            cell = put_text(info, row, j, header)
+        head = []
+        for header in ("Sheet", "Column", "What it holds"):
+            cell = WriteOnlyCell(info, header)
             cell.font, cell.fill = BOLD, HEADER_FILL
+            head.append(cell)
+        info.append(head)
+        row += 1
+        wrapped = WriteOnlyCell(info)
+        wrapped.alignment = WRAP
         for sheet, described in columns.items():
             for column, meaning in described.items():
                 row += 1
-                for j, value in enumerate((sheet, column, meaning), start=1):
-                    put_text(info, row, j, value).alignment = WRAP
                 # Spreadsheets do not grow rows for wrapped text written by a program: set
-                # the height, or long lines print over the next row.
+                # the height (before the row is written), or long lines print over the
+                # next row.
                 lines = max(-(-len(column) // 28), -(-len(meaning) // 85), 1)
                 info.row_dimensions[row].height = 15 * lines
-    info.page_setup.orientation = "portrait"
-    _fit_width(info)
+                info.append([_stream_cell(info, v, wrapped) for v in (sheet, column, meaning)])
     for title, frame in sheets.items():
         ws = wb.create_sheet(title[:31])
         headers = [str(c) for c in frame.columns]
-        style_header(ws, headers)
         kinds = []
         for c in frame.columns:
             series = frame[c]
@@ -1084,21 +1163,14 @@ def write_table_workbook(
                 kinds.append("d mmmm yyyy")
             else:
                 kinds.append("")
-        # Only columns with long text wrap: styling every cell costs time (the by-year
-        # sheet has about 40 000 cells).
+        # Only columns with long text wrap (as before streaming: a wrapped cell is a
+        # styled cell, and styling costs time on the by-year sheet's many cells).
         wrap = [
             not kind and bool(frame[c].astype(str).str.len().gt(40).any())
             for c, kind in zip(frame.columns, kinds, strict=True)
         ]
-        for i, values in enumerate(frame.itertuples(index=False), start=2):
-            for j, (value, kind, wraps) in enumerate(
-                zip(values, kinds, wrap, strict=True), start=1
-            ):
-                cell = put_text(ws, i, j, value)
-                if kind:
-                    cell.number_format = kind
-                elif wraps:
-                    cell.alignment = WRAP
+        # Column widths, panes and print settings must be set before the first row is
+        # written: a write-only sheet writes its head when the first row arrives.
         for j, (header, kind) in enumerate(zip(headers, kinds, strict=True), start=1):
             if kind:
                 width = max(12, min(len(header) + 2, 16))
@@ -1109,14 +1181,41 @@ def write_table_workbook(
                 width = min(50, max(12, longest + 2))
             ws.column_dimensions[get_column_letter(j)].width = width
         ws.freeze_panes = "A2"
-        last = get_column_letter(max(1, len(headers)))
-        name = "".join(ch for ch in title if ch.isalnum()) or "Table"
-        table = Table(displayName=name, ref=f"A1:{last}{max(2, len(frame) + 1)}")
-        table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
-        ws.add_table(table)
         ws.print_title_rows = "1:1"
         ws.page_setup.orientation = "landscape"
         _fit_width(ws)
+        # One template cell per column: its style is copied to each data cell; None for
+        # a plain column, whose cells carry no style (as in put_text).
+        styles: list[Cell | None] = []
+        for kind, wraps in zip(kinds, wrap, strict=True):
+            if kind:
+                template = WriteOnlyCell(ws)
+                template.number_format = kind
+            elif wraps:
+                template = WriteOnlyCell(ws)
+                template.alignment = WRAP
+            else:
+                template = None
+            styles.append(template)
+        _stream_header(ws, headers)
+        for values in frame.itertuples(index=False):
+            ws.append([_stream_cell(ws, v, s) for v, s in zip(values, styles, strict=True)])
+        last = get_column_letter(max(1, len(headers)))
+        name = "".join(ch for ch in title if ch.isalnum()) or "Table"
+        table = Table(displayName=name, ref=f"A1:{last}{max(2, len(frame) + 1)}")
+        # A write-only sheet cannot read its header row back when saving: name the table's
+        # columns here, exactly as the header cells (Excel repairs a table whose column
+        # names differ from its header cells), and give it its filter buttons (normal
+        # mode adds them when it reads the header row).
+        table.tableColumns = [
+            TableColumn(id=j, name=header) for j, header in enumerate(headers, start=1)
+        ]
+        table.autoFilter = AutoFilter(ref=table.ref)
+        table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
+        with warnings.catch_warnings():
+            # openpyxl warns on every write-only table to name its columns: done above.
+            warnings.filterwarnings("ignore", message="In write-only mode you must add table")
+            ws.add_table(table)
     if doc_title is not None:
         wb.properties.title = doc_title
     path = Path(path)
