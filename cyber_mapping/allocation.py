@@ -135,21 +135,11 @@ ALLOCATION_COLUMNS = {
     "amount_cents": "int64",
     "amount_chf": "float64",
 }
+# The allocation columns with ``implementor`` after the IDs (one split, same columns).
 IMPLEMENTOR_COLUMNS = {
-    "expenditure_id": "object",
-    "activity_id": "object",
+    **{k: ALLOCATION_COLUMNS[k] for k in ("expenditure_id", "activity_id")},
     "implementor": "object",
-    "resolution_id": "object",
-    "country_iso3": "object",
-    "region": "object",
-    "year": "int64",
-    "funder": "object",
-    "cost_type": "object",
-    "basis": "object",
-    "status": "object",
-    "theme": "object",
-    "amount_cents": "int64",
-    "amount_chf": "float64",
+    **{k: v for k, v in ALLOCATION_COLUMNS.items() if k not in ("expenditure_id", "activity_id")},
 }
 
 
