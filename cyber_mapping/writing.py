@@ -409,19 +409,7 @@ def _data_sheet(
         area = f"{letter}2:{letter}{last}"
         if key in _DROPDOWNS and dropdowns:
             list_name, strict = _DROPDOWNS[key]
-            dv = DataValidation(
-                type="list",
-                formula1=list_name,
-                allow_blank=True,
-                showErrorMessage=strict,
-                errorTitle=f"Not a valid {col.header.lower()}" if strict else None,
-                error="Choose a value from the drop-down list." if strict else None,
-                showInputMessage=True,
-                promptTitle=col.header[:32],
-                prompt=(col.hint if strict else col.hint + ". Pick one, or type several.")[:255],
-            )
-            dv.add(area)
-            ws.add_data_validation(dv)
+            _add_list_validation(ws, letter, last, col.header, col.hint, list_name, strict)
         elif col.name in {"amount", "value", "baseline", "target", "achieved"}:
             dv = DataValidation(
                 type="decimal",
@@ -799,6 +787,10 @@ _V2_NOTES_SHEET = "New in contract 2"
 def _add_list_validation(
     ws: Worksheet, letter: str, last: int, header: str, hint: str, ref_text: str, strict: bool
 ) -> None:
+    """A drop-down from ``ref_text`` on rows 2..``last`` of a column (template and feedback).
+
+    ``strict`` lists refuse other input; the others accept several values typed by hand.
+    """
     dv = DataValidation(
         type="list",
         formula1=ref_text,
