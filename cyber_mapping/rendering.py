@@ -62,7 +62,6 @@ class Job:
     parameters: dict[str, object]
     formats: tuple[str, ...]
     title: str
-    version: str
     cell_timeout: int = CELL_TIMEOUT
     # (label, file name) of every report of the run, for the navigation bar of the HTML.
     links: tuple[tuple[str, str], ...] = ()
@@ -677,7 +676,7 @@ def plan(
     extra: dict[str, object] | None = None,
 ) -> list[Job]:
     """The jobs for ``regions`` ("" = overall), with the template's parameters checked."""
-    from cyber_mapping.narrative import data_version, texts
+    from cyber_mapping.narrative import texts
 
     defaults = parameters_cell(template)
     unknown = sorted(set(extra or {}) - set(defaults))
@@ -712,7 +711,6 @@ def plan(
                 parameters=params,
                 formats=formats,
                 title=title,
-                version=data_version(manifest),
             )
         )
     links = tuple(

@@ -247,9 +247,7 @@ def test_a_pdf_that_cannot_be_written_fails_only_its_report(tmp_path, small_prod
 
 
 def _job(region: str) -> rendering.Job:
-    return rendering.Job(
-        f"report_{region or 'overall'}", region, Path("t"), Path("o"), {}, (), "", ""
-    )
+    return rendering.Job(f"report_{region or 'overall'}", region, Path("t"), Path("o"), {}, (), "")
 
 
 def test_next_task_prints_the_overall_report_first_and_short_prints_last():
