@@ -15,7 +15,7 @@ PROCESSED := data/processed
 REPORTS := reports
 # The data product is rebuilt only when an input, the code or the reference data changed.
 PRODUCT := $(PROCESSED)/manifest.json
-PRODUCT_INPUTS := $(wildcard $(RAW)/*.xlsx) $(wildcard cyber_mapping/*.py) \
+PRODUCT_INPUTS := $(wildcard $(RAW)/*.xlsx) $(wildcard cyber_mapping/*.py cyber_mapping/*/*.py) \
 	$(wildcard cyber_mapping/reference/*)
 
 #################################################################################

@@ -24,8 +24,8 @@ from pathlib import Path
 import openpyxl
 
 from cyber_mapping.contract import SHEETS
-from cyber_mapping.reading import read_folder
-from cyber_mapping.validation import validate_intake
+from cyber_mapping.intake.reading import read_folder
+from cyber_mapping.intake.validation import validate_intake
 
 COUNTRIES = [
     "Kenya",

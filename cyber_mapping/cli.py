@@ -36,7 +36,8 @@ def _period(text: str) -> tuple[int, int]:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from cyber_mapping import product, validation
+    from cyber_mapping import product
+    from cyber_mapping.intake import validation
 
     refuse_raw_output(args.out, args.raw, "issues.csv and quarantine.csv")
     check_writable_folder(args.out, "issues.csv and quarantine.csv")
@@ -48,7 +49,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     print(product.summary_text(result))
     print(f"\nissues.csv and quarantine.csv written to {args.out}")
     if args.feedback is not None:
-        from cyber_mapping import writing
+        from cyber_mapping.excel import writing
 
         written = writing.write_feedback(result, args.feedback, raw_dir=args.raw)
         print(f"{len(written)} feedback workbook(s) written to {args.feedback}:")
@@ -58,7 +59,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_template(args: argparse.Namespace) -> int:
-    from cyber_mapping import writing
+    from cyber_mapping.excel import writing
     from cyber_mapping.reference import load_reference
 
     if args.all:
@@ -102,7 +103,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from cyber_mapping import rendering
+    from cyber_mapping.report import rendering
 
     refuse_raw_output(args.out, RAW_DIR, "the reports and the Excel annex")
     check_writable_folder(args.out, "the reports")

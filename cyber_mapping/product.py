@@ -31,7 +31,7 @@ from cyber_mapping.paths import atomic_path, check_writable_folder, is_within
 from cyber_mapping.reference import load_reference
 
 if TYPE_CHECKING:
-    from cyber_mapping.validation import Validated
+    from cyber_mapping.intake.validation import Validated
 
 TABLES = (
     "activities",
@@ -185,7 +185,7 @@ def check_out_dir(out_dir: Path, raw_dir: Path, force: bool = False) -> None:
 
 def _chf(cents: int) -> str:
     # The one money formatter family (formats.py), with BDT's apostrophe for the console.
-    from cyber_mapping.formats import chf_exact
+    from cyber_mapping.report.formats import chf_exact
 
     return chf_exact(int(cents), sep="'")
 
@@ -272,13 +272,13 @@ def build(
 def _build(raw_dir: Path, out_dir: Path, period: tuple[int, int], strict: bool) -> dict:
     # Validation and allocation are imported here: loading a product does not need them.
     from cyber_mapping.allocation import allocate
-    from cyber_mapping.schemas import (
+    from cyber_mapping.intake.schemas import (
         AllocationTable,
         ImplementorAllocationTable,
         IssueTable,
         QuarantineTable,
     )
-    from cyber_mapping.validation import validate_folder
+    from cyber_mapping.intake.validation import validate_folder
 
     ref = load_reference()
     result = validate_folder(raw_dir, ref=ref, period=period)

@@ -23,8 +23,8 @@ from pathlib import Path
 
 import openpyxl
 
-from cyber_mapping import cleaning, coordination
 from cyber_mapping.contract import SUBMISSION_SHEETS
+from cyber_mapping.intake import cleaning, coordination
 from cyber_mapping.reference import Reference, load_reference
 
 ILLUSTRATIVE = (

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cyber_mapping import analysis as an
-from cyber_mapping.analysis import share_of_total, spend_by
+from cyber_mapping.analysis import spend as an
+from cyber_mapping.analysis.spend import share_of_total, spend_by
 
 ROWS = [
     # activity, resolution, country, region, year, funder, cost, basis, status, theme, cents

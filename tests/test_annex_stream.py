@@ -20,8 +20,8 @@ import pytest
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from cyber_mapping import writing
-from cyber_mapping.writing import BOLD, HEADER_FILL, WRAP, _fit_width, put_text, style_header
+from cyber_mapping.excel import writing
+from cyber_mapping.excel.writing import BOLD, HEADER_FILL, WRAP, _fit_width, put_text, style_header
 
 
 def _normal_mode_writer(

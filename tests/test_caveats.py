@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cyber_mapping import caveats
+from cyber_mapping.analysis import caveats
 from tests.handmade import AS_OF, activity, alloc, current, make_product
 
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cyber_mapping.change import compare, product_as_of
+from cyber_mapping.analysis.change import compare, product_as_of
 from tests.handmade import activity, alloc, current, make_product, previous
 
 

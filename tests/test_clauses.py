@@ -8,9 +8,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from cyber_mapping import writing
-from cyber_mapping.clauses import clause_suggestions, parse_clauses, revision_in_force
-from cyber_mapping.validation import validate_folder
+from cyber_mapping.excel import writing
+from cyber_mapping.intake.clauses import clause_suggestions, parse_clauses, revision_in_force
+from cyber_mapping.intake.validation import validate_folder
 from tests.conftest import GOOD_ACTIVITY, GOOD_SPEND, write_workbook
 
 CIRTS = "PP-130/instructs-BDT/CIRTs"

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cyber_mapping import cleaning
+from cyber_mapping.intake import cleaning
 
 # ------------------------------------------------------------------ countries (60+ spellings)
 COUNTRIES = [

@@ -51,7 +51,7 @@ def test_missing_folder_is_a_message_not_a_traceback(tmp_path):
 
 
 def test_report_passes_its_options_to_the_renderer(monkeypatch, tmp_path, capsys):
-    from cyber_mapping import rendering
+    from cyber_mapping.report import rendering
 
     seen = {}
 
@@ -70,7 +70,7 @@ def test_report_passes_its_options_to_the_renderer(monkeypatch, tmp_path, capsys
 
 
 def test_report_compare_passes_an_absolute_folder(monkeypatch, tmp_path):
-    from cyber_mapping import rendering
+    from cyber_mapping.report import rendering
 
     seen = {}
 
@@ -85,8 +85,8 @@ def test_report_compare_passes_an_absolute_folder(monkeypatch, tmp_path):
 
 
 def test_a_missing_previous_product_is_named_before_any_kernel(tmp_path, small_product_dir):
-    from cyber_mapping import rendering
     from cyber_mapping.exceptions import ProductNotFoundError
+    from cyber_mapping.report import rendering
 
     with pytest.raises(ProductNotFoundError, match="no previous data product"):
         rendering.render(

@@ -9,13 +9,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cyber_mapping.coordination import (
+from cyber_mapping.intake.coordination import (
     joint_links,
     possible_duplicates,
     title_similarity,
     title_tokens,
 )
-from cyber_mapping.validation import validate_folder
+from cyber_mapping.intake.validation import validate_folder
 from tests.conftest import GOOD_ACTIVITY, GOOD_SPEND, write_workbook
 
 
@@ -337,7 +337,7 @@ def test_coordination_on_a_dated_hq_drill(tmp_path):
     st.sampled_from([0.5, 0.75, 0.8, 1.0]),
 )
 def test_prefix_filtering_finds_every_pair_brute_force_finds(sets, threshold):
-    from cyber_mapping.coordination import _similar_title_pairs
+    from cyber_mapping.intake.coordination import _similar_title_pairs
 
     unique = sorted(set(sets), key=sorted)
     brute = {

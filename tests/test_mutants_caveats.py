@@ -1,8 +1,8 @@
-"""Mutation-killing tests for cyber_mapping.caveats (hand-worked expectations)."""
+"""Mutation-killing tests for cyber_mapping.analysis.caveats (hand-worked expectations)."""
 
 from __future__ import annotations
 
-from cyber_mapping import caveats
+from cyber_mapping.analysis import caveats
 from tests.handmade import activity, alloc, make_product
 
 

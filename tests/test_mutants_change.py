@@ -1,8 +1,8 @@
-"""Mutation-killing tests for cyber_mapping.change (hand-worked expectations)."""
+"""Mutation-killing tests for cyber_mapping.analysis.change (hand-worked expectations)."""
 
 from __future__ import annotations
 
-from cyber_mapping.change import compare, reached_states
+from cyber_mapping.analysis.change import compare, reached_states
 from tests.handmade import activity, alloc, make_product
 
 

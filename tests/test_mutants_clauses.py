@@ -1,10 +1,10 @@
-"""Mutation-killing tests for cyber_mapping.clauses (hand-worked expectations)."""
+"""Mutation-killing tests for cyber_mapping.intake.clauses (hand-worked expectations)."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from cyber_mapping.clauses import clause_suggestions, revision_in_force, revision_table
+from cyber_mapping.intake.clauses import clause_suggestions, revision_in_force, revision_table
 
 CIRTS = "PP-130/instructs-BDT/CIRTs"
 

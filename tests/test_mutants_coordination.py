@@ -1,11 +1,11 @@
-"""Mutation-killing tests for cyber_mapping.coordination (hand-worked expectations)."""
+"""Mutation-killing tests for cyber_mapping.intake.coordination (hand-worked expectations)."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from cyber_mapping.coordination import JOINT_COLUMNS, possible_duplicates
-from cyber_mapping.validation import validate_folder
+from cyber_mapping.intake.coordination import JOINT_COLUMNS, possible_duplicates
+from cyber_mapping.intake.validation import validate_folder
 from tests.conftest import GOOD_ACTIVITY, GOOD_SPEND, write_workbook
 
 NO_LINKS = pd.DataFrame(columns=JOINT_COLUMNS)

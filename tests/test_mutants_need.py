@@ -1,8 +1,8 @@
-"""Mutation-killing tests for cyber_mapping.need (hand-worked expectations)."""
+"""Mutation-killing tests for cyber_mapping.analysis.need (hand-worked expectations)."""
 
 from __future__ import annotations
 
-from cyber_mapping import need
+from cyber_mapping.analysis import need
 from tests.handmade import activity, alloc, make_product
 
 

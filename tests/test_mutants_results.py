@@ -1,8 +1,8 @@
-"""Mutation-killing tests for cyber_mapping.results (hand-worked expectations)."""
+"""Mutation-killing tests for cyber_mapping.intake.results (hand-worked expectations)."""
 
 from __future__ import annotations
 
-from cyber_mapping.results import parse_number
+from cyber_mapping.intake.results import parse_number
 
 
 def test_zero_is_a_non_negative_number():
@@ -32,7 +32,7 @@ def test_outputs_view_leaves_out_results_with_no_achieved_value():
     # r2 Output target-only (left out), r3 Outcome 1 (left out) -> values [45.0].
     import pandas as pd
 
-    from cyber_mapping.results import RESULT_COLUMNS, outputs_view
+    from cyber_mapping.intake.results import RESULT_COLUMNS, outputs_view
 
     base = dict.fromkeys(RESULT_COLUMNS, "")
     rows = [

@@ -1,8 +1,8 @@
-"""Mutation-killing tests for cyber_mapping.trends (hand-worked expectations)."""
+"""Mutation-killing tests for cyber_mapping.analysis.trends (hand-worked expectations)."""
 
 from __future__ import annotations
 
-from cyber_mapping.trends import describe_trend
+from cyber_mapping.analysis.trends import describe_trend
 
 
 def test_peak_and_trough_years_are_the_earliest_of_equal_amounts():

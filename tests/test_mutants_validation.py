@@ -1,8 +1,8 @@
-"""Mutation-killing tests for cyber_mapping.validation's reconciliation (worked by hand)."""
+"""Mutation-killing tests for cyber_mapping.intake.validation's reconciliation (worked by hand)."""
 
 from __future__ import annotations
 
-from cyber_mapping.validation import validate_folder
+from cyber_mapping.intake.validation import validate_folder
 from tests.conftest import GOOD_ACTIVITY, GOOD_SPEND, write_workbook
 
 

@@ -9,10 +9,10 @@ import datetime as dt
 
 import pytest
 
-from cyber_mapping import analysis as an
-from cyber_mapping import cleaning
+from cyber_mapping.analysis import spend as an
+from cyber_mapping.intake import cleaning
+from cyber_mapping.intake.validation import validate_folder
 from cyber_mapping.product import build, load
-from cyber_mapping.validation import validate_folder
 from tests.conftest import GOOD_ACTIVITY, GOOD_SPEND, write_workbook
 
 

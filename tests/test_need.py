@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cyber_mapping import need
+from cyber_mapping.analysis import need
 from tests.handmade import current
 
 

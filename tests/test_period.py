@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from cyber_mapping import analysis as an
 from cyber_mapping import narrative as nv
+from cyber_mapping.analysis import spend as an
 from cyber_mapping.cli import build_parser, main
 from cyber_mapping.contract import DEFAULT_PERIOD
 from cyber_mapping.exceptions import ReportConfigError

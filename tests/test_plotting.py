@@ -6,7 +6,8 @@ import re
 
 import pandas as pd
 
-from cyber_mapping import analysis, plotting
+from cyber_mapping.analysis import spend as analysis
+from cyber_mapping.report import plotting
 
 PRINT_WIDTH_PT = plotting.PRINT_WIDTH_IN * 72
 

@@ -7,7 +7,7 @@ import html
 import pandas as pd
 import pytest
 
-from cyber_mapping import plotting
+from cyber_mapping.report import plotting
 
 HOSTILE = [
     "EU (US$) 50% / UK (US$)",  # raised ValueError from math text before

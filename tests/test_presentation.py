@@ -17,9 +17,9 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
-from cyber_mapping import rendering
 from cyber_mapping.paths import RAW_DIR
 from cyber_mapping.product import build
+from cyber_mapping.report import rendering
 
 pytestmark = pytest.mark.slow
 
@@ -301,10 +301,10 @@ def test_summary_is_short_and_the_overview_does_not_repeat_it(sample_reports, na
     ("name", "region"), [("report_overall.html", None), ("report_africa.html", "Africa")]
 )
 def test_reached_means_delivered_everywhere(sample_reports, name, region):
-    from cyber_mapping import need
-    from cyber_mapping.formats import plural
+    from cyber_mapping.analysis import need
     from cyber_mapping.product import load
     from cyber_mapping.reference import load_reference
+    from cyber_mapping.report.formats import plural
 
     body, _ = _body_and_annex_2(sample_reports / name)
     text = _text(body)

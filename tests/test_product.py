@@ -120,7 +120,7 @@ def test_load_and_missing_product(sample_product, tmp_path):
 
 
 def test_spend_by_reconciles_with_manifest(sample_product):
-    from cyber_mapping.analysis import spend_by
+    from cyber_mapping.analysis.spend import spend_by
 
     out, manifest = sample_product
     product = load(out)
@@ -161,7 +161,7 @@ def test_processed_plus_quarantined_equals_read_over_corpus(tmp_path):
 
 
 def test_version_2_tables_are_written_loaded_and_follow_their_schemas(sample_product):
-    from cyber_mapping.schemas import (
+    from cyber_mapping.intake.schemas import (
         ActivityClauseTable,
         JointLinkTable,
         PossibleDuplicateTable,

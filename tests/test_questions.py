@@ -15,9 +15,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cyber_mapping import analysis, formats, need, progress, questions
-from cyber_mapping.blocks import Block, table
-from cyber_mapping.context import Report
+from cyber_mapping.analysis import need, progress
+from cyber_mapping.analysis import spend as analysis
+from cyber_mapping.report import formats, questions
+from cyber_mapping.report.blocks import Block, table
+from cyber_mapping.report.context import Report
 from tests.handmade import AS_OF, current, previous
 
 HQ, RO = "BDT (HQ)", "Regional Office for Africa"
@@ -250,7 +252,7 @@ def test_cross_reference_to_a_table_not_yet_made_is_left_out(full, ref):
     sentence = text(questions.uncited_paragraph(report))
     assert "(Table" not in sentence
     questions.clause_table(report)
-    from cyber_mapping.sections import clauses_table
+    from cyber_mapping.report.sections import clauses_table
 
     clauses_table(report)
     assert "(Table 2)" in text(questions.uncited_paragraph(report))
@@ -541,7 +543,7 @@ def test_investment_sentences_by_hand(full, ref):
 
 
 def test_stale_statuses_are_listed_for_the_offices(full, ref):
-    from cyber_mapping.sections import stale_table
+    from cyber_mapping.report.sections import stale_table
 
     block = stale_table(report_of(full, ref))
     # A2 Ongoing ended June 2023; A3 Planned ended March 2025; A4 Completed starts 2026

@@ -14,11 +14,11 @@ import openpyxl
 import pytest
 import python_calamine
 
-from cyber_mapping import reading
 from cyber_mapping.exceptions import WorkbookError
+from cyber_mapping.intake import reading
+from cyber_mapping.intake.reading import PASSWORD_PROTECTED, read_folder
+from cyber_mapping.intake.validation import validate_folder
 from cyber_mapping.paths import RAW_DIR
-from cyber_mapping.reading import PASSWORD_PROTECTED, read_folder
-from cyber_mapping.validation import validate_folder
 from tests.conftest import GOOD_ACTIVITY, GOOD_SPEND, write_workbook
 
 SAMPLE = RAW_DIR / "sample_RO_CIS.xlsx"
@@ -47,7 +47,7 @@ def _read_in_child(folder: Path) -> tuple[int, float, str]:
     A child, so that a regression (a Rust abort) fails this test instead of the suite.
     """
     code = (
-        "import sys; from cyber_mapping.reading import read_folder; "
+        "import sys; from cyber_mapping.intake.reading import read_folder; "
         "i = read_folder(sys.argv[1]); "
         "print({w.name: (w.status, w.rows) for w in i.workbooks})"
     )

@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 from cyber_mapping.cli import main
 from cyber_mapping.contract import SHEETS
+from cyber_mapping.intake.validation import validate_folder
 from cyber_mapping.product import build, load
-from cyber_mapping.validation import validate_folder
 from tests.conftest import GOOD_ACTIVITY, GOOD_SPEND, write_workbook
 
 
@@ -331,7 +331,7 @@ def test_an_ambiguous_output_value_says_why(tmp_path):
 def test_one_dot_before_three_digits_is_ambiguous_as_text_only(whole, frac):
     from decimal import ROUND_HALF_UP, Decimal
 
-    from cyber_mapping.cleaning import parse_amount
+    from cyber_mapping.intake.cleaning import parse_amount
 
     text = f"{whole}.{frac:03d}"
     assert "ambiguous" in parse_amount(text).problem
@@ -343,7 +343,7 @@ def test_one_dot_before_three_digits_is_ambiguous_as_text_only(whole, frac):
 
 @given(st.integers(1, 999), st.integers(0, 999))
 def test_one_comma_before_three_digits_keeps_its_english_reading(whole, frac):
-    from cyber_mapping.cleaning import parse_amount
+    from cyber_mapping.intake.cleaning import parse_amount
 
     # 12,500 is twelve thousand five hundred (the documented English reading).
     assert parse_amount(f"{whole},{frac:03d}").cents == (whole * 1000 + frac) * 100

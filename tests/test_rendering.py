@@ -11,10 +11,10 @@ import openpyxl
 import pytest
 from pypdf import PdfReader
 
-from cyber_mapping import rendering
 from cyber_mapping.cli import main
 from cyber_mapping.exceptions import ProductNotFoundError, ReportConfigError
 from cyber_mapping.paths import REPORT_NOTEBOOK
+from cyber_mapping.report import rendering
 
 N = "\u202f"
 

@@ -11,7 +11,7 @@ import tinycss2
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cyber_mapping import rendering
+from cyber_mapping.report import rendering
 from tests.test_rendering import PARAMS, _cell, _notebook
 
 HOSTILE = 'Doc"; } </style><script>alert(5)</script> @import url(http://x/) \\'

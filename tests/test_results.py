@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from cyber_mapping.results import match_level, parse_number
-from cyber_mapping.validation import validate_folder
+from cyber_mapping.intake.results import match_level, parse_number
+from cyber_mapping.intake.validation import validate_folder
 from tests.conftest import GOOD_ACTIVITY, GOOD_SPEND, write_workbook
 
 

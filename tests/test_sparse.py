@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from cyber_mapping import analysis as an
 from cyber_mapping import narrative as nv
+from cyber_mapping.analysis import spend as an
 from cyber_mapping.paths import REPORT_NOTEBOOK
 from cyber_mapping.product import build, load
 from tests.conftest import GOOD_ACTIVITY, GOOD_SPEND, write_workbook
@@ -115,7 +115,7 @@ def test_sparse_figures_by_hand(sparse):
 
 @pytest.mark.slow
 def test_a_real_rendering_of_a_product_with_every_activity_quarantined(tmp_path):
-    from cyber_mapping import rendering
+    from cyber_mapping.report import rendering
 
     raw = tmp_path / "raw"
     raw.mkdir()

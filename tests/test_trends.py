@@ -7,8 +7,7 @@ from fractions import Fraction
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cyber_mapping.narrative import texts
-from cyber_mapping.trends import (
+from cyber_mapping.analysis.trends import (
     DOWN,
     FLAT,
     UP,
@@ -17,6 +16,7 @@ from cyber_mapping.trends import (
     trend_from_table,
     trend_sentence,
 )
+from cyber_mapping.narrative import texts
 
 T = texts("en")
 
@@ -172,7 +172,7 @@ def test_zero_stretch_is_said_plainly():
 
 
 def test_spend_trend_of_a_product_by_hand():
-    from cyber_mapping.trends import spend_trend
+    from cyber_mapping.analysis.trends import spend_trend
     from tests.handmade import current
 
     p = current()

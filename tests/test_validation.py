@@ -7,8 +7,8 @@ import datetime as dt
 import openpyxl
 import pytest
 
-from cyber_mapping.reading import read_folder
-from cyber_mapping.validation import validate_folder
+from cyber_mapping.intake.reading import read_folder
+from cyber_mapping.intake.validation import validate_folder
 from tests.conftest import GOOD_ACTIVITY, GOOD_SPEND, write_workbook
 
 

@@ -12,11 +12,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from cyber_mapping import writing
 from cyber_mapping.cli import main
 from cyber_mapping.contract import ACTIVITIES, EXPENDITURE, RESULTS, SUBMISSION_SHEETS
+from cyber_mapping.excel import writing
 from cyber_mapping.exceptions import CyberMappingError
-from cyber_mapping.validation import validate_folder
+from cyber_mapping.intake.validation import validate_folder
 from tests.conftest import GOOD_ACTIVITY, GOOD_SPEND, write_workbook
 
 GENERATED = dt.date(2026, 11, 29)
@@ -421,7 +421,7 @@ def test_template_and_feedback_open_in_libreoffice(template, submissions, tmp_pa
 
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed")
 def test_excel_annex_opens_in_libreoffice_with_numbers_to_pivot(small_product_dir, tmp_path):
-    from cyber_mapping import rendering
+    from cyber_mapping.report import rendering
 
     annex = rendering.write_annex(small_product_dir, tmp_path / "annex.xlsx")
     out = tmp_path / "lo"

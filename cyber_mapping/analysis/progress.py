@@ -1,7 +1,7 @@
 """Progress and results: planned against delivered work, targets against achievements.
 
 Every function takes the data product (and reference data) as arguments and an optional
-ITU region that scopes it, like :mod:`cyber_mapping.analysis`. Results are as the offices
+ITU region that scopes it, like :mod:`cyber_mapping.analysis.spend`. Results are as the offices
 reported them (not audited); only indicators marked ``additive`` in
 ``reference/indicators.csv`` are summed across activities.
 """
@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from cyber_mapping.analysis import scope_activity_ids, scope_allocations
-from cyber_mapping.need import share_pct
+from cyber_mapping.analysis.need import share_pct
+from cyber_mapping.analysis.spend import scope_activity_ids, scope_allocations
 from cyber_mapping.product import Product
 from cyber_mapping.reference import Reference
 

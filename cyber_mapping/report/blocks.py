@@ -12,7 +12,7 @@ import re
 
 import pandas as pd
 
-from cyber_mapping.context import Report
+from cyber_mapping.report.context import Report
 
 
 class Html(str):

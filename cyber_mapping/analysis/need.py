@@ -9,7 +9,7 @@ Words are used in one sense everywhere (the same in summary, tables and captions
 * **country-attributed spend**: allocation rows with a country (regional and global spend,
   which names no country, is excluded), actual and estimated unless ``basis`` says otherwise.
 
-Need signals are LDC/LLDC/SIDS status (:func:`cyber_mapping.analysis.country_groups`) and the
+Need signals are LDC/LLDC/SIDS status (:func:`cyber_mapping.analysis.spend.country_groups`) and the
 ITU Global Cybersecurity Index 2024 tier (:func:`cyber_mapping.reference.load_gci`), which is
 passed in as a frame so that a user's corrected file is used when given.
 """
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cyber_mapping.analysis import (
+from cyber_mapping.analysis.spend import (
     GROUPS,
     country_groups,
     member_states_in_scope,

@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from cyber_mapping import cleaning
 from cyber_mapping.contract import LEVELS, OUTPUTS, Sheet
+from cyber_mapping.intake import cleaning
 from cyber_mapping.reference import Reference, normalise_key
 
 if TYPE_CHECKING:
-    from cyber_mapping.validation import _Log
+    from cyber_mapping.intake.validation import _Log
 
 OTHER = "other"
 NUMBER_COLUMNS = ("baseline", "target", "achieved")
@@ -84,7 +84,7 @@ def validate_results(raw: pd.DataFrame, sheet: Sheet, ref: Reference, log: _Log)
     version 1's messages, and a wrong unit there is only a warning, so that a version-1
     workbook gets no new error.
     """
-    from cyber_mapping.validation import _required, _rows
+    from cyber_mapping.intake.validation import _required, _rows
 
     _required(log, sheet, raw)
     legacy = sheet is OUTPUTS

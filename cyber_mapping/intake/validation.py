@@ -17,7 +17,6 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from cyber_mapping import clauses, cleaning, coordination, results
 from cyber_mapping.contract import (
     ACTIVITIES,
     DEFAULT_PERIOD,
@@ -31,9 +30,9 @@ from cyber_mapping.contract import (
     Sheet,
     issue,
 )
-from cyber_mapping.reading import NO_HEADER, Intake, WorkbookInfo, read_folder
-from cyber_mapping.reference import Reference, load_reference, normalise_key
-from cyber_mapping.schemas import (
+from cyber_mapping.intake import clauses, cleaning, coordination, results
+from cyber_mapping.intake.reading import NO_HEADER, Intake, WorkbookInfo, read_folder
+from cyber_mapping.intake.schemas import (
     ActivityClauseTable,
     ActivityTable,
     ExpenditureTable,
@@ -42,6 +41,7 @@ from cyber_mapping.schemas import (
     ResultTable,
     failures_to_issues,
 )
+from cyber_mapping.reference import Reference, load_reference, normalise_key
 
 logger = logging.getLogger(__name__)
 
@@ -595,7 +595,7 @@ def _referential(
 def validate_intake(
     intake: Intake, ref: Reference | None = None, period: tuple[int, int] = DEFAULT_PERIOD
 ) -> Validated:
-    """Validate the raw tables of :func:`cyber_mapping.reading.read_folder`.
+    """Validate the raw tables of :func:`cyber_mapping.intake.reading.read_folder`.
 
     Parameters
     ----------

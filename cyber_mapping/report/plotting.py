@@ -1,6 +1,6 @@
 """Charts of the reports, in one colour-blind-safe style, returned as SVG text.
 
-Each function takes a table from :mod:`cyber_mapping.analysis` and returns the SVG of a
+Each function takes a table from :mod:`cyber_mapping.analysis.spend` and returns the SVG of a
 chart with its units on the axis and no title inside the image:
 :func:`cyber_mapping.narrative.figure` adds the numbered caption and the Source line.
 Charts are drawn at print size (at most :data:`PRINT_WIDTH_IN` wide, the A4 text width),

@@ -9,9 +9,9 @@ resolution and split into three parts that add up exactly to the change:
 * **revised**: current minus previous spend of activities in both editions;
 * **removed**: the previous spend of activities no longer in the product.
 
-"Reached" has the meaning of :mod:`cyber_mapping.need` (named by a delivered activity). The
-comparison is stated against the previous product's as-of date: its manifest's ``as_of``
-when it records one, else the date it was built.
+"Reached" has the meaning of :mod:`cyber_mapping.analysis.need` (named by a delivered
+activity). The comparison is stated against the previous product's as-of date: its
+manifest's ``as_of`` when it records one, else the date it was built.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from cyber_mapping.need import DELIVERED
+from cyber_mapping.analysis.need import DELIVERED
 from cyber_mapping.product import Product
 from cyber_mapping.reference import Reference, load_reference
 

@@ -1,6 +1,6 @@
 """The sections of the reports: sentences, numbered tables and figures, cover and annexes.
 
-Every number in a sentence comes from :mod:`cyber_mapping.analysis` (or the analysis modules
+Every number in a sentence comes from :mod:`cyber_mapping.analysis.spend` (or the analysis modules
 ``trends``, ``need``, ``caveats``, ``change``); every sentence template and label lives in
 ``templates/text_<lang>.yaml``.
 """
@@ -11,10 +11,11 @@ import itertools
 
 import pandas as pd
 
-from cyber_mapping import analysis
-from cyber_mapping.blocks import Html, esc, figure, paragraph, scroller, table
-from cyber_mapping.context import Report
-from cyber_mapping.formats import (
+from cyber_mapping.analysis import spend as analysis
+from cyber_mapping.reference import Reference
+from cyber_mapping.report.blocks import Html, esc, figure, paragraph, scroller, table
+from cyber_mapping.report.context import Report
+from cyber_mapping.report.formats import (
     beneficiary_names,
     capital,
     chf_alike,
@@ -34,7 +35,6 @@ from cyber_mapping.formats import (
     plural,
     resolution_label,
 )
-from cyber_mapping.reference import Reference
 
 # ----------------------------------------------------------------------------- sentences
 
@@ -46,7 +46,7 @@ def summary_sentences(report: Report) -> list[str]:
     the leading theme and Resolution; and, when more than 1% of the spend submitted failed
     validation, how much and which office's submission holds most of it.
     """
-    from cyber_mapping import questions
+    from cyber_mapping.report import questions
 
     t, product, ref, region = report.t, report.product, report.ref, report.region
     h = analysis.headline(product, ref, region)
@@ -551,7 +551,7 @@ def quality_tables(report: Report) -> list[Html]:
 
 def stale_table(report: Report) -> Html:
     """Activities whose status the as-of date contradicts, for their office to confirm."""
-    from cyber_mapping import caveats
+    from cyber_mapping.analysis import caveats
 
     stale = caveats.stale_statuses(report.product, report.as_of, report.region)
     data = stale.table
@@ -691,7 +691,7 @@ def _bars_data(data: pd.DataFrame, dimension: str, label: str) -> pd.DataFrame:
 
 def year_figure(report: Report) -> Html:
     """Columns of actual and estimated spend per year, in time order."""
-    from cyber_mapping import plotting
+    from cyber_mapping.report import plotting
 
     data = analysis.spend_with_basis(report.product, "year", report.region)
     data = data.sort_values("year")
@@ -708,7 +708,7 @@ def year_figure(report: Report) -> Html:
 
 def spend_figure(report: Report, dimension: str, label: str, top: int = 12) -> Html:
     """Bars of actual and estimated spend by one dimension (largest first)."""
-    from cyber_mapping import plotting
+    from cyber_mapping.report import plotting
 
     data = analysis.spend_with_basis(report.product, dimension, report.region, top=top)
     svg = plotting.stacked_bars(data, dimension)
@@ -724,7 +724,7 @@ def spend_figure(report: Report, dimension: str, label: str, top: int = 12) -> H
 
 def resolution_year_figure(report: Report) -> Html:
     """Lines of spend per year for the leading resolutions, in their catalogue colours."""
-    from cyber_mapping import plotting
+    from cyber_mapping.report import plotting
 
     data = analysis.year_table(report.product, "resolution_id", report.region)
     svg = plotting.year_lines(data, list(report.ref.resolutions["resolution_id"]))
@@ -744,7 +744,7 @@ def resolution_year_figure(report: Report) -> Html:
 
 def heatmap_figure(report: Report, rows: str) -> Html:
     """Resolution or theme × region: spend (colour, CHF thousands) and activity counts."""
-    from cyber_mapping import plotting
+    from cyber_mapping.report import plotting
 
     spend = analysis.coverage_matrix(report.product, report.ref, rows, "spend")
     counts = analysis.coverage_matrix(report.product, report.ref, rows, "activities")
@@ -772,7 +772,7 @@ def heatmap_figure(report: Report, rows: str) -> Html:
 
 def tile_figure(report: Report) -> Html:
     """Tile map of spend attributed to each beneficiary Member State."""
-    from cyber_mapping import plotting
+    from cyber_mapping.report import plotting
 
     spend = analysis.country_spend(report.product, report.region)
     grid = report.ref.tile_grid

@@ -31,7 +31,7 @@ from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from cyber_mapping import __version__, cleaning
+from cyber_mapping import __version__
 from cyber_mapping.contract import (
     ACTIVITIES,
     CONTRACT_VERSION,
@@ -45,9 +45,10 @@ from cyber_mapping.contract import (
     fold_header,
 )
 from cyber_mapping.exceptions import CyberMappingError, ExportError
+from cyber_mapping.intake import cleaning
+from cyber_mapping.intake.validation import DEFAULT_PERIOD, Validated
 from cyber_mapping.product import FORMULA_START
 from cyber_mapping.reference import GLOBAL, Reference, normalise_key
-from cyber_mapping.validation import DEFAULT_PERIOD, Validated
 
 logger = logging.getLogger(__name__)
 
@@ -978,7 +979,7 @@ def write_feedback(
         )
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    from cyber_mapping.clauses import clause_suggestions
+    from cyber_mapping.intake.clauses import clause_suggestions
     from cyber_mapping.reference import load_reference
 
     ref = ref or load_reference()
@@ -1245,7 +1246,7 @@ def export_table(
     Parameters
     ----------
     frame
-        Any table (a named index, as :func:`cyber_mapping.analysis.year_table` returns, is
+        Any table (a named index, as :func:`cyber_mapping.analysis.spend.year_table` returns, is
         written as the first column).
     name
         The table's name: the file's stem (made file-safe) and its sheet's title.
@@ -1286,7 +1287,7 @@ def export_table(
     t = read_yaml(TEMPLATES_DIR / "text_en.yaml")
     about = [t["export_title"].format(name=name), t["export_units"]]
     if product is not None:
-        from cyber_mapping.change import product_as_of
+        from cyber_mapping.analysis.change import product_as_of
 
         manifest = getattr(product, "manifest", {}) or {}
         as_of = product_as_of(product)  # type: ignore[arg-type]

@@ -2,11 +2,11 @@
 
 1. progress and results; 2. mandate coverage by clause; 3. where BDT invests and how that
 changed; 4. coordination; 5. where partners could focus; 6. what changed since the previous
-edition. Each function returns a :class:`~cyber_mapping.blocks.Block` (a numbered table or
-figure, or a paragraph stating the finding) whose ``.data`` holds the numbers behind it.
-Every number comes from :mod:`cyber_mapping.analysis`, :mod:`~cyber_mapping.progress`,
-:mod:`~cyber_mapping.need`, :mod:`~cyber_mapping.trends`, :mod:`~cyber_mapping.caveats` or
-:mod:`~cyber_mapping.change`; every sentence template is in ``templates/text_en.yaml``.
+edition. Each function returns a :class:`~cyber_mapping.report.blocks.Block` (a numbered
+table or figure, or a paragraph stating the finding) whose ``.data`` holds the numbers
+behind it.
+Every number comes from the :mod:`cyber_mapping.analysis` stage (spend, progress, need,
+trends, caveats, change); every sentence template is in ``templates/text_en.yaml``.
 """
 
 from __future__ import annotations
@@ -15,10 +15,12 @@ import datetime as dt
 
 import pandas as pd
 
-from cyber_mapping import analysis, caveats, change, need, progress, trends
-from cyber_mapping.blocks import Block, esc, paragraph, table
-from cyber_mapping.context import Report
-from cyber_mapping.formats import (
+from cyber_mapping.analysis import caveats, change, need, progress, trends
+from cyber_mapping.analysis import spend as analysis
+from cyber_mapping.paths import PACKAGE_DIR
+from cyber_mapping.report.blocks import Block, esc, paragraph, table
+from cyber_mapping.report.context import Report
+from cyber_mapping.report.formats import (
     capital,
     chf_alike,
     chf_prose,
@@ -35,7 +37,6 @@ from cyber_mapping.formats import (
     region_name,
     resolution_label,
 )
-from cyber_mapping.paths import PACKAGE_DIR
 
 # GCI tiers shown as published; any other verification (inferred, unverified) is "not
 # available": a tier deduced by elimination is a guess, and a report must not guess.

@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from cyber_mapping import cleaning
 from cyber_mapping.contract import ACTIVITIES
+from cyber_mapping.intake import cleaning
 from cyber_mapping.reference import Reference, normalise_key
 
 if TYPE_CHECKING:
-    from cyber_mapping.validation import _Log
+    from cyber_mapping.intake.validation import _Log
 
 CLAUSE_LINK_COLUMNS = ["activity_id", "resolution_id", "clause_ref", "revision_in_force"]
 

@@ -11,15 +11,15 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from cyber_mapping.formats import (
+from cyber_mapping.product import Product
+from cyber_mapping.reference import Reference
+from cyber_mapping.report.formats import (
     beneficiary_names,
     chf_prose,
     list_text,
     month_text,
     resolution_label,
 )
-from cyber_mapping.product import Product
-from cyber_mapping.reference import Reference
 
 DIMENSIONS = (
     "activity_id",
@@ -1007,7 +1007,7 @@ def office_shares(
         ITU offices, e.g. partners named as implementors), ``hq_share`` (percent of the
         row's total, one decimal, half up, unforced), sorted by ``by``.
     """
-    from cyber_mapping.need import share_pct
+    from cyber_mapping.analysis.need import share_pct
 
     rows = _implementor_rows(product, region)
     kind = rows["implementor"].astype(str).map(office_kind(ref)).fillna("")
@@ -1128,14 +1128,14 @@ class OfficeSplit:
     @property
     def hq_share(self) -> float:
         """Headquarters' percent of the total (one decimal, half up, unforced)."""
-        from cyber_mapping.need import share_pct
+        from cyber_mapping.analysis.need import share_pct
 
         return share_pct(self.hq_cents, self.hq_cents + self.field_cents + self.other_cents)
 
     @property
     def field_share(self) -> float:
         """The offices' percent of the total (one decimal, half up, unforced)."""
-        from cyber_mapping.need import share_pct
+        from cyber_mapping.analysis.need import share_pct
 
         return share_pct(self.field_cents, self.hq_cents + self.field_cents + self.other_cents)
 

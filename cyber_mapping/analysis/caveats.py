@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from cyber_mapping.analysis import scope_activity_ids
-from cyber_mapping.need import share_pct
+from cyber_mapping.analysis.need import share_pct
+from cyber_mapping.analysis.spend import scope_activity_ids
 from cyber_mapping.product import Product
 
 # Rule -> (status, date column, comparison with the as-of date). "Before" and "after" are

@@ -261,7 +261,7 @@ def spend_trend(
         year not yet closed on the as-of date (its actual spend is partial, and a "fall" in
         it would mislead).
     """
-    from cyber_mapping.analysis import scope_allocations
+    from cyber_mapping.analysis.spend import scope_allocations
 
     rows = scope_allocations(product, region)
     if basis is not None:

@@ -890,7 +890,8 @@ def write_annex(processed_dir: Path, path: Path) -> Path:
     Sheets: ``About`` (what, units, source, every column explained), ``Mapping`` (one row
     per activity and resolution it cites) and ``By year`` (the allocations, for pivoting).
     """
-    from cyber_mapping import narrative, writing
+    from cyber_mapping import narrative
+    from cyber_mapping.excel import writing
     from cyber_mapping.product import load
     from cyber_mapping.reference import load_reference
 

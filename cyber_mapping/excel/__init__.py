@@ -1,0 +1,1 @@
+"""Excel for people: the submission template, feedback copies and the annex."""

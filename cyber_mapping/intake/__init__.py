@@ -1,0 +1,1 @@
+"""Read, clean and validate the offices' submission workbooks (the intake stage)."""

@@ -1,0 +1,1 @@
+"""The report: formats, words, blocks, sections, plotting and rendering."""
