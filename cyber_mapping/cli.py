@@ -49,9 +49,9 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     print(product.summary_text(result))
     print(f"\nissues.csv and quarantine.csv written to {args.out}")
     if args.feedback is not None:
-        from cyber_mapping.excel import writing
+        from cyber_mapping.excel import feedback
 
-        written = writing.write_feedback(result, args.feedback, raw_dir=args.raw)
+        written = feedback.write_feedback(result, args.feedback, raw_dir=args.raw)
         print(f"{len(written)} feedback workbook(s) written to {args.feedback}:")
         for path in written:
             print(f"  {path.name}")
@@ -59,7 +59,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_template(args: argparse.Namespace) -> int:
-    from cyber_mapping.excel import writing
+    from cyber_mapping.excel import template
     from cyber_mapping.reference import load_reference
 
     if args.all:
@@ -75,7 +75,7 @@ def _cmd_template(args: argparse.Namespace) -> int:
         check_writable_folder(args.out.parent, "the template")
     ref = load_reference()
     if args.all:
-        paths = writing.write_all_templates(folder, ref, period=args.period)
+        paths = template.write_all_templates(folder, ref, period=args.period)
         print(f"{len(paths)} templates written to {folder}")
         return 0
     out = args.out
@@ -85,7 +85,7 @@ def _cmd_template(args: argparse.Namespace) -> int:
             slug = "_".join(args.implementor.replace("(", " ").replace(")", " ").split())
             name = f"submission_template_{slug}.xlsx"
         out = Path.cwd() / name
-    path = writing.write_template(out, ref, implementor=args.implementor, period=args.period)
+    path = template.write_template(out, ref, implementor=args.implementor, period=args.period)
     print(f"wrote {path}")
     return 0
 

@@ -1,6 +1,6 @@
 """The Excel annex is streamed (openpyxl write-only) and equals the cell-by-cell writer.
 
-``_normal_mode_writer`` below is ``writing.write_table_workbook`` as it was before streaming
+``_normal_mode_writer`` below is ``annex.write_table_workbook`` as it was before streaming
 (openpyxl's normal mode, one cell at a time), kept here as the oracle: the streamed
 workbook must hold the same values, types, number formats, wrapping, quote prefixes, table
 objects, widths, panes and print settings, cell for cell.
@@ -20,8 +20,16 @@ import pytest
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from cyber_mapping.excel import writing
-from cyber_mapping.excel.writing import BOLD, HEADER_FILL, WRAP, _fit_width, put_text, style_header
+from cyber_mapping.excel import annex
+from cyber_mapping.excel.cells import (
+    BOLD,
+    HEADER_FILL,
+    WRAP,
+    fit_width,
+    put_text,
+    save_atomic,
+    style_header,
+)
 
 
 def _normal_mode_writer(
@@ -58,7 +66,7 @@ def _normal_mode_writer(
                 lines = max(-(-len(column) // 28), -(-len(meaning) // 85), 1)
                 info.row_dimensions[row].height = 15 * lines
     info.page_setup.orientation = "portrait"
-    _fit_width(info)
+    fit_width(info)
     for title, frame in sheets.items():
         ws = wb.create_sheet(title[:31])
         headers = [str(c) for c in frame.columns]
@@ -104,10 +112,10 @@ def _normal_mode_writer(
         ws.add_table(table)
         ws.print_title_rows = "1:1"
         ws.page_setup.orientation = "landscape"
-        _fit_width(ws)
+        fit_width(ws)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    writing.save_atomic(wb, path)
+    save_atomic(wb, path)
     return path
 
 
@@ -148,7 +156,7 @@ COLUMNS = {
 def both(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("annex")
     old = _normal_mode_writer(tmp / "old.xlsx", _frames(), ABOUT, COLUMNS)
-    new = writing.write_table_workbook(tmp / "new.xlsx", _frames(), ABOUT, COLUMNS)
+    new = annex.write_table_workbook(tmp / "new.xlsx", _frames(), ABOUT, COLUMNS)
     return openpyxl.load_workbook(old), openpyxl.load_workbook(new), new
 
 
@@ -161,8 +169,8 @@ def test_streamed_workbook_is_write_only(monkeypatch, tmp_path):
         modes.append(kwargs.get("write_only", False))
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(writing.openpyxl, "Workbook", spy)
-    writing.write_table_workbook(tmp_path / "a.xlsx", _frames(), ABOUT, COLUMNS)
+    monkeypatch.setattr(annex.openpyxl, "Workbook", spy)
+    annex.write_table_workbook(tmp_path / "a.xlsx", _frames(), ABOUT, COLUMNS)
     assert modes == [True]
 
 
@@ -279,7 +287,7 @@ def test_written_atomically(tmp_path, monkeypatch):
 
     monkeypatch.setattr(openpyxl.Workbook, "save", boom)
     with pytest.raises(OSError, match="disk full"):
-        writing.write_table_workbook(target, _frames(), ABOUT, COLUMNS)
+        annex.write_table_workbook(target, _frames(), ABOUT, COLUMNS)
     assert target.read_bytes() == b"previous"
     assert [p.name for p in tmp_path.iterdir()] == ["annex.xlsx"]
     gc.collect()  # the noise, here rather than in a later test

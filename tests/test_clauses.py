@@ -8,7 +8,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from cyber_mapping.excel import writing
+from cyber_mapping.excel.feedback import write_feedback
 from cyber_mapping.intake.clauses import clause_suggestions, parse_clauses, revision_in_force
 from cyber_mapping.intake.validation import validate_folder
 from tests.conftest import GOOD_ACTIVITY, GOOD_SPEND, write_workbook
@@ -164,7 +164,7 @@ def test_word_overlap_is_a_feedback_suggestion_never_an_issue(tmp_path, ref):
         ["S-1", ESTABLISH],
         ["S-2", CIRTS],
     ]
-    [path] = writing.write_feedback(result, tmp_path / "fb", ref=ref)
+    [path] = write_feedback(result, tmp_path / "fb", ref=ref)
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames[:2] == ["Issues", "Clause suggestions"]
     ws = wb["Clause suggestions"]

@@ -14,7 +14,16 @@ import pytest
 
 from cyber_mapping.cli import main
 from cyber_mapping.contract import ACTIVITIES, EXPENDITURE, RESULTS, SUBMISSION_SHEETS
-from cyber_mapping.excel import writing
+from cyber_mapping.excel.annex import export_table
+from cyber_mapping.excel.cells import put_text
+from cyber_mapping.excel.feedback import _ISSUE_HEADERS, write_feedback
+from cyber_mapping.excel.lists import Lists
+from cyber_mapping.excel.template import (
+    EXAMPLE_ACTIVITY,
+    EXAMPLE_EXPENDITURE,
+    EXAMPLE_RESULTS,
+    write_template,
+)
 from cyber_mapping.exceptions import CyberMappingError
 from cyber_mapping.intake.validation import validate_folder
 from tests.conftest import GOOD_ACTIVITY, GOOD_SPEND, write_workbook
@@ -25,7 +34,7 @@ GENERATED = dt.date(2026, 11, 29)
 @pytest.fixture(scope="module")
 def template(tmp_path_factory, ref):
     path = tmp_path_factory.mktemp("tpl") / "template.xlsx"
-    return writing.write_template(path, ref, implementor="Addis Ababa", generated=GENERATED)
+    return write_template(path, ref, implementor="Addis Ababa", generated=GENERATED)
 
 
 def _fill(ws, headers_row, record, row):
@@ -74,7 +83,7 @@ def test_template_dropdowns_come_from_the_reference_data(template, ref):
     wb = openpyxl.load_workbook(template)
     lists = wb["Lists"]
     assert lists.protection.sheet is True
-    expected = writing.Lists.from_reference(ref).values
+    expected = Lists.from_reference(ref).values
     assert expected["Themes"] == list(ref.themes["theme"])
     assert expected["Statuses"] == ["Completed", "Ongoing", "Planned"]
     assert expected["Bases"] == ["Actual", "Estimated"]
@@ -135,13 +144,13 @@ def test_template_with_implementor_prefills_and_suggests_ids(template):
 
 def test_unknown_implementor_is_refused_with_a_suggestion(tmp_path, ref):
     with pytest.raises(CyberMappingError, match="Did you mean 'Regional Office for Africa'"):
-        writing.write_template(tmp_path / "t.xlsx", ref, implementor="Regional Ofice Africa")
+        write_template(tmp_path / "t.xlsx", ref, implementor="Regional Ofice Africa")
     assert not (tmp_path / "t.xlsx").exists()
 
 
 def test_empty_template_validates_with_no_issue(tmp_path, ref):
     raw = tmp_path / "raw"
-    writing.write_template(raw / "blank.xlsx", ref, generated=GENERATED)
+    write_template(raw / "blank.xlsx", ref, generated=GENERATED)
     result = validate_folder(raw)
     assert result.issues.empty
     assert result.activities.empty
@@ -149,14 +158,14 @@ def test_empty_template_validates_with_no_issue(tmp_path, ref):
 
 def test_filled_template_round_trip_has_no_issue(tmp_path, ref):
     raw = tmp_path / "raw"
-    path = writing.write_template(
+    path = write_template(
         raw / "africa.xlsx", ref, implementor="Regional Office for Africa", generated=GENERATED
     )
     wb = openpyxl.load_workbook(path)
     # Two activities in the first pre-filled rows (their suggested IDs kept), the rest unused.
     # The example's joint part (HQ-2021-014) is in HQ's workbook: here the second row is.
     first = dict(
-        writing.EXAMPLE_ACTIVITY,
+        EXAMPLE_ACTIVITY,
         **{"Activity ID": "RO-AFR-2026-001", "Joint with": "RO-AFR-2026-002"},
     )
     second = dict(
@@ -165,11 +174,11 @@ def test_filled_template_round_trip_has_no_issue(tmp_path, ref):
     )
     _fill(wb["Activities"], wb["Activities"][1], first, 2)
     _fill(wb["Activities"], wb["Activities"][1], second, 3)
-    spend = [dict(r, **{"Activity ID": "RO-AFR-2026-001"}) for r in writing.EXAMPLE_EXPENDITURE]
+    spend = [dict(r, **{"Activity ID": "RO-AFR-2026-001"}) for r in EXAMPLE_EXPENDITURE]
     spend.append(dict(GOOD_SPEND, **{"Activity ID": "RO-AFR-2026-002"}))
     for i, rec in enumerate(spend, start=2):
         _fill(wb["Expenditure"], wb["Expenditure"][1], rec, i)
-    for i, rec in enumerate(writing.EXAMPLE_RESULTS, start=2):
+    for i, rec in enumerate(EXAMPLE_RESULTS, start=2):
         _fill(wb["Results"], wb["Results"][1], dict(rec, **{"Activity ID": "RO-AFR-2026-001"}), i)
     wb.save(path)
 
@@ -239,7 +248,7 @@ def submissions(tmp_path):
     # A text cell (not a formula) that a spreadsheet would run if it were pasted as typed.
     wb = openpyxl.load_workbook(raw / "office.xlsx")
     amount = [c.value for c in wb["Expenditure"][1]].index("Amount") + 1
-    writing.put_text(wb["Expenditure"], 3, amount, "=1+1")
+    put_text(wb["Expenditure"], 3, amount, "=1+1")
     wb.save(raw / "office.xlsx")
     (raw / "broken.xlsx").write_bytes(b"not a zip")
     return raw
@@ -252,7 +261,7 @@ def _sha(folder: Path) -> dict[str, str]:
 def test_feedback_marks_cells_and_lists_every_issue(submissions, tmp_path):
     before = _sha(submissions)
     result = validate_folder(submissions)
-    written = writing.write_feedback(result, tmp_path / "feedback", raw_dir=submissions)
+    written = write_feedback(result, tmp_path / "feedback", raw_dir=submissions)
     assert _sha(submissions) == before  # originals untouched
     assert [p.name for p in written] == ["broken_feedback.xlsx", "office_feedback.xlsx"]
 
@@ -264,7 +273,7 @@ def test_feedback_marks_cells_and_lists_every_issue(submissions, tmp_path):
     assert len(rows) == len(mine) > 0
     severities = [r[0] for r in rows]
     assert severities == sorted(severities, key=lambda s: s != "error")
-    assert [c.value for c in issues[1]] == writing._ISSUE_HEADERS
+    assert [c.value for c in issues[1]] == _ISSUE_HEADERS
 
     # The misspelt country (Activities row 3, column H) is red with a comment and suggestion.
     acts = wb["Activities"]
@@ -289,7 +298,7 @@ def test_feedback_marks_cells_and_lists_every_issue(submissions, tmp_path):
 
 def test_feedback_neutralises_formula_like_text(submissions, tmp_path):
     result = validate_folder(submissions)
-    writing.write_feedback(result, tmp_path / "fb")
+    write_feedback(result, tmp_path / "fb")
     path = tmp_path / "fb" / "office_feedback.xlsx"
     issues = openpyxl.load_workbook(path)["Issues"]
     values = [r[4].value for r in issues.iter_rows(min_row=2)]
@@ -308,14 +317,14 @@ def test_feedback_neutralises_formula_like_text(submissions, tmp_path):
 def test_feedback_refuses_to_write_into_the_raw_folder(submissions):
     result = validate_folder(submissions)
     with pytest.raises(CyberMappingError, match="never written to"):
-        writing.write_feedback(result, submissions)
+        write_feedback(result, submissions)
 
 
 def test_clean_workbook_feedback_says_so(tmp_path):
     raw = tmp_path / "raw"
     raw.mkdir()
     write_workbook(raw / "ok.xlsx", activities=[GOOD_ACTIVITY], expenditure=[GOOD_SPEND])
-    writing.write_feedback(validate_folder(raw), tmp_path / "fb")
+    write_feedback(validate_folder(raw), tmp_path / "fb")
     ws = openpyxl.load_workbook(tmp_path / "fb" / "ok_feedback.xlsx")["Issues"]
     assert "No problems found" in ws["F2"].value
 
@@ -324,7 +333,7 @@ def test_put_text_neutralises_and_keeps_numbers(tmp_path):
     wb = openpyxl.Workbook()
     ws = wb.active
     for i, value in enumerate(["=SUM(A1:A2)", "+41 22", "-x", "@cmd", "plain", 12.5], 1):
-        writing.put_text(ws, i, 1, value)
+        put_text(ws, i, 1, value)
     assert [ws.cell(row=i, column=1).data_type for i in range(1, 7)] == [
         "s",
         "s",
@@ -381,7 +390,7 @@ SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed")
 def test_template_and_feedback_open_in_libreoffice(template, submissions, tmp_path):
     result = validate_folder(submissions)
-    feedback = writing.write_feedback(result, tmp_path / "fb")
+    feedback = write_feedback(result, tmp_path / "fb")
     out = tmp_path / "lo"
     profile = (tmp_path / "profile").as_uri()
     proc = subprocess.run(
@@ -480,7 +489,7 @@ def test_feedback_on_a_version_1_workbook_offers_the_version_2_columns(tmp_path,
             ws.append([rec.get(h) for h in headers])
     wb.save(raw / "v1.xlsx")
     result = validate_folder(raw)
-    [path] = writing.write_feedback(result, tmp_path / "fb", ref=ref)
+    [path] = write_feedback(result, tmp_path / "fb", ref=ref)
     copy = openpyxl.load_workbook(path)
     assert copy.sheetnames == [
         "Issues", "Clause suggestions", "Activities", "Expenditure", "Results",
@@ -521,7 +530,7 @@ def test_feedback_on_a_version_2_workbook_adds_nothing(tmp_path, ref):
         raw / "w.xlsx", activities=[GOOD_ACTIVITY], expenditure=[GOOD_SPEND], results=[]
     )
     result = validate_folder(raw)
-    [path] = writing.write_feedback(result, tmp_path / "fb", ref=ref)
+    [path] = write_feedback(result, tmp_path / "fb", ref=ref)
     assert openpyxl.load_workbook(path).sheetnames == [
         "Issues", "Activities", "Expenditure", "Results", "Outputs",
     ]  # fmt: skip
@@ -534,7 +543,7 @@ def test_export_table_writes_about_and_table(tmp_path, small):
     import pandas as pd
 
     frame = pd.DataFrame({"year": [2021, 2022], "amount_cents": [100, 250]}).set_index("year")
-    path = writing.export_table(frame, "Spend / year", tmp_path / "out", product=small)
+    path = export_table(frame, "Spend / year", tmp_path / "out", product=small)
     assert path == tmp_path / "out" / "Spend_year.xlsx"
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == ["About", "Spend_year"]
@@ -549,7 +558,7 @@ def test_export_table_writes_about_and_table(tmp_path, small):
     # No staging file is left behind.
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["Spend_year.xlsx"]
     # Its own export is replaced on a second run (re-runnable notebook cells).
-    writing.export_table(frame.iloc[:1], "Spend / year", tmp_path / "out")
+    export_table(frame.iloc[:1], "Spend / year", tmp_path / "out")
     assert openpyxl.load_workbook(path)["Spend_year"].max_row == 2
 
 
@@ -565,7 +574,7 @@ def test_export_table_never_writes_into_raw_or_over_a_foreign_file(tmp_path, mon
     monkeypatch.setattr(paths, "RAW_DIR", raw)
     for folder in (raw, raw / "sub", tmp_path / "data" / ".." / "data" / "raw"):
         with pytest.raises(ExportError, match="read-only"):
-            writing.export_table(frame, "t", folder)
+            export_table(frame, "t", folder)
     assert list(raw.iterdir()) == []
     # A workbook someone else saved under that name, and a non-workbook, are kept.
     theirs = openpyxl.Workbook()
@@ -574,11 +583,11 @@ def test_export_table_never_writes_into_raw_or_over_a_foreign_file(tmp_path, mon
     (tmp_path / "u.xlsx").write_text("not a workbook")
     for stem in ("t", "u"):
         with pytest.raises(ExportError, match="not written by an export"):
-            writing.export_table(frame, stem, tmp_path)
+            export_table(frame, stem, tmp_path)
     assert openpyxl.load_workbook(tmp_path / "t.xlsx").active["A1"].value == "mine"
     assert (tmp_path / "u.xlsx").read_text() == "not a workbook"
     with pytest.raises(ExportError, match="file name"):
-        writing.export_table(frame, " / ", tmp_path)
+        export_table(frame, " / ", tmp_path)
 
 
 def test_export_table_defaults_to_reports_explore(tmp_path, monkeypatch):
@@ -587,5 +596,5 @@ def test_export_table_defaults_to_reports_explore(tmp_path, monkeypatch):
     from cyber_mapping import paths
 
     monkeypatch.setattr(paths, "REPORTS_DIR", tmp_path / "reports")
-    path = writing.export_table(pd.DataFrame({"a": [1]}), "t", "")
+    path = export_table(pd.DataFrame({"a": [1]}), "t", "")
     assert path == tmp_path / "reports" / "explore" / "t.xlsx"

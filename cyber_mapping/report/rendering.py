@@ -891,7 +891,7 @@ def write_annex(processed_dir: Path, path: Path) -> Path:
     per activity and resolution it cites) and ``By year`` (the allocations, for pivoting).
     """
     from cyber_mapping import narrative
-    from cyber_mapping.excel import writing
+    from cyber_mapping.excel import annex
     from cyber_mapping.product import load
     from cyber_mapping.reference import load_reference
 
@@ -911,7 +911,7 @@ def write_annex(processed_dir: Path, path: Path) -> Path:
     ]
     if product.manifest.get("sample"):
         about.insert(0, narrative.texts()["illustrative"])
-    return writing.write_table_workbook(
+    return annex.write_table_workbook(
         path,
         {"Mapping": mapping, "By year": by_year},
         about,

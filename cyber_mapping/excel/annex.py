@@ -1,0 +1,285 @@
+"""Tables as Excel workbooks for people and pivoting: the streamed annex and analysts' exports.
+
+Each table is an Excel table object on its own sheet after an ``About`` sheet; text follows
+the formula-safe rule of :mod:`cyber_mapping.excel.cells`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+import warnings
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+from openpyxl.cell.cell import Cell, WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.filters import AutoFilter
+
+from cyber_mapping.excel.cells import (
+    BOLD,
+    HEADER_FILL,
+    WRAP,
+    fit_width,
+    save_atomic,
+    stream_cell,
+    stream_header,
+)
+from cyber_mapping.exceptions import ExportError
+
+# About-sheet layout: columns A:C, 16 + 30 + 80 characters wide. Write-only sheets cannot
+# merge cells, so each about line is cut at word boundaries into rows of at most this many
+# characters, written unwrapped in column A: the text runs on over the empty B and C (on
+# screen and in print, which covers A:C) and each row needs only one line's height.
+_ABOUT_WIDTHS = (16, 30, 80)
+_ABOUT_CHARS = 110
+
+
+def write_table_workbook(
+    path: Path,
+    sheets: dict[str, pd.DataFrame],
+    about: list[str],
+    columns: dict[str, dict[str, str]] | None = None,
+    doc_title: str | None = None,
+) -> Path:
+    """Write tables for people and for pivoting: one sheet each, as Excel tables.
+
+    ``about`` lines go on a first sheet ``About`` (title, units, source, as-of), followed by
+    a list of every column of every sheet with what it holds (``columns``: sheet -> column
+    -> meaning). Numeric columns are written as numbers (money ``#,##0``, years ``0``),
+    dates as dates, text with the formula-safe rule of :mod:`cyber_mapping.excel.cells`, so
+    nothing from a submission can run as a formula. Each sheet is an Excel table object
+    (banded, with filters), its header row frozen and repeated on every printed page;
+    everything prints on A4, one page wide.
+    ``doc_title``, when given, is the workbook's document title (its properties).
+
+    The workbook is streamed (openpyxl's write-only mode): rows go to the file as they are
+    made instead of living as cell objects in memory, which makes the annex of a
+    200,000-row product several times faster (see the README's performance paragraph).
+    Each about line is cut into rows of at most 110 characters (no merged cells in this
+    mode). The file is written under a temporary name and renamed into place.
+    """
+    from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
+
+    wb = openpyxl.Workbook(write_only=True)
+    info = wb.create_sheet("About")
+    for letter, width in zip("ABC", _ABOUT_WIDTHS, strict=True):
+        info.column_dimensions[letter].width = width
+    info.page_setup.orientation = "portrait"
+    fit_width(info)
+    row = 0
+    for number, line in enumerate(about, start=1):
+        font = BOLD if number == 1 else Font()
+        for part in textwrap.wrap(line, _ABOUT_CHARS, break_on_hyphens=False) or [""]:
+            row += 1
+            cell = stream_cell(info, part)
+            if not isinstance(cell, Cell):
+                cell = WriteOnlyCell(info, cell)
+            cell.font = font
+            info.row_dimensions[row].height = 15
+            info.append([cell])
+    if columns:
+        info.append([])
+        info.append([])
+        row += 2
+        head = []
+        for header in ("Sheet", "Column", "What it holds"):
+            cell = WriteOnlyCell(info, header)
+            cell.font, cell.fill = BOLD, HEADER_FILL
+            head.append(cell)
+        info.append(head)
+        row += 1
+        wrapped = WriteOnlyCell(info)
+        wrapped.alignment = WRAP
+        for sheet, described in columns.items():
+            for column, meaning in described.items():
+                row += 1
+                # Spreadsheets do not grow rows for wrapped text written by a program: set
+                # the height (before the row is written), or long lines print over the
+                # next row.
+                lines = max(-(-len(column) // 28), -(-len(meaning) // 85), 1)
+                info.row_dimensions[row].height = 15 * lines
+                info.append([stream_cell(info, v, wrapped) for v in (sheet, column, meaning)])
+    for title, frame in sheets.items():
+        ws = wb.create_sheet(title[:31])
+        headers = [str(c) for c in frame.columns]
+        kinds = []
+        for c in frame.columns:
+            series = frame[c]
+            if pd.api.types.is_integer_dtype(series):
+                kinds.append("0")
+            elif pd.api.types.is_float_dtype(series):
+                kinds.append("#,##0")
+            elif series.map(lambda v: isinstance(v, pd.Timestamp | dt.date)).any():
+                kinds.append("d mmmm yyyy")
+            else:
+                kinds.append("")
+        # Only columns with long text wrap (as before streaming: a wrapped cell is a
+        # styled cell, and styling costs time on the by-year sheet's many cells).
+        wrap = [
+            not kind and bool(frame[c].astype(str).str.len().gt(40).any())
+            for c, kind in zip(frame.columns, kinds, strict=True)
+        ]
+        # Column widths, panes and print settings must be set before the first row is
+        # written: a write-only sheet writes its head when the first row arrives.
+        for j, (header, kind) in enumerate(zip(headers, kinds, strict=True), start=1):
+            if kind:
+                width = max(12, min(len(header) + 2, 16))
+            else:
+                longest = max(
+                    [len(header), *(len(str(v)) for v in frame.iloc[:, j - 1])], default=10
+                )
+                width = min(50, max(12, longest + 2))
+            ws.column_dimensions[get_column_letter(j)].width = width
+        ws.freeze_panes = "A2"
+        ws.print_title_rows = "1:1"
+        ws.page_setup.orientation = "landscape"
+        fit_width(ws)
+        # One template cell per column: its style is copied to each data cell; None for
+        # a plain column, whose cells carry no style (as in put_text).
+        styles: list[Cell | None] = []
+        for kind, wraps in zip(kinds, wrap, strict=True):
+            if kind:
+                template = WriteOnlyCell(ws)
+                template.number_format = kind
+            elif wraps:
+                template = WriteOnlyCell(ws)
+                template.alignment = WRAP
+            else:
+                template = None
+            styles.append(template)
+        stream_header(ws, headers)
+        for values in frame.itertuples(index=False):
+            ws.append([stream_cell(ws, v, s) for v, s in zip(values, styles, strict=True)])
+        last = get_column_letter(max(1, len(headers)))
+        name = "".join(ch for ch in title if ch.isalnum()) or "Table"
+        table = Table(displayName=name, ref=f"A1:{last}{max(2, len(frame) + 1)}")
+        # A write-only sheet cannot read its header row back when saving: name the table's
+        # columns here, exactly as the header cells (Excel repairs a table whose column
+        # names differ from its header cells), and give it its filter buttons (normal
+        # mode adds them when it reads the header row).
+        table.tableColumns = [
+            TableColumn(id=j, name=header) for j, header in enumerate(headers, start=1)
+        ]
+        table.autoFilter = AutoFilter(ref=table.ref)
+        table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
+        with warnings.catch_warnings():
+            # openpyxl warns on every write-only table to name its columns: done above.
+            warnings.filterwarnings("ignore", message="In write-only mode you must add table")
+            ws.add_table(table)
+    if doc_title is not None:
+        wb.properties.title = doc_title
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    save_atomic(wb, path)
+    return path
+
+
+# ----------------------------------------------------------------------------- analysts' exports
+
+EXPORT_DIR_NAME = "explore"
+# Written into the workbook's properties, so that a later export replaces only files that
+# an export wrote (never a file someone else put there).
+EXPORT_MARK = "cyber_mapping export"
+
+
+def export_name(name: str) -> str:
+    """A file-safe stem for ``name``: letters, digits, ``-`` and ``_``; spaces become ``_``."""
+    stem = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in name.strip())
+    stem = "_".join(part for part in stem.split("_") if part)
+    if not stem:
+        raise ExportError(f"cannot make a file name from {name!r}; give letters or digits.")
+    return stem
+
+
+def export_table(
+    frame: pd.DataFrame,
+    name: str,
+    folder: Path | str | None = None,
+    *,
+    product: object | None = None,
+) -> Path:
+    """Write one table to ``<folder>/<name>.xlsx`` for an analyst, and return the path.
+
+    Parameters
+    ----------
+    frame
+        Any table (a named index, as :func:`cyber_mapping.analysis.spend.year_table` returns, is
+        written as the first column).
+    name
+        The table's name: the file's stem (made file-safe) and its sheet's title.
+    folder
+        Where to write; ``None`` or ``""`` means ``reports/explore/``, a folder the package
+        owns (``make clean`` empties it).
+    product
+        The data product the table comes from (:func:`cyber_mapping.product.load`); when
+        given, the ``About`` sheet names its folder, build date and as-of date.
+
+    The workbook has a first sheet ``About`` (title, units, source, as-of date) and the
+    table as an Excel table (see :func:`write_table_workbook`). It is written to a temporary
+    name in the same folder and renamed into place, so a reader never sees half a file.
+
+    Raises
+    ------
+    ExportError
+        When ``folder`` is inside ``data/raw/`` (the offices' submissions are read-only), or
+        when a file of that name exists that no export wrote.
+    """
+    from cyber_mapping.paths import RAW_DIR, REPORTS_DIR, TEMPLATES_DIR
+    from cyber_mapping.reference import read_yaml
+
+    target_dir = Path(folder) if folder else REPORTS_DIR / EXPORT_DIR_NAME
+    resolved = target_dir.resolve()
+    if resolved == RAW_DIR.resolve() or RAW_DIR.resolve() in resolved.parents:
+        raise ExportError(
+            f"not exporting into {target_dir}: data/raw/ holds the offices' submissions and "
+            "is read-only. Leave the folder empty (reports/explore/) or choose another one."
+        )
+    stem = export_name(name)
+    path = target_dir / f"{stem}.xlsx"
+    if path.exists() and not _exported_by_us(path):
+        raise ExportError(
+            f"{path} exists and was not written by an export; not replacing it. "
+            "Choose another name or folder, or move that file."
+        )
+    t = read_yaml(TEMPLATES_DIR / "text_en.yaml")
+    about = [t["export_title"].format(name=name), t["export_units"]]
+    if product is not None:
+        from cyber_mapping.analysis.change import product_as_of
+
+        manifest = getattr(product, "manifest", {}) or {}
+        as_of = product_as_of(product)  # type: ignore[arg-type]
+        about.append(
+            t["export_source"].format(
+                folder=getattr(product, "directory", ""),
+                built=str(manifest.get("built_at", ""))[:10],
+                as_of=as_of.isoformat() if as_of else "",
+            )
+        )
+    # A named index (a pivot's rows) is data; an unnamed one is only row numbers.
+    named = any(n is not None for n in frame.index.names)
+    table = frame.reset_index() if named else frame.reset_index(drop=True)
+    target_dir.mkdir(parents=True, exist_ok=True)
+    staging = target_dir / f".{stem}.xlsx.tmp"
+    try:
+        write_table_workbook(staging, {stem[:31]: table}, about, doc_title=EXPORT_MARK)
+        staging.replace(path)
+    finally:
+        staging.unlink(missing_ok=True)
+    return path
+
+
+def _exported_by_us(path: Path) -> bool:
+    """Whether ``path`` is a workbook that :func:`export_table` wrote (its title says so)."""
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True)
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile, InvalidFileException):
+        return False  # not a workbook we could have written: never replace it
+    try:
+        return wb.properties.title == EXPORT_MARK
+    finally:
+        wb.close()

@@ -1,0 +1,161 @@
+"""Cells of the package's workbooks: formula-safe text, shared styles, print setup, drop-downs.
+
+Text that came from a submission is stored as a text cell (never a formula) with Excel's
+quote prefix, so a value such as ``=HYPERLINK(...)`` is shown, not run: :func:`put_text`
+for normal sheets, :func:`stream_cell` for write-only (streamed) ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from copy import copy
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pandas as pd
+from openpyxl.cell.cell import Cell, WriteOnlyCell
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from cyber_mapping.product import FORMULA_START
+
+HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
+REQUIRED_FILL = PatternFill("solid", fgColor="9DC3E6")
+ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
+WARNING_FILL = PatternFill("solid", fgColor="FFEB9C")
+BOLD = Font(bold=True)
+WRAP = Alignment(wrap_text=True, vertical="top")
+AUTHOR = "cyber_mapping"
+
+
+def save_atomic(wb: openpyxl.Workbook, path: Path) -> Path:
+    """Save ``wb`` under a temporary name beside ``path``, then rename it into place.
+
+    A run killed while saving never leaves a half-written workbook under the final name.
+    """
+    from cyber_mapping.paths import atomic_path
+
+    with atomic_path(Path(path)) as tmp:
+        wb.save(tmp)
+    return Path(path)
+
+
+def put_text(ws: Worksheet, row: int, column: int, value: object) -> Cell:
+    """Write ``value`` into a cell; text that looks like a formula stays inert text.
+
+    openpyxl turns any string starting with ``=`` into a formula, so such text is stored as
+    a string cell with Excel's quote prefix (shown as typed, never evaluated).
+    """
+    cell = ws.cell(row=row, column=column)
+    if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
+        return cell
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
+    cell.value = value
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
+
+
+def style_header(ws: Worksheet, headers: list[str], required: Iterable[bool] | None = None):
+    """Bold, shaded, wrapped header row; required columns in a darker shade."""
+    flags = list(required) if required is not None else [False] * len(headers)
+    for j, (text, req) in enumerate(zip(headers, flags, strict=True), start=1):
+        cell = put_text(ws, 1, j, text)
+        cell.font = BOLD
+        cell.fill = REQUIRED_FILL if req else HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    ws.row_dimensions[1].height = 32
+
+
+def cell_comment(text: str, width: int = 320) -> Comment:
+    """A cell comment by the package, tall enough for ``text`` at ``width`` pixels."""
+    note = Comment(text, AUTHOR)
+    note.width = width
+    # About 45 characters a line at this width; leave room for wrapped lines.
+    note.height = max(60, 18 * (len(text) // 45 + 2))
+    return note
+
+
+def fit_width(ws: Worksheet) -> None:
+    """Print on A4, every column on one page width."""
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+
+
+def add_list_validation(
+    ws: Worksheet, letter: str, last: int, header: str, hint: str, ref_text: str, strict: bool
+) -> None:
+    """A drop-down from ``ref_text`` on rows 2..``last`` of a column (template and feedback).
+
+    ``strict`` lists refuse other input; the others accept several values typed by hand.
+    """
+    dv = DataValidation(
+        type="list",
+        formula1=ref_text,
+        allow_blank=True,
+        showErrorMessage=strict,
+        errorTitle=f"Not a valid {header.lower()}" if strict else None,
+        error="Choose a value from the drop-down list." if strict else None,
+        showInputMessage=True,
+        promptTitle=header[:32],
+        prompt=(hint if strict else hint + ". Pick one, or type several.")[:255],
+    )
+    dv.add(f"{letter}2:{letter}{last}")
+    ws.add_data_validation(dv)
+
+
+def cell_value(value: object) -> object:
+    """What :func:`put_text` would store for ``value``: ``None`` for an empty cell.
+
+    Missing values (``None``, NaN, ``pd.NA``) leave the cell empty; a pandas timestamp
+    becomes a ``datetime``, which spreadsheets store as a date.
+    """
+    if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    return value
+
+
+def stream_cell(ws: Any, value: object, style: Any = None) -> object:
+    """One cell of a write-only sheet, with the same formula-safe rule as :func:`put_text`.
+
+    Plain values are passed as they are (openpyxl makes the cell); a styled cell or text
+    that looks like a formula becomes a ``WriteOnlyCell``: such text is stored as a string
+    with Excel's quote prefix, shown as typed and never evaluated. ``style`` is a cell
+    whose style (number format, alignment) is copied: copying one style array is much
+    cheaper than setting the format on every cell of a 200,000-row sheet.
+    """
+    value = cell_value(value)
+    inert = isinstance(value, str) and value.startswith(FORMULA_START)
+    if style is None and not inert:
+        return value
+    cell = WriteOnlyCell(ws, value)
+    if style is not None:
+        cell._style = copy(style._style)
+    if inert:
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
+
+
+def stream_header(ws: Any, headers: list[str]) -> None:
+    """The header row of a write-only sheet, styled as :func:`style_header` does."""
+    ws.row_dimensions[1].height = 32
+    row = []
+    for text in headers:
+        cell = stream_cell(ws, text)
+        if not isinstance(cell, Cell):
+            cell = WriteOnlyCell(ws, cell)
+        cell.font = BOLD
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        row.append(cell)
+    ws.append(row)
