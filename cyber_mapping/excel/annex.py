@@ -11,6 +11,7 @@ import textwrap
 import warnings
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pandas as pd
@@ -19,6 +20,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.filters import AutoFilter
+from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
 from cyber_mapping.excel.cells import (
     BOLD,
@@ -63,10 +65,23 @@ def write_table_workbook(
     Each about line is cut into rows of at most 110 characters (no merged cells in this
     mode). The file is written under a temporary name and renamed into place.
     """
-    from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
-
     wb = openpyxl.Workbook(write_only=True)
     info = wb.create_sheet("About")
+    row = _about_lines(info, about)
+    if columns:
+        _column_meanings(info, columns, row)
+    for title, frame in sheets.items():
+        _table_sheet(wb.create_sheet(title[:31]), title, frame)
+    if doc_title is not None:
+        wb.properties.title = doc_title
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    save_atomic(wb, path)
+    return path
+
+
+def _about_lines(info: Any, about: list[str]) -> int:
+    """The About sheet's layout and its lines (the first in bold); returns the last row."""
     for letter, width in zip("ABC", _ABOUT_WIDTHS, strict=True):
         info.column_dimensions[letter].width = width
     info.page_setup.orientation = "portrait"
@@ -82,101 +97,117 @@ def write_table_workbook(
             cell.font = font
             info.row_dimensions[row].height = 15
             info.append([cell])
-    if columns:
-        info.append([])
-        info.append([])
-        row += 2
-        head = []
-        for header in ("Sheet", "Column", "What it holds"):
-            cell = WriteOnlyCell(info, header)
-            cell.font, cell.fill = BOLD, HEADER_FILL
-            head.append(cell)
-        info.append(head)
-        row += 1
-        wrapped = WriteOnlyCell(info)
-        wrapped.alignment = WRAP
-        for sheet, described in columns.items():
-            for column, meaning in described.items():
-                row += 1
-                # Spreadsheets do not grow rows for wrapped text written by a program: set
-                # the height (before the row is written), or long lines print over the
-                # next row.
-                lines = max(-(-len(column) // 28), -(-len(meaning) // 85), 1)
-                info.row_dimensions[row].height = 15 * lines
-                info.append([stream_cell(info, v, wrapped) for v in (sheet, column, meaning)])
-    for title, frame in sheets.items():
-        ws = wb.create_sheet(title[:31])
-        headers = [str(c) for c in frame.columns]
-        kinds = []
-        for c in frame.columns:
-            series = frame[c]
-            if pd.api.types.is_integer_dtype(series):
-                kinds.append("0")
-            elif pd.api.types.is_float_dtype(series):
-                kinds.append("#,##0")
-            elif series.map(lambda v: isinstance(v, pd.Timestamp | dt.date)).any():
-                kinds.append("d mmmm yyyy")
-            else:
-                kinds.append("")
-        # Only columns with long text wrap (as before streaming: a wrapped cell is a
-        # styled cell, and styling costs time on the by-year sheet's many cells).
-        wrap = [
-            not kind and bool(frame[c].astype(str).str.len().gt(40).any())
-            for c, kind in zip(frame.columns, kinds, strict=True)
-        ]
-        # Column widths, panes and print settings must be set before the first row is
-        # written: a write-only sheet writes its head when the first row arrives.
-        for j, (header, kind) in enumerate(zip(headers, kinds, strict=True), start=1):
-            if kind:
-                width = max(12, min(len(header) + 2, 16))
-            else:
-                longest = max(
-                    [len(header), *(len(str(v)) for v in frame.iloc[:, j - 1])], default=10
-                )
-                width = min(50, max(12, longest + 2))
-            ws.column_dimensions[get_column_letter(j)].width = width
-        ws.freeze_panes = "A2"
-        ws.print_title_rows = "1:1"
-        ws.page_setup.orientation = "landscape"
-        fit_width(ws)
-        # One template cell per column: its style is copied to each data cell; None for
-        # a plain column, whose cells carry no style (as in put_text).
-        styles: list[Cell | None] = []
-        for kind, wraps in zip(kinds, wrap, strict=True):
-            if kind:
-                template = WriteOnlyCell(ws)
-                template.number_format = kind
-            elif wraps:
-                template = WriteOnlyCell(ws)
-                template.alignment = WRAP
-            else:
-                template = None
-            styles.append(template)
-        stream_header(ws, headers)
-        for values in frame.itertuples(index=False):
-            ws.append([stream_cell(ws, v, s) for v, s in zip(values, styles, strict=True)])
-        last = get_column_letter(max(1, len(headers)))
-        name = "".join(ch for ch in title if ch.isalnum()) or "Table"
-        table = Table(displayName=name, ref=f"A1:{last}{max(2, len(frame) + 1)}")
-        # A write-only sheet cannot read its header row back when saving: name the table's
-        # columns here, exactly as the header cells (Excel repairs a table whose column
-        # names differ from its header cells), and give it its filter buttons (normal
-        # mode adds them when it reads the header row).
-        table.tableColumns = [
-            TableColumn(id=j, name=header) for j, header in enumerate(headers, start=1)
-        ]
-        table.autoFilter = AutoFilter(ref=table.ref)
-        table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
-        with warnings.catch_warnings():
-            # openpyxl warns on every write-only table to name its columns: done above.
-            warnings.filterwarnings("ignore", message="In write-only mode you must add table")
-            ws.add_table(table)
-    if doc_title is not None:
-        wb.properties.title = doc_title
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    save_atomic(wb, path)
-    return path
+    return row
+
+
+def _column_meanings(info: Any, columns: dict[str, dict[str, str]], row: int) -> None:
+    """After two blank rows, a table of every sheet's columns and what each holds."""
+    info.append([])
+    info.append([])
+    row += 2
+    head = []
+    for header in ("Sheet", "Column", "What it holds"):
+        cell = WriteOnlyCell(info, header)
+        cell.font, cell.fill = BOLD, HEADER_FILL
+        head.append(cell)
+    info.append(head)
+    row += 1
+    wrapped = WriteOnlyCell(info)
+    wrapped.alignment = WRAP
+    for sheet, described in columns.items():
+        for column, meaning in described.items():
+            row += 1
+            # Spreadsheets do not grow rows for wrapped text written by a program: set
+            # the height (before the row is written), or long lines print over the
+            # next row.
+            lines = max(-(-len(column) // 28), -(-len(meaning) // 85), 1)
+            info.row_dimensions[row].height = 15 * lines
+            info.append([stream_cell(info, v, wrapped) for v in (sheet, column, meaning)])
+
+
+def _table_sheet(ws: Any, title: str, frame: pd.DataFrame) -> None:
+    """One table on its own sheet: layout first (a streamed sheet needs it), then the rows."""
+    headers = [str(c) for c in frame.columns]
+    kinds = _number_formats(frame)
+    # Only columns with long text wrap (as before streaming: a wrapped cell is a
+    # styled cell, and styling costs time on the by-year sheet's many cells).
+    wrap = [
+        not kind and bool(frame[c].astype(str).str.len().gt(40).any())
+        for c, kind in zip(frame.columns, kinds, strict=True)
+    ]
+    # Column widths, panes and print settings must be set before the first row is
+    # written: a write-only sheet writes its head when the first row arrives.
+    for j, (header, kind) in enumerate(zip(headers, kinds, strict=True), start=1):
+        if kind:
+            width = max(12, min(len(header) + 2, 16))
+        else:
+            longest = max([len(header), *(len(str(v)) for v in frame.iloc[:, j - 1])], default=10)
+            width = min(50, max(12, longest + 2))
+        ws.column_dimensions[get_column_letter(j)].width = width
+    ws.freeze_panes = "A2"
+    ws.print_title_rows = "1:1"
+    ws.page_setup.orientation = "landscape"
+    fit_width(ws)
+    styles = _column_styles(ws, kinds, wrap)
+    stream_header(ws, headers)
+    for values in frame.itertuples(index=False):
+        ws.append([stream_cell(ws, v, s) for v, s in zip(values, styles, strict=True)])
+    _add_table(ws, title, headers, len(frame))
+
+
+def _number_formats(frame: pd.DataFrame) -> list[str]:
+    """Each column's number format: integers ``0``, floats ``#,##0``, dates; '' for text."""
+    kinds = []
+    for c in frame.columns:
+        series = frame[c]
+        if pd.api.types.is_integer_dtype(series):
+            kinds.append("0")
+        elif pd.api.types.is_float_dtype(series):
+            kinds.append("#,##0")
+        elif series.map(lambda v: isinstance(v, pd.Timestamp | dt.date)).any():
+            kinds.append("d mmmm yyyy")
+        else:
+            kinds.append("")
+    return kinds
+
+
+def _column_styles(ws: Any, kinds: list[str], wrap: list[bool]) -> list[Cell | None]:
+    """One template cell per column, whose style is copied to each of its data cells.
+
+    None for a plain column, whose cells carry no style (as with ``put_text``).
+    """
+    styles: list[Cell | None] = []
+    for kind, wraps in zip(kinds, wrap, strict=True):
+        if kind:
+            template = WriteOnlyCell(ws)
+            template.number_format = kind
+        elif wraps:
+            template = WriteOnlyCell(ws)
+            template.alignment = WRAP
+        else:
+            template = None
+        styles.append(template)
+    return styles
+
+
+def _add_table(ws: Any, title: str, headers: list[str], rows: int) -> None:
+    """Make the sheet's header and ``rows`` data rows an Excel table (banded, filtered)."""
+    last = get_column_letter(max(1, len(headers)))
+    name = "".join(ch for ch in title if ch.isalnum()) or "Table"
+    table = Table(displayName=name, ref=f"A1:{last}{max(2, rows + 1)}")
+    # A write-only sheet cannot read its header row back when saving: name the table's
+    # columns here, exactly as the header cells (Excel repairs a table whose column
+    # names differ from its header cells), and give it its filter buttons (normal
+    # mode adds them when it reads the header row).
+    table.tableColumns = [
+        TableColumn(id=j, name=header) for j, header in enumerate(headers, start=1)
+    ]
+    table.autoFilter = AutoFilter(ref=table.ref)
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
+    with warnings.catch_warnings():
+        # openpyxl warns on every write-only table to name its columns: done above.
+        warnings.filterwarnings("ignore", message="In write-only mode you must add table")
+        ws.add_table(table)
 
 
 # ----------------------------------------------------------------------------- analysts' exports

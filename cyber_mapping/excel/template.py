@@ -7,6 +7,8 @@ the reference data, so it is current whenever it is generated.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import openpyxl
@@ -266,24 +268,56 @@ V2_RESULT_NOTES = (
 )
 
 
-def _instructions(
-    wb: openpyxl.Workbook,
-    ref: Reference,
-    implementor: str | None,
-    prefix: str | None,
-    period: tuple[int, int],
-    generated: dt.date,
-) -> None:
-    ws = wb.active
-    ws.title = "Instructions"
-    for letter, width in zip("ABCD", (26, 24, 12, 80), strict=True):
-        ws.column_dimensions[letter].width = width
-    row = 1
+# Columns A:D of the instructions; a sentence spans all four (142 characters).
+_INSTRUCTION_WIDTHS = (26, 24, 12, 80)
+HOW_TO_FILL_IN = (
+    "1. One row per activity on 'Activities', from WTDC-17 onwards, including planned work.",
+    "2. One row per activity, funder, period, cost type and basis on 'Expenditure'.",
+    "3. Optionally, measured results (participants trained, CIRTs set up) on 'Results': "
+    "one row per indicator, country and group, with its target and what was achieved.",
+    "4. Dark blue headers are required; a comment on each header says what to write.",
+    "5. Use the drop-down lists where a column has one; they come from the 'Lists' sheet.",
+    "6. Do not rename sheets or headers. Extra columns are ignored with a warning.",
+    "7. Send the workbook as .xlsx. You receive a feedback copy with every problem "
+    "highlighted and explained in a cell comment, and an 'Issues' sheet listing them.",
+)
+SEVERAL_IN_ONE_CELL = (
+    "Separate them with ';' or a line break (Alt+Enter), e.g. 'Kenya; Uganda' or "
+    "'PP-130; WTDC-45'.",
+    "A regional activity with no country list: 'Region: Africa' (or another ITU region). "
+    "A worldwide activity: 'Global'.",
+    "Spend is split equally unless you give shares in percent, in the same order, that "
+    "sum to 100: 'Resolution shares (%)' = '60; 40'.",
+    "Resolutions may be written as in ITU documents ('PP Res. 130 (Rev. Bucharest, "
+    "2022)', 'WTDC Resolution 45') or by id ('PP-130'); the list offers the ids.",
+)
 
-    widths = (26, 24, 12, 80)  # A:D; a sentence spans all four (142 characters)
 
-    def line(*cells: object, bold: bool = False, size: int | None = None) -> None:
-        nonlocal row
+def _expenditure_notes(period: tuple[int, int]) -> tuple[str, ...]:
+    """What to write in each Expenditure column, for the mapping ``period``."""
+    first, last = period
+    return (
+        "Funder: 'ITU regular budget' or the voluntary contributor (a country or "
+        "organisation, e.g. 'United Kingdom', 'European Union').",
+        f"Period: an accounting year (2021) or a span (2019-2022), within {first}-{last}. "
+        "A span is spread over its years by the days the activity ran in each year.",
+        "Cost type: Staff or Non-staff. Basis: Actual for spend incurred (completed work), "
+        "Estimated for ongoing or planned work.",
+        "Amount: a number of 0 or more, in the currency of the Currency column (empty means "
+        "CHF). It is converted to CHF at the package's rate for the period's year.",
+    )
+
+
+@dataclass
+class _Page:
+    """The instructions sheet, written a line at a time from the top."""
+
+    ws: Worksheet
+    row: int = 1
+
+    def line(self, *cells: object, bold: bool = False, size: int | None = None) -> None:
+        """One line: a sentence across A:D, or one value per column."""
+        ws, row = self.ws, self.row
         font = Font(bold=bold, size=size or 11)
         if len(cells) == 1:
             # Prose spans A:D so it wraps at the page width, not in a narrow column.
@@ -299,83 +333,80 @@ def _instructions(
                 cell = put_text(ws, row, j, value)
                 cell.alignment = WRAP
                 cell.font = font
-                lines = max(lines, len(str(value)) // max(1, widths[j - 1] - 2) + 1)
+                width = _INSTRUCTION_WIDTHS[j - 1]
+                lines = max(lines, len(str(value)) // max(1, width - 2) + 1)
         ws.row_dimensions[row].height = max(15 * lines, 18 if size else 15) + (4 if size else 0)
-        row += 1
+        self.row += 1
 
+    def section(self, heading: str, texts: Iterable[str] = ()) -> None:
+        """A blank line, a heading, then one sentence a line."""
+        self.row += 1
+        self.line(heading, bold=True, size=12)
+        for text in texts:
+            self.line(text)
+
+
+def _instructions(
+    wb: openpyxl.Workbook,
+    ref: Reference,
+    implementor: str | None,
+    prefix: str | None,
+    period: tuple[int, int],
+    generated: dt.date,
+) -> None:
+    """The first sheet: what the workbook is for and, section by section, how to fill it in."""
+    ws = wb.active
+    ws.title = "Instructions"
+    for letter, width in zip("ABCD", _INSTRUCTION_WIDTHS, strict=True):
+        ws.column_dimensions[letter].width = width
+    page = _Page(ws)
+    _title(page, ref, implementor, prefix, period, generated)
+    page.section("How to fill it in", HOW_TO_FILL_IN)
+    page.section("Several countries, resolutions or implementors in one cell", SEVERAL_IN_ONE_CELL)
+    page.section("Expenditure", _expenditure_notes(period))
+    page.section("Clauses, lead implementor and joint work", V2_COLUMN_NOTES)
+    page.section("Results", V2_RESULT_NOTES)
+    _worked_example(page)
+    _column_list(page)
+    fit_width(ws)
+
+
+def _title(
+    page: _Page,
+    ref: Reference,
+    implementor: str | None,
+    prefix: str | None,
+    period: tuple[int, int],
+    generated: dt.date,
+) -> None:
+    """The title, the period, what generated the workbook and, if any, the office it is for."""
     first, last = period
-    line("Cybersecurity capacity building: submission workbook", bold=True, size=14)
-    line(
+    page.line("Cybersecurity capacity building: submission workbook", bold=True, size=14)
+    page.line(
         f"For the mapping of BDT activities to ITU Resolutions, WTDC-{first % 100:02d} to "
         f"WTDC-{last % 100:02d} ({first}-{last})."
     )
-    line(
+    page.line(
         f"Generated {generated:%d %B %Y} by cyber_mapping {__version__}; workbook contract "
         f"{CONTRACT_VERSION}; reference data {ref.version()}."
     )
     if implementor:
-        line(
+        page.line(
             f"Prepared for {implementor}: the Implementor(s) column is filled in and Activity "
             f"IDs are suggested ({prefix}-{generated.year}-001, ...). Rows you leave with only "
             "those two cells are ignored when the workbook is read."
         )
-    row += 1
-    line("How to fill it in", bold=True, size=12)
-    steps = [
-        "1. One row per activity on 'Activities', from WTDC-17 onwards, including planned work.",
-        "2. One row per activity, funder, period, cost type and basis on 'Expenditure'.",
-        "3. Optionally, measured results (participants trained, CIRTs set up) on 'Results': "
-        "one row per indicator, country and group, with its target and what was achieved.",
-        "4. Dark blue headers are required; a comment on each header says what to write.",
-        "5. Use the drop-down lists where a column has one; they come from the 'Lists' sheet.",
-        "6. Do not rename sheets or headers. Extra columns are ignored with a warning.",
-        "7. Send the workbook as .xlsx. You receive a feedback copy with every problem "
-        "highlighted and explained in a cell comment, and an 'Issues' sheet listing them.",
-    ]
-    for text in steps:
-        line(text)
-    row += 1
-    line("Several countries, resolutions or implementors in one cell", bold=True, size=12)
-    for text in [
-        "Separate them with ';' or a line break (Alt+Enter), e.g. 'Kenya; Uganda' or "
-        "'PP-130; WTDC-45'.",
-        "A regional activity with no country list: 'Region: Africa' (or another ITU region). "
-        "A worldwide activity: 'Global'.",
-        "Spend is split equally unless you give shares in percent, in the same order, that "
-        "sum to 100: 'Resolution shares (%)' = '60; 40'.",
-        "Resolutions may be written as in ITU documents ('PP Res. 130 (Rev. Bucharest, "
-        "2022)', 'WTDC Resolution 45') or by id ('PP-130'); the list offers the ids.",
-    ]:
-        line(text)
-    row += 1
-    line("Expenditure", bold=True, size=12)
-    for text in [
-        "Funder: 'ITU regular budget' or the voluntary contributor (a country or "
-        "organisation, e.g. 'United Kingdom', 'European Union').",
-        f"Period: an accounting year (2021) or a span (2019-2022), within {first}-{last}. "
-        "A span is spread over its years by the days the activity ran in each year.",
-        "Cost type: Staff or Non-staff. Basis: Actual for spend incurred (completed work), "
-        "Estimated for ongoing or planned work.",
-        "Amount: a number of 0 or more, in the currency of the Currency column (empty means "
-        "CHF). It is converted to CHF at the package's rate for the period's year.",
-    ]:
-        line(text)
-    row += 1
-    line("Clauses, lead implementor and joint work", bold=True, size=12)
-    for text in V2_COLUMN_NOTES:
-        line(text)
-    row += 1
-    line("Results", bold=True, size=12)
-    for text in V2_RESULT_NOTES:
-        line(text)
-    row += 1
-    line("Worked example", bold=True, size=12)
+
+
+def _worked_example(page: _Page) -> None:
+    """The example rows, one line per filled cell: header, value, row, what to write."""
+    page.section("Worked example")
     for spec, records in (
         (ACTIVITIES, [EXAMPLE_ACTIVITY]),
         (EXPENDITURE, EXAMPLE_EXPENDITURE),
         (RESULTS, EXAMPLE_RESULTS),
     ):
-        line(f"Sheet '{spec.title}'", bold=True)
+        page.line(f"Sheet '{spec.title}'", bold=True)
         for n, record in enumerate(records, start=1):
             for col in spec.columns:
                 value = record.get(col.header, "")
@@ -384,18 +415,20 @@ def _instructions(
                 if value == "":
                     continue
                 label = f"row {n + 1}" if len(records) > 1 else ""
-                line(col.header, str(value), label, col.hint)
-    row += 1
-    line("The columns", bold=True, size=12)
-    line("Sheet", "Column", "Required", "What to write", bold=True)
+                page.line(col.header, str(value), label, col.hint)
+
+
+def _column_list(page: _Page) -> None:
+    """Every column of every sheet: whether it is required and what to write in it."""
+    page.section("The columns")
+    page.line("Sheet", "Column", "Required", "What to write", bold=True)
     for spec in SUBMISSION_SHEETS:
         for col in spec.columns:
-            line(spec.title, col.header, "yes" if col.required else "no", col.hint)
-    line(
+            page.line(spec.title, col.header, "yes" if col.required else "no", col.hint)
+    page.line(
         "A workbook of contract version 1 with an 'Outputs' sheet (Value column) is still "
         "read: Outputs as Results, Value as Achieved."
     )
-    fit_width(ws)
 
 
 def template_prefill(
