@@ -22,6 +22,8 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
+from cyber_mapping import paths
+from cyber_mapping.analysis.change import product_as_of
 from cyber_mapping.excel.cells import (
     BOLD,
     HEADER_FILL,
@@ -32,6 +34,7 @@ from cyber_mapping.excel.cells import (
     stream_header,
 )
 from cyber_mapping.exceptions import ExportError
+from cyber_mapping.reference import read_yaml
 
 # About-sheet layout: columns A:C, 16 + 30 + 80 characters wide. Write-only sheets cannot
 # merge cells, so each about line is cut at word boundaries into rows of at most this many
@@ -260,12 +263,12 @@ def export_table(
         When ``folder`` is inside ``data/raw/`` (the offices' submissions are read-only), or
         when a file of that name exists that no export wrote.
     """
-    from cyber_mapping.paths import RAW_DIR, REPORTS_DIR, TEMPLATES_DIR
-    from cyber_mapping.reference import read_yaml
-
-    target_dir = Path(folder) if folder else REPORTS_DIR / EXPORT_DIR_NAME
+    # The folders are read when called (paths.X, not imported names): tests point them at
+    # temporary folders.
+    target_dir = Path(folder) if folder else paths.REPORTS_DIR / EXPORT_DIR_NAME
     resolved = target_dir.resolve()
-    if resolved == RAW_DIR.resolve() or RAW_DIR.resolve() in resolved.parents:
+    raw = paths.RAW_DIR.resolve()
+    if resolved == raw or raw in resolved.parents:
         raise ExportError(
             f"not exporting into {target_dir}: data/raw/ holds the offices' submissions and "
             "is read-only. Leave the folder empty (reports/explore/) or choose another one."
@@ -277,11 +280,9 @@ def export_table(
             f"{path} exists and was not written by an export; not replacing it. "
             "Choose another name or folder, or move that file."
         )
-    t = read_yaml(TEMPLATES_DIR / "text_en.yaml")
+    t = read_yaml(paths.TEMPLATES_DIR / "text_en.yaml")
     about = [t["export_title"].format(name=name), t["export_units"]]
     if product is not None:
-        from cyber_mapping.analysis.change import product_as_of
-
         manifest = getattr(product, "manifest", {}) or {}
         as_of = product_as_of(product)  # type: ignore[arg-type]
         about.append(

@@ -20,6 +20,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from cyber_mapping.paths import atomic_path
 from cyber_mapping.product import FORMULA_START
 
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
@@ -36,8 +37,6 @@ def save_atomic(wb: openpyxl.Workbook, path: Path) -> Path:
 
     A run killed while saving never leaves a half-written workbook under the final name.
     """
-    from cyber_mapping.paths import atomic_path
-
     with atomic_path(Path(path)) as tmp:
         wb.save(tmp)
     return Path(path)

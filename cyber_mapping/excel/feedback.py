@@ -40,8 +40,9 @@ from cyber_mapping.excel.template import (
     data_sheet,
 )
 from cyber_mapping.exceptions import CyberMappingError
+from cyber_mapping.intake.clauses import clause_suggestions
 from cyber_mapping.intake.validation import Validated
-from cyber_mapping.reference import Reference
+from cyber_mapping.reference import Reference, load_reference
 
 logger = logging.getLogger(__name__)
 
@@ -317,9 +318,6 @@ def write_feedback(
         )
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    from cyber_mapping.intake.clauses import clause_suggestions
-    from cyber_mapping.reference import load_reference
-
     ref = ref or load_reference()
     hints = clause_suggestions(result.activities, result.activity_resolutions, ref)
     if not hints.empty:

@@ -21,6 +21,7 @@ from cyber_mapping import __version__
 from cyber_mapping.contract import (
     ACTIVITIES,
     CONTRACT_VERSION,
+    DEFAULT_PERIOD,
     EXPENDITURE,
     RESULTS,
     SUBMISSION_SHEETS,
@@ -38,7 +39,6 @@ from cyber_mapping.excel.cells import (
 from cyber_mapping.excel.lists import DROPDOWNS, Lists, write_lists_sheet
 from cyber_mapping.exceptions import CyberMappingError
 from cyber_mapping.intake import cleaning
-from cyber_mapping.intake.validation import DEFAULT_PERIOD
 from cyber_mapping.reference import Reference
 
 # Column widths (characters) by package column name; anything else gets 16.
