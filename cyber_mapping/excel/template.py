@@ -165,16 +165,6 @@ EXAMPLE_RESULTS = [
         "Source": "government decree establishing the CIRT",
     },
 ]
-# Version 1's single output row (the first result as an Outputs row), for older callers.
-EXAMPLE_OUTPUT = {
-    "Activity ID": "RO-AFR-2021-003",
-    "Indicator": "Participants trained",
-    "Value": 45,
-    "Unit": "people",
-    "Country": "Kenya",
-    "Group": "Ministry of ICT",
-    "As of": "11 2021",
-}
 
 
 def data_sheet(
