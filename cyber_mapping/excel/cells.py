@@ -49,10 +49,9 @@ def put_text(ws: Worksheet, row: int, column: int, value: object) -> Cell:
     a string cell with Excel's quote prefix (shown as typed, never evaluated).
     """
     cell = ws.cell(row=row, column=column)
-    if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
+    value = cell_value(value)
+    if value is None:
         return cell
-    if isinstance(value, pd.Timestamp):
-        value = value.to_pydatetime()
     cell.value = value
     if isinstance(value, str) and value.startswith(FORMULA_START):
         cell.data_type = "s"
@@ -111,7 +110,7 @@ def add_list_validation(
 
 
 def cell_value(value: object) -> object:
-    """What :func:`put_text` would store for ``value``: ``None`` for an empty cell.
+    """What a cell stores for ``value`` (:func:`put_text`, :func:`stream_cell`): ``None`` if empty.
 
     Missing values (``None``, NaN, ``pd.NA``) leave the cell empty; a pandas timestamp
     becomes a ``datetime``, which spreadsheets store as a date.
