@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 from cyber_mapping.paths import RAW_DIR, REPORT_NOTEBOOK
-from cyber_mapping.product import build
+from cyber_mapping.product.build import build
 from cyber_mapping.report import rendering
 
 BIN = Path(sys.executable).parent

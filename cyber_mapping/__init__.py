@@ -15,7 +15,7 @@ __all__ = ["__version__", "load"]
 def __getattr__(name: str):
     # Lazy, so that `cyber-mapping report` can answer "up to date" without importing pandas.
     if name == "load":
-        from cyber_mapping.product import load
+        from cyber_mapping.product.store import load
 
         return load
     raise AttributeError(name)

@@ -36,8 +36,8 @@ def _period(text: str) -> tuple[int, int]:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from cyber_mapping import product
     from cyber_mapping.intake import validation
+    from cyber_mapping.product import build
 
     refuse_raw_output(args.out, args.raw, "issues.csv and quarantine.csv")
     check_writable_folder(args.out, "issues.csv and quarantine.csv")
@@ -45,8 +45,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         refuse_raw_output(args.feedback, args.raw, "the feedback workbooks")
         check_writable_folder(args.feedback, "the feedback workbooks")
     result = validation.validate_folder(args.raw, period=args.period)
-    product.write_validation(result, args.out)
-    print(product.summary_text(result))
+    build.write_validation(result, args.out)
+    print(build.summary_text(result))
     print(f"\nissues.csv and quarantine.csv written to {args.out}")
     if args.feedback is not None:
         from cyber_mapping.excel import feedback
@@ -91,12 +91,12 @@ def _cmd_template(args: argparse.Namespace) -> int:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from cyber_mapping import product
+    from cyber_mapping.product import build
 
-    manifest = product.build(
+    manifest = build.build(
         args.raw, args.out, period=args.period, strict=args.strict, force=args.force
     )
-    print(product.reconciliation_text(manifest))
+    print(build.reconciliation_text(manifest))
     # The product is written either way; exit 1 tells a scheduled run that rows were
     # quarantined for errors (see issues.csv), as `validate` does.
     return 1 if manifest["issues"]["errors"] else 0

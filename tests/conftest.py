@@ -172,7 +172,7 @@ SMALL_OUTPUTS = [
 @pytest.fixture(scope="session")
 def small_product_dir(tmp_path_factory):
     """A data product built from the four hand-worked activities."""
-    from cyber_mapping.product import build
+    from cyber_mapping.product.build import build
 
     root = tmp_path_factory.mktemp("small")
     raw = root / "raw"
@@ -189,6 +189,6 @@ def small_product_dir(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def small(small_product_dir):
-    from cyber_mapping.product import load
+    from cyber_mapping.product.store import load
 
     return load(small_product_dir)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from cyber_mapping.product import Product
+from cyber_mapping.product.store import Product
 
 REGION = {
     "KEN": "Africa",

@@ -238,7 +238,8 @@ def test_rounded_shares_add_up_to_100_as_printed(values):
 
 
 def test_quarantine_by_workbook_by_hand(tmp_path):
-    from cyber_mapping.product import build, load
+    from cyber_mapping.product.build import build
+    from cyber_mapping.product.store import load
     from tests.conftest import GOOD_ACTIVITY, GOOD_SPEND, write_workbook
 
     raw = tmp_path / "raw"

@@ -99,7 +99,7 @@ def test_parts_add_up_to_the_change(ref, before, after):
 
 
 def test_compare_two_loaded_products(small_product_dir, ref):
-    from cyber_mapping.product import load
+    from cyber_mapping.product.store import load
 
     out = compare(load(small_product_dir), load(small_product_dir), ref)
     assert out.new_activities.empty and out.status_changes.empty

@@ -173,12 +173,13 @@ def test_an_unlistable_raw_folder(tmp_path):
 
 def test_an_os_error_mid_way_is_one_line(tmp_path, monkeypatch, capsys):
     # Whatever slips past the checks (a disk that fills up) is still one line, exit 2.
-    from cyber_mapping import cli, product
+    from cyber_mapping import cli
+    from cyber_mapping.product import build
 
     def full(*args, **kwargs):
         raise OSError(28, "No space left on device", str(tmp_path / "p" / "x.parquet"))
 
-    monkeypatch.setattr(product, "build", full)
+    monkeypatch.setattr(build, "build", full)
     raw = tmp_path / "raw"
     raw.mkdir()
     assert cli.main(["build", "--raw", str(raw), "--out", str(tmp_path / "p")]) == 2

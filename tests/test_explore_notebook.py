@@ -56,7 +56,7 @@ def test_one_literal_parameters_cell_and_thin_code():
 @pytest.fixture(scope="module")
 def previous_dir(tmp_path_factory):
     """An earlier edition of the small product: A1 (then Ongoing) and A2 only."""
-    from cyber_mapping.product import build
+    from cyber_mapping.product.build import build
 
     root = tmp_path_factory.mktemp("previous")
     raw = root / "raw"

@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 
 from cyber_mapping.cli import main
 from cyber_mapping.contract import ACTIVITIES, EXPENDITURE, OUTPUTS
-from cyber_mapping.product import load
+from cyber_mapping.product.store import load
 from cyber_mapping.reference import load_reference
 
 EXAMPLES = int(os.environ.get("CYBER_MAPPING_PROPERTY_EXAMPLES", "25"))

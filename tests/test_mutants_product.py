@@ -1,4 +1,4 @@
-"""Mutation-killing tests for cyber_mapping.product's folder swaps (hand-built folders)."""
+"""Mutation-killing tests for cyber_mapping.product.store's folder swaps (hand-built folders)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 import os
 from pathlib import Path
 
-from cyber_mapping.product import recover
+from cyber_mapping.product.store import recover
 
 
 def _old(parent: Path, name: str, edition: str, mtime: float | None = None) -> Path:
@@ -74,7 +74,7 @@ def _edition(folder: Path) -> str:
 
 
 def test_swap_keeps_one_edition_back_and_the_users_files(tmp_path):
-    from cyber_mapping.product import _swap_in
+    from cyber_mapping.product.store import _swap_in
 
     # processed/ holds edition 2, its previous/ edition 1, and the user's mine.txt.
     out = _product(tmp_path / "processed", "2")
@@ -95,7 +95,7 @@ def test_swap_keeps_one_edition_back_and_the_users_files(tmp_path):
 
 
 def test_swap_over_a_folder_with_no_product_keeps_no_previous(tmp_path):
-    from cyber_mapping.product import _swap_in
+    from cyber_mapping.product.store import _swap_in
 
     # --force into a folder of the user's files: nothing to keep as the previous edition.
     out = tmp_path / "processed"
@@ -125,7 +125,7 @@ def test_a_users_file_with_tmp_in_its_name_survives_a_leftover_clean_up(tmp_path
 
 
 def test_a_folder_holding_only_a_readme_is_not_refused(tmp_path):
-    from cyber_mapping.product import check_out_dir
+    from cyber_mapping.product.store import check_out_dir
 
     # A README (any case) beside the product is expected, not "the user's other files".
     raw = tmp_path / "raw"
@@ -140,7 +140,7 @@ def test_a_manifest_without_the_products_keys_is_not_a_product(tmp_path):
     import pytest
 
     from cyber_mapping.exceptions import UsageError
-    from cyber_mapping.product import check_out_dir, is_product
+    from cyber_mapping.product.store import check_out_dir, is_product
 
     # Someone else's manifest.json (only a version) is not ours: the folder is refused
     # without --force, and accepted with it.
@@ -156,7 +156,7 @@ def test_a_manifest_without_the_products_keys_is_not_a_product(tmp_path):
 
 
 def test_a_rebuild_of_the_same_submissions_keeps_the_edition_before(tmp_path):
-    from cyber_mapping.product import _swap_in
+    from cyber_mapping.product.store import _swap_in
 
     # processed/ holds edition 2 (previous: 1); a rebuild of edition 2's submissions (new
     # code) is not a new edition: previous stays edition 1, never edition 2 itself.

@@ -12,7 +12,8 @@ import pytest
 from cyber_mapping.analysis import spend as an
 from cyber_mapping.intake import cleaning
 from cyber_mapping.intake.validation import validate_folder
-from cyber_mapping.product import build, load
+from cyber_mapping.product.build import build
+from cyber_mapping.product.store import load
 from tests.conftest import GOOD_ACTIVITY, GOOD_SPEND, write_workbook
 
 

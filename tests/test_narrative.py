@@ -293,7 +293,7 @@ def test_annex_2_estimated_share_is_the_regions(small_product_dir):
 
 
 def test_annex_2_lists_unconvertible_amounts(tmp_path):
-    from cyber_mapping.product import build
+    from cyber_mapping.product.build import build
     from tests.conftest import GOOD_ACTIVITY, GOOD_SPEND, write_workbook
 
     raw = tmp_path / "raw"

@@ -11,7 +11,7 @@ from cyber_mapping.analysis import spend as an
 from cyber_mapping.cli import build_parser, main
 from cyber_mapping.contract import DEFAULT_PERIOD
 from cyber_mapping.exceptions import ReportConfigError
-from cyber_mapping.product import load
+from cyber_mapping.product.store import load
 from tests.conftest import GOOD_ACTIVITY, GOOD_SPEND, write_workbook
 
 

@@ -18,7 +18,7 @@ from urllib.parse import unquote, urlparse
 import pytest
 
 from cyber_mapping.paths import RAW_DIR
-from cyber_mapping.product import build
+from cyber_mapping.product.build import build
 from cyber_mapping.report import rendering
 
 pytestmark = pytest.mark.slow
@@ -302,7 +302,7 @@ def test_summary_is_short_and_the_overview_does_not_repeat_it(sample_reports, na
 )
 def test_reached_means_delivered_everywhere(sample_reports, name, region):
     from cyber_mapping.analysis import need
-    from cyber_mapping.product import load
+    from cyber_mapping.product.store import load
     from cyber_mapping.reference import load_reference
     from cyber_mapping.report.formats import plural
 

@@ -11,7 +11,8 @@ import pytest
 from cyber_mapping import load
 from cyber_mapping.exceptions import ProductNotFoundError, StrictBuildError
 from cyber_mapping.paths import RAW_DIR
-from cyber_mapping.product import TABLES, build, neutralise
+from cyber_mapping.product.build import build
+from cyber_mapping.product.store import TABLES, neutralise
 from tests.conftest import GOOD_ACTIVITY, GOOD_SPEND, write_workbook
 
 
@@ -91,7 +92,7 @@ def test_strict_writes_nothing_and_failed_build_keeps_last_product(tmp_path):
         build(raw, out, strict=True)
     assert (out / "manifest.json").read_text() == before
     # A crash half-way leaves the previous product in place.
-    import cyber_mapping.product as product
+    import cyber_mapping.product.store as product
 
     original = product.write_table
 

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from cyber_mapping import load
 from cyber_mapping.cli import main
 from cyber_mapping.exceptions import UsageError
-from cyber_mapping.product import build
+from cyber_mapping.product.build import build
 from tests.conftest import GOOD_ACTIVITY, GOOD_SPEND, write_workbook
 
 
@@ -96,7 +96,7 @@ def test_the_product_folder_follows_the_umask(raw, tmp_path):
 _KILL_BETWEEN_RENAMES = """
 import os, signal, sys
 from pathlib import Path
-from cyber_mapping import product
+from cyber_mapping.product.build import build
 real = os.replace
 def replace(src, dst, *args, **kwargs):
     # The second rename of the swap (the new product into place) is never reached.
@@ -104,7 +104,7 @@ def replace(src, dst, *args, **kwargs):
         os.kill(os.getpid(), signal.SIGKILL)
     return real(src, dst, *args, **kwargs)
 os.replace = replace
-product.build(Path(sys.argv[1]), Path(sys.argv[2]))
+build(Path(sys.argv[1]), Path(sys.argv[2]))
 """
 
 
@@ -230,7 +230,7 @@ def test_csv_neutralising_by_distinct_value_equals_cell_by_cell(values):
     # 1, 1.0 and True hash alike: judged once per distinct value, they must stay apart.
     import pandas as pd
 
-    from cyber_mapping.product import _neutralised, neutralise
+    from cyber_mapping.product.store import _neutralised, neutralise
 
     def written(v):  # what the CSV holds: None and NaN are both an empty field
         return "" if v is None or (isinstance(v, float) and v != v) else (type(v), v)

@@ -437,7 +437,7 @@ def test_lead_joint_duplicates(full, ref):
 
 
 def test_workbook_office_from_id_prefixes(ref):
-    from cyber_mapping.product import Product
+    from cyber_mapping.product.store import Product
 
     acts = pd.DataFrame(
         {

@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 from cyber_mapping.cli import main
 from cyber_mapping.contract import SHEETS
 from cyber_mapping.intake.validation import validate_folder
-from cyber_mapping.product import build, load
+from cyber_mapping.product.build import build
+from cyber_mapping.product.store import load
 from tests.conftest import GOOD_ACTIVITY, GOOD_SPEND, write_workbook
 
 

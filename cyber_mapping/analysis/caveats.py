@@ -15,7 +15,7 @@ import pandas as pd
 
 from cyber_mapping.analysis.need import share_pct
 from cyber_mapping.analysis.spend import scope_activity_ids
-from cyber_mapping.product import Product
+from cyber_mapping.product.store import Product
 
 # Rule -> (status, date column, comparison with the as-of date). "Before" and "after" are
 # strict: an activity ending on the as-of date may still be ongoing that day.

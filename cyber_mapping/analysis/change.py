@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from cyber_mapping.analysis.need import DELIVERED
-from cyber_mapping.product import Product
+from cyber_mapping.product.store import Product
 from cyber_mapping.reference import Reference, load_reference
 
 COMPLETED = "Completed"
@@ -107,7 +107,7 @@ def compare(previous: Product, current: Product, ref: Reference | None = None) -
     Parameters
     ----------
     previous, current
-        Two data products (:func:`cyber_mapping.product.load`).
+        Two data products (:func:`cyber_mapping.product.store.load`).
     ref
         Reference data for the list of Member States (default: the package's).
 

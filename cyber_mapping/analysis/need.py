@@ -24,7 +24,7 @@ from cyber_mapping.analysis.spend import (
     member_states_in_scope,
     scope_allocations,
 )
-from cyber_mapping.product import Product
+from cyber_mapping.product.store import Product
 from cyber_mapping.reference import Reference
 
 DELIVERED = ("Completed", "Ongoing")

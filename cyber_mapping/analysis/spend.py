@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from cyber_mapping.product import Product
+from cyber_mapping.product.store import Product
 from cyber_mapping.reference import Reference
 from cyber_mapping.report.formats import (
     beneficiary_names,

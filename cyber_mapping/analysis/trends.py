@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import pandas as pd
 
-    from cyber_mapping.product import Product
+    from cyber_mapping.product.store import Product
 
 UP, DOWN, FLAT = "up", "down", "flat"
 

@@ -250,7 +250,7 @@ def export_table(
         Where to write; ``None`` or ``""`` means ``reports/explore/``, a folder the package
         owns (``make clean`` empties it).
     product
-        The data product the table comes from (:func:`cyber_mapping.product.load`); when
+        The data product the table comes from (:func:`cyber_mapping.product.store.load`); when
         given, the ``About`` sheet names its folder, build date and as-of date.
 
     The workbook has a first sheet ``About`` (title, units, source, as-of date) and the

@@ -21,7 +21,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cyber_mapping.paths import atomic_path
-from cyber_mapping.product import FORMULA_START
+from cyber_mapping.product.store import FORMULA_START
 
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 REQUIRED_FILL = PatternFill("solid", fgColor="9DC3E6")

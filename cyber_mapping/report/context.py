@@ -14,7 +14,7 @@ from pathlib import Path
 
 from cyber_mapping import __version__
 from cyber_mapping.paths import TEMPLATES_DIR
-from cyber_mapping.product import Product, load
+from cyber_mapping.product.store import Product, load
 from cyber_mapping.reference import Reference, load_reference, read_yaml
 from cyber_mapping.report.formats import EN_DASH, long_date
 

@@ -892,7 +892,7 @@ def write_annex(processed_dir: Path, path: Path) -> Path:
     """
     from cyber_mapping import narrative
     from cyber_mapping.excel import annex
-    from cyber_mapping.product import load
+    from cyber_mapping.product.store import load
     from cyber_mapping.reference import load_reference
 
     product = load(processed_dir)

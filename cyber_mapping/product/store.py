@@ -1,16 +1,17 @@
-"""The processed data product: write it (atomically, deterministically) and load it back.
+"""The data product on disk: its tables, writing them safely, the atomic swap, and loading.
 
-``build`` = validate + allocate + write ``activities``, ``expenditure``, ``allocations``,
+A product folder holds ``activities``, ``expenditure``, ``allocations``,
 ``implementor_allocations``, ``outputs``, ``issues``, ``quarantine``, ``results``,
-``activity_clauses``, ``possible_duplicates``, ``joint_links`` (CSV and Parquet) and
-``manifest.json``. CSV text that a spreadsheet would run as a formula is neutralised;
-Parquet keeps the exact text.
+``activity_clauses``, ``possible_duplicates``, ``joint_links`` and the link tables (CSV and
+Parquet), ``reconciliation.txt`` and ``manifest.json``. CSV text that a spreadsheet would run
+as a formula is neutralised; Parquet keeps the exact text. A new product is written beside
+the folder and swapped in whole (:func:`publish`), under a lock (:func:`build_lock`); what
+an interrupted swap left is repaired by :func:`recover` and read around by :func:`load`.
 """
 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import fcntl
 import json
 import logging
@@ -19,19 +20,12 @@ import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from cyber_mapping import __version__
-from cyber_mapping.contract import DEFAULT_PERIOD
-from cyber_mapping.exceptions import ProductNotFoundError, StrictBuildError, UsageError
+from cyber_mapping.exceptions import ProductNotFoundError, UsageError
 from cyber_mapping.paths import atomic_path, check_writable_folder, is_within
-from cyber_mapping.reference import load_reference
-
-if TYPE_CHECKING:
-    from cyber_mapping.intake.validation import Validated
 
 TABLES = (
     "activities",
@@ -63,8 +57,6 @@ PRODUCT_FILES = frozenset(
 # ``cyber-mapping report --compare`` can say what changed since the previous edition.
 PREVIOUS_NAME = "previous"
 logger = logging.getLogger(__name__)
-# Rows of the allocation table validated at a time (see build).
-_VALIDATION_SLICE = 250_000
 # Text a spreadsheet would evaluate as a formula (shared with the Excel writers).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -134,14 +126,6 @@ def write_table(frame: pd.DataFrame, folder: Path, name: str) -> None:
         pq.to_parquet(tmp, index=False, compression="zstd")
 
 
-def write_validation(result: Validated, out_dir: Path) -> None:
-    """Write ``issues`` and ``quarantine`` (CSV and Parquet) for ``cyber-mapping validate``."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    write_table(result.issues, out_dir, "issues")
-    write_table(result.quarantine, out_dir, "quarantine")
-
-
 def is_product(folder: Path) -> bool:
     """Whether ``folder`` holds a data product of this package (judged by its manifest)."""
     try:
@@ -181,216 +165,6 @@ def check_out_dir(out_dir: Path, raw_dir: Path, force: bool = False) -> None:
             "manifest.json of cyber_mapping). Choose an empty or new folder, or pass --force "
             "to write the product into it (its other files are kept)."
         )
-
-
-def _chf(cents: int) -> str:
-    # The one money formatter family (formats.py), with BDT's apostrophe for the console.
-    from cyber_mapping.report.formats import chf_exact
-
-    return chf_exact(int(cents), sep="'")
-
-
-def summary_text(result: Validated, first: int = 5) -> str:
-    """Readable per-workbook summary: rows read, errors, warnings, the first problems."""
-    issues = result.issues
-    q = result.quarantine
-    lines = [
-        f"Read {len(result.workbooks)} file(s) for the mapping period "
-        f"{result.period[0]}-{result.period[1]}.",
-        "",
-    ]
-    for info in result.workbooks:
-        mine = issues[issues["workbook"] == info.name]
-        errors = int((mine["severity"] == "error").sum())
-        warnings = int((mine["severity"] == "warning").sum())
-        chf_q = int(q.loc[q["workbook"] == info.name, "amount_cents"].dropna().sum())
-        rows = ", ".join(f"{k} {n}" for k, n in info.rows.items())
-        rows = f"{rows} rows" if info.status == "read" else info.status
-        lines.append(
-            f"{info.name}: {rows}; {errors} error(s), {warnings} warning(s); "
-            f"{_chf(chf_q)} quarantined"
-            + (
-                f"; {info.unused_template_rows} unused template row(s) skipped"
-                if info.unused_template_rows
-                else ""
-            )
-        )
-        for rec in mine.sort_values("severity").head(first).itertuples(index=False):
-            where = f"{rec.sheet} row {rec.row}" if pd.notna(rec.row) else (rec.sheet or "file")
-            col = f", column '{rec.column}'" if rec.column else ""
-            lines.append(f"  - {rec.severity.upper()} {where}{col}: {rec.message}")
-        if len(mine) > first:
-            lines.append(f"  … and {len(mine) - first} more in issues.csv")
-    r = result.reconciliation
-    lines += [
-        "",
-        f"Total: {result.n_errors} error(s), {result.n_warnings} warning(s); "
-        f"{len(q)} row(s) quarantined.",
-        f"CHF read {_chf(r['chf_cents_read'])} = processed {_chf(r['chf_cents_processed'])} "
-        f"+ quarantined {_chf(r['chf_cents_quarantined'])}; "
-        f"{r['rows_amount_unreadable']} row(s) with no readable amount.",
-        _unconverted_line(r.get("unconverted_cents", {})),
-    ]
-    return "\n".join(lines)
-
-
-def _sorted(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    return frame.sort_values(keys, kind="stable").reset_index(drop=True)
-
-
-def build(
-    raw_dir: Path,
-    out_dir: Path,
-    period: tuple[int, int] = DEFAULT_PERIOD,
-    strict: bool = False,
-    force: bool = False,
-) -> dict:
-    """Validate, allocate and write the data product; return the manifest.
-
-    The product is written to a temporary folder beside ``out_dir`` and swapped in only when
-    complete, so a failed build leaves the last good product in place. Only the product's
-    own files are ever deleted: anything else in ``out_dir`` (a README, the user's files
-    with ``force``) is carried into the new product folder. Builds of the same folder take
-    turns (a lock file beside it); a swap interrupted by a kill is repaired by the next
-    build, and :func:`load` reads the previous product meanwhile.
-
-    Raises
-    ------
-    UsageError
-        When ``out_dir`` is not a folder the package may own (see :func:`check_out_dir`).
-    StrictBuildError
-        With ``strict=True``, when validation found any error (nothing is written).
-    """
-    raw_dir, out_dir = Path(raw_dir), Path(out_dir)
-    check_out_dir(out_dir, raw_dir, force)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    with build_lock(out_dir):
-        recover(out_dir)
-        return _build(raw_dir, out_dir, period, strict)
-
-
-def _build(raw_dir: Path, out_dir: Path, period: tuple[int, int], strict: bool) -> dict:
-    # Validation and allocation are imported here: loading a product does not need them.
-    from cyber_mapping.allocation import allocate
-    from cyber_mapping.intake.schemas import (
-        AllocationTable,
-        ImplementorAllocationTable,
-        IssueTable,
-        QuarantineTable,
-    )
-    from cyber_mapping.intake.validation import validate_folder
-
-    ref = load_reference()
-    result = validate_folder(raw_dir, ref=ref, period=period)
-    if strict and result.n_errors:
-        raise StrictBuildError(
-            f"{result.n_errors} error(s) found; nothing written (--strict). "
-            "Run `cyber-mapping validate` to list them."
-        )
-    alloc = allocate(
-        result.activities,
-        result.expenditure,
-        result.activity_resolutions,
-        result.activity_places,
-        result.activity_implementors,
-    )
-    allocations = _sorted(
-        alloc.allocations, ["expenditure_id", "year", "resolution_id", "region", "country_iso3"]
-    )
-    impl = _sorted(
-        alloc.implementor_allocations,
-        ["expenditure_id", "year", "resolution_id", "region", "country_iso3", "implementor"],
-    )
-    del alloc  # the unsorted copies (1.9 million rows for 200,000 input rows)
-    # In slices: validating (and so coercing) millions of rows at once was the build's peak
-    # of memory. Both schemas check each row on its own, so slices find the same failures.
-    for table, schema in ((allocations, AllocationTable), (impl, ImplementorAllocationTable)):
-        for start in range(0, max(len(table), 1), _VALIDATION_SLICE):
-            schema.validate(table.iloc[start : start + _VALIDATION_SLICE], lazy=True)
-    IssueTable.validate(result.issues, lazy=True)
-    QuarantineTable.validate(result.quarantine, lazy=True)
-    activities = result.activities.copy()
-    tables = {
-        "activities": activities,
-        "expenditure": result.expenditure,
-        "allocations": allocations,
-        "implementor_allocations": impl,
-        "outputs": result.outputs,
-        "issues": result.issues,
-        "quarantine": result.quarantine,
-        "activity_resolutions": result.activity_resolutions,
-        "activity_places": result.activity_places,
-        "activity_implementors": result.activity_implementors,
-        "mappings": result.mappings,
-        "results": result.results,
-        "activity_clauses": result.activity_clauses,
-        "possible_duplicates": result.possible_duplicates,
-        "joint_links": result.joint_links,
-    }
-    rec = result.reconciliation
-    allocated = int(allocations["amount_cents"].sum())
-    if allocated != rec["chf_cents_processed"]:
-        raise RuntimeError(f"allocation lost cents: {allocated} != {rec['chf_cents_processed']}")
-    if int(impl["amount_cents"].sum()) != allocated:
-        raise RuntimeError("the implementor split lost cents; report this as a bug.")
-    manifest = {
-        "package_version": __version__,
-        "built_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
-        "parameters": {"mapping_period": list(period), "raw_dir": raw_dir.name},
-        "inputs": [
-            {
-                "file": w.name,
-                "sha256": w.sha256,
-                "status": w.status,
-                "rows": w.rows,
-                "unused_template_rows": w.unused_template_rows,
-            }
-            for w in result.workbooks
-        ],
-        "reference": {"version": ref.version(), "files": ref.checksums},
-        "row_counts": {name: len(frame) for name, frame in tables.items()},
-        "rows_read": result.rows_read,
-        "issues": {"errors": result.n_errors, "warnings": result.n_warnings},
-        "chf": {
-            "read": rec["chf_cents_read"] / 100,
-            "processed": rec["chf_cents_processed"] / 100,
-            "quarantined": rec["chf_cents_quarantined"] / 100,
-            "allocated": allocated / 100,
-        },
-        "chf_cents": {
-            "read": rec["chf_cents_read"],
-            "processed": rec["chf_cents_processed"],
-            "quarantined": rec["chf_cents_quarantined"],
-        },
-        "rows_amount_unreadable": rec["rows_amount_unreadable"],
-        "coordination": {
-            "joint_activities_linked": len(result.joint_links) // 2,
-            "possible_duplicates": [
-                f"{d.activity_id_a} ({d.workbook_a}) and {d.activity_id_b} ({d.workbook_b})"
-                for d in result.possible_duplicates.itertuples(index=False)
-            ],
-        },
-        "rows_amount_unconverted": rec["rows_amount_unconverted"],
-        # Readable amounts that could not be converted to CHF (unknown currency or rate),
-        # quarantined and listed here in their own currency: never counted as zero.
-        "unconverted_cents": rec["unconverted_cents"],
-        "sample": any(w.name.startswith("sample_") for w in result.workbooks),
-    }
-    # A plain mkdir (not mkdtemp, which makes it 0700): the folder gets the permissions the
-    # user's umask gives any folder, so that colleagues on a shared server can read it.
-    staging = out_dir.parent / f".building-{out_dir.name}-{os.getpid()}-{secrets.token_hex(4)}"
-    staging.mkdir()
-    try:
-        for name, frame in tables.items():
-            write_table(frame, staging, name)
-        (staging / "reconciliation.txt").write_text(reconciliation_text(manifest) + "\n")
-        # The manifest last: a folder with one holds a complete product.
-        (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True))
-        _swap_in(staging, out_dir)
-    except BaseException:
-        _discard(staging, None)
-        raise
-    return manifest
 
 
 @contextlib.contextmanager
@@ -524,57 +298,28 @@ def _keep_previous(old: Path, out_dir: Path) -> None:
     os.replace(keep, previous)
 
 
-def _money(currency: str, cents: int) -> str:
-    return f"{currency} {cents / 100:,.2f}".replace(",", "'")
+def publish(
+    out_dir: Path, tables: dict[str, pd.DataFrame], manifest: dict, reconciliation: str
+) -> None:
+    """Write a complete product beside ``out_dir`` and swap it in (see :func:`_swap_in`).
 
-
-def _unconverted_line(unconverted: dict[str, int]) -> str:
-    """``Not convertible to CHF (quarantined, in their currency): JPY 2'000.00`` or none."""
-    if not unconverted:
-        return "Amounts not convertible to CHF: none."
-    listed = ", ".join(_money(cur, cents) for cur, cents in sorted(unconverted.items()))
-    return f"Amounts not convertible to CHF (quarantined, in their own currency): {listed}."
-
-
-def reconciliation_text(manifest: dict) -> str:
-    """The reconciliation a build prints (CHF read = processed + quarantined)."""
-    c = manifest["chf_cents"]
-    ok = c["read"] == c["processed"] + c["quarantined"]
-    counts = manifest["row_counts"]
-    return "\n".join(
-        ([] if manifest.get("inputs") else ["No file was found in the raw folder."])
-        + [
-            f"Data product written ({counts['activities']} activities, "
-            f"{counts['expenditure']} expenditure lines, {counts['allocations']} allocation "
-            f"rows; {manifest['issues']['errors']} error(s), "
-            f"{manifest['issues']['warnings']} warning(s)).",
-            f"CHF read         {_chf(c['read']):>20}",
-            f"CHF processed    {_chf(c['processed']):>20}",
-            f"CHF quarantined  {_chf(c['quarantined']):>20}",
-            f"Rows with no readable amount: {manifest['rows_amount_unreadable']}",
-            _unconverted_line(manifest.get("unconverted_cents", {})),
-            "Reconciliation: "
-            + (
-                "balances (read = processed + quarantined)."
-                if ok
-                else "DOES NOT BALANCE - report this as a bug."
-            ),
-            *_coordination_lines(manifest.get("coordination") or {}),
-        ]
-    )
-
-
-def _coordination_lines(coordination: dict) -> list[str]:
-    """What a build says about possible double reporting (version 2)."""
-    pairs = coordination.get("possible_duplicates") or []
-    if not pairs:
-        return []
-    return [
-        f"Possible double reporting: {len(pairs)} pair(s) of activities of different workbooks "
-        "look alike (warnings in issues.csv; possible_duplicates.csv). Their spend is counted; "
-        "the offices should delete one row or link them with 'Joint with':",
-        *(f"  {p}" for p in pairs),
-    ]
+    The tables, ``reconciliation.txt`` and, last, ``manifest.json`` go to a staging folder;
+    on any failure the staging folder is removed and ``out_dir`` is left as it was.
+    """
+    # A plain mkdir (not mkdtemp, which makes it 0700): the folder gets the permissions the
+    # user's umask gives any folder, so that colleagues on a shared server can read it.
+    staging = out_dir.parent / f".building-{out_dir.name}-{os.getpid()}-{secrets.token_hex(4)}"
+    staging.mkdir()
+    try:
+        for name, frame in tables.items():
+            write_table(frame, staging, name)
+        (staging / "reconciliation.txt").write_text(reconciliation + "\n")
+        # The manifest last: a folder with one holds a complete product.
+        (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True))
+        _swap_in(staging, out_dir)
+    except BaseException:
+        _discard(staging, None)
+        raise
 
 
 @dataclass(frozen=True)
