@@ -9,18 +9,22 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from cyber_mapping import __version__
+from cyber_mapping.allocation import allocate
 from cyber_mapping.contract import DEFAULT_PERIOD
 from cyber_mapping.exceptions import StrictBuildError
+from cyber_mapping.intake.schemas import (
+    AllocationTable,
+    ImplementorAllocationTable,
+    IssueTable,
+    QuarantineTable,
+)
+from cyber_mapping.intake.validation import Validated, validate_folder
 from cyber_mapping.product.store import build_lock, check_out_dir, publish, recover, write_table
-from cyber_mapping.reference import load_reference
-
-if TYPE_CHECKING:
-    from cyber_mapping.intake.validation import Validated
+from cyber_mapping.reference import Reference, load_reference
 
 # Rows of the allocation table validated at a time (see build).
 _VALIDATION_SLICE = 250_000
@@ -122,16 +126,7 @@ def build(
 
 
 def _build(raw_dir: Path, out_dir: Path, period: tuple[int, int], strict: bool) -> dict:
-    # Validation and allocation are imported here: loading a product does not need them.
-    from cyber_mapping.allocation import allocate
-    from cyber_mapping.intake.schemas import (
-        AllocationTable,
-        ImplementorAllocationTable,
-        IssueTable,
-        QuarantineTable,
-    )
-    from cyber_mapping.intake.validation import validate_folder
-
+    """Validate, allocate, check and write the product (with the folder's lock held)."""
     ref = load_reference()
     result = validate_folder(raw_dir, ref=ref, period=period)
     if strict and result.n_errors:
@@ -139,6 +134,17 @@ def _build(raw_dir: Path, out_dir: Path, period: tuple[int, int], strict: bool) 
             f"{result.n_errors} error(s) found; nothing written (--strict). "
             "Run `cyber-mapping validate` to list them."
         )
+    allocations, impl = _allocate(result)
+    _check_schemas(result, allocations, impl)
+    tables = _tables(result, allocations, impl)
+    allocated = _check_cents(result.reconciliation, allocations, impl)
+    manifest = _manifest(result, ref, raw_dir, period, tables, allocated)
+    publish(out_dir, tables, manifest, reconciliation_text(manifest))
+    return manifest
+
+
+def _allocate(result: Validated) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The allocations and the implementor allocations, each in a stable order."""
     alloc = allocate(
         result.activities,
         result.expenditure,
@@ -153,7 +159,12 @@ def _build(raw_dir: Path, out_dir: Path, period: tuple[int, int], strict: bool) 
         alloc.implementor_allocations,
         ["expenditure_id", "year", "resolution_id", "region", "country_iso3", "implementor"],
     )
-    del alloc  # the unsorted copies (1.9 million rows for 200,000 input rows)
+    # The unsorted copies (1.9 million rows for 200,000 input rows) go with this frame.
+    return allocations, impl
+
+
+def _check_schemas(result: Validated, allocations: pd.DataFrame, impl: pd.DataFrame) -> None:
+    """Every table the build adds, and the issues and quarantine, follow their schemas."""
     # In slices: validating (and so coercing) millions of rows at once was the build's peak
     # of memory. Both schemas check each row on its own, so slices find the same failures.
     for table, schema in ((allocations, AllocationTable), (impl, ImplementorAllocationTable)):
@@ -161,8 +172,14 @@ def _build(raw_dir: Path, out_dir: Path, period: tuple[int, int], strict: bool) 
             schema.validate(table.iloc[start : start + _VALIDATION_SLICE], lazy=True)
     IssueTable.validate(result.issues, lazy=True)
     QuarantineTable.validate(result.quarantine, lazy=True)
+
+
+def _tables(
+    result: Validated, allocations: pd.DataFrame, impl: pd.DataFrame
+) -> dict[str, pd.DataFrame]:
+    """The product's tables by name, in the order they are written."""
     activities = result.activities.copy()
-    tables = {
+    return {
         "activities": activities,
         "expenditure": result.expenditure,
         "allocations": allocations,
@@ -179,13 +196,35 @@ def _build(raw_dir: Path, out_dir: Path, period: tuple[int, int], strict: bool) 
         "possible_duplicates": result.possible_duplicates,
         "joint_links": result.joint_links,
     }
-    rec = result.reconciliation
+
+
+def _check_cents(rec: dict, allocations: pd.DataFrame, impl: pd.DataFrame) -> int:
+    """The CHF cents allocated, which must be those processed, in both views.
+
+    Raises
+    ------
+    RuntimeError
+        When an allocation lost or made up a cent (a bug, never bad input).
+    """
     allocated = int(allocations["amount_cents"].sum())
     if allocated != rec["chf_cents_processed"]:
         raise RuntimeError(f"allocation lost cents: {allocated} != {rec['chf_cents_processed']}")
     if int(impl["amount_cents"].sum()) != allocated:
         raise RuntimeError("the implementor split lost cents; report this as a bug.")
-    manifest = {
+    return allocated
+
+
+def _manifest(
+    result: Validated,
+    ref: Reference,
+    raw_dir: Path,
+    period: tuple[int, int],
+    tables: dict[str, pd.DataFrame],
+    allocated: int,
+) -> dict:
+    """What the product was built from and what it holds (``manifest.json``)."""
+    rec = result.reconciliation
+    return {
         "package_version": __version__,
         "built_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
         "parameters": {"mapping_period": list(period), "raw_dir": raw_dir.name},
@@ -228,8 +267,6 @@ def _build(raw_dir: Path, out_dir: Path, period: tuple[int, int], strict: bool) 
         "unconverted_cents": rec["unconverted_cents"],
         "sample": any(w.name.startswith("sample_") for w in result.workbooks),
     }
-    publish(out_dir, tables, manifest, reconciliation_text(manifest))
-    return manifest
 
 
 def _money(currency: str, cents: int) -> str:
