@@ -1,4 +1,6 @@
-"""Pandera schemas, one per stage of the pipeline; they double as the data dictionary.
+"""Pandera schemas of the intake: the clean tables, issues and quarantine (the data dictionary).
+
+The tables the build adds (the allocations) have theirs in :mod:`cyber_mapping.product.schemas`.
 
 Validation is always lazy (every failure at once). :func:`failures_to_issues` turns pandera's
 failure cases into rows of the ``issues`` table that name workbook, sheet and Excel row.
@@ -158,49 +160,6 @@ class PossibleDuplicateTable(pa.DataFrameModel):
 
     class Config:
         coerce = True
-
-
-class AllocationTable(pa.DataFrameModel):
-    """Stage 2: one share of spend (activity × year × resolution × place)."""
-
-    expenditure_id: Series[str]
-    activity_id: Series[str]
-    resolution_id: Series[str]
-    country_iso3: Series[str] = pa.Field(nullable=True, description="Empty for regional/global")
-    region: Series[str]
-    year: Series[int] = pa.Field(ge=1990, le=2100)
-    funder: Series[str]
-    cost_type: Series[str] = pa.Field(isin=COST_TYPES)
-    basis: Series[str] = pa.Field(isin=BASES)
-    status: Series[str] = pa.Field(isin=STATUSES)
-    theme: Series[str]
-    amount_cents: Series[int] = pa.Field(ge=0, description="CHF cents")
-    amount_chf: Series[float] = pa.Field(ge=0, description="CHF")
-
-    class Config:
-        coerce = True  # categorical columns in memory are validated as text
-
-
-class ImplementorAllocationTable(pa.DataFrameModel):
-    """Stage 2: each allocation row split equally across its activity's implementors."""
-
-    expenditure_id: Series[str]
-    activity_id: Series[str]
-    implementor: Series[str] = pa.Field(str_length={"min_value": 1})
-    resolution_id: Series[str]
-    country_iso3: Series[str] = pa.Field(nullable=True, description="Empty for regional/global")
-    region: Series[str]
-    year: Series[int] = pa.Field(ge=1990, le=2100)
-    funder: Series[str]
-    cost_type: Series[str] = pa.Field(isin=COST_TYPES)
-    basis: Series[str] = pa.Field(isin=BASES)
-    status: Series[str] = pa.Field(isin=STATUSES)
-    theme: Series[str]
-    amount_cents: Series[int] = pa.Field(ge=0, description="CHF cents")
-    amount_chf: Series[float] = pa.Field(ge=0, description="CHF")
-
-    class Config:
-        coerce = True  # categorical columns in memory are validated as text
 
 
 class IssueTable(pa.DataFrameModel):

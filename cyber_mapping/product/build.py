@@ -16,13 +16,9 @@ from cyber_mapping import __version__
 from cyber_mapping.allocation import allocate
 from cyber_mapping.contract import DEFAULT_PERIOD
 from cyber_mapping.exceptions import StrictBuildError
-from cyber_mapping.intake.schemas import (
-    AllocationTable,
-    ImplementorAllocationTable,
-    IssueTable,
-    QuarantineTable,
-)
+from cyber_mapping.intake.schemas import IssueTable, QuarantineTable
 from cyber_mapping.intake.validation import Validated, validate_folder
+from cyber_mapping.product.schemas import AllocationTable, ImplementorAllocationTable
 from cyber_mapping.product.store import build_lock, check_out_dir, publish, recover, write_table
 from cyber_mapping.reference import Reference, load_reference
 
