@@ -78,14 +78,6 @@ class ExpenditureTable(_Located):
         return df["year_end"] >= df["year_start"]
 
 
-class OutputTable(_Located):
-    """Version 1's view: one measured output (a ``results`` row of level Output)."""
-
-    activity_id: Series[str] = pa.Field(description="Activity ID (exists on Activities)")
-    indicator: Series[str] = pa.Field(str_length={"min_value": 1}, description="Indicator")
-    value: Series[float] = pa.Field(ge=0, description="Reported value")
-
-
 class ResultTable(_Located):
     """Stage 1: one measured result (Results sheet, or version 1's Outputs sheet)."""
 
