@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from cyber_mapping.exceptions import ProductNotFoundError, UsageError
-from cyber_mapping.paths import atomic_path, check_writable_folder, is_within
+from cyber_mapping.paths import PROCESSED_DIR, atomic_path, check_writable_folder, is_within
 
 TABLES = (
     "activities",
@@ -358,8 +358,6 @@ def load(processed_dir: Path | None = None) -> Product:
     ProductNotFoundError
         When the folder holds no complete product; run ``make build`` first.
     """
-    from cyber_mapping.paths import PROCESSED_DIR
-
     folder = Path(processed_dir or PROCESSED_DIR)
     manifest_path = folder / "manifest.json"
     if not manifest_path.is_file():
