@@ -130,9 +130,9 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_sample(args: argparse.Namespace) -> int:
-    from cyber_mapping import sample
+    from cyber_mapping.sample.generate import generate_sample
 
-    for path in sample.generate_sample(args.out, seed=args.seed):
+    for path in generate_sample(args.out, seed=args.seed):
         print(f"wrote {path}")
     return 0
 

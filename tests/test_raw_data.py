@@ -6,7 +6,7 @@ import hashlib
 import re
 
 from cyber_mapping.paths import RAW_DIR
-from cyber_mapping.sample import generate_sample
+from cyber_mapping.sample.generate import generate_sample
 
 
 def test_readme_lists_every_file_with_its_sha256():

@@ -1,0 +1,1 @@
+"""The illustrative sample workbooks (invented, deterministic); ``generate.py`` writes them."""
