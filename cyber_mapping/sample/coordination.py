@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import random
 
-from cyber_mapping.intake import cleaning, coordination
+from cyber_mapping.intake.cleaning import parse_amount
+from cyber_mapping.intake.coordination import shared_places, title_similarity, title_tokens
 from cyber_mapping.reference import Reference
 from cyber_mapping.sample.portfolio import FAMILIES, OFFICES
 
@@ -72,7 +73,7 @@ def coordinate(data: dict, rng: random.Random, ref: Reference) -> set[tuple[str,
             src["Implementor(s)"] = "BDT (HQ)"
             src["Lead implementor"] = ""
             for e in src_exps:  # the office's own part: a third of HQ's spend per line
-                amount = cleaning.parse_amount(e["Amount"]).cents // 300
+                amount = parse_amount(e["Amount"]).cents // 300
                 exps.append(dict(e, **{"Activity ID": aid, "Amount": amount, "Currency": "CHF"}))
         else:
             if k == len(_SHARED) - 1:
@@ -109,18 +110,18 @@ def _clashes(data: dict, intended: set, ref: Reference) -> list[tuple[str, int]]
     found = []
     for x in range(len(rows)):
         o1, i1, a = rows[x]
-        ta = coordination.title_tokens(a["Activity"])
+        ta = title_tokens(a["Activity"])
         for y in range(x + 1, len(rows)):
             o2, i2, b = rows[y]
             if o1 == o2 or (a["Activity ID"], b["Activity ID"]) in intended:
                 continue
             if (b["Activity ID"], a["Activity ID"]) in intended:
                 continue
-            if coordination.title_similarity(ta, coordination.title_tokens(b["Activity"])) < 0.8:
+            if title_similarity(ta, title_tokens(b["Activity"])) < 0.8:
                 continue
             if a["_start"] > b["_end"] or b["_start"] > a["_end"]:
                 continue
-            if coordination.shared_places(_place_sets(a, ref), _place_sets(b, ref)):
+            if shared_places(_place_sets(a, ref), _place_sets(b, ref)):
                 # Retitle the row that is not part of an intended pair (else the office's).
                 a_fixed = any(a["Activity ID"] in p for p in intended)
                 b_fixed = any(b["Activity ID"] in p for p in intended)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -64,8 +65,6 @@ def write_deterministic_xlsx(data: bytes, path: Path) -> None:
 
 
 def _pin_core_dates(xml: bytes) -> bytes:
-    import re
-
     stamp = _FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     return re.sub(
         rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)", rb"\g<1>" + stamp + rb"\2", xml
