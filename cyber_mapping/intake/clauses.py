@@ -11,16 +11,13 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from cyber_mapping.contract import ACTIVITIES
 from cyber_mapping.intake import cleaning
+from cyber_mapping.intake.log import IssueLog
 from cyber_mapping.reference import Reference, normalise_key
-
-if TYPE_CHECKING:
-    from cyber_mapping.intake.validation import _Log
 
 CLAUSE_LINK_COLUMNS = ["activity_id", "resolution_id", "clause_ref", "revision_in_force"]
 
@@ -121,7 +118,7 @@ def revisions_in_force(links: pd.DataFrame, starts: dict[str, object], ref: Refe
 
 
 def validate_clauses(
-    raw: pd.DataFrame, acts: pd.DataFrame, res_links: list[dict], ref: Reference, log: _Log
+    raw: pd.DataFrame, acts: pd.DataFrame, res_links: list[dict], ref: Reference, log: IssueLog
 ) -> list[dict]:
     """Check each activity's ``Clauses``; return its clause links and add ``clauses`` to acts.
 

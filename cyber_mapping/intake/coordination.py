@@ -11,16 +11,13 @@ on both rows and a row of the ``possible_duplicates`` table. Their spend is kept
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from cyber_mapping.contract import ACTIVITIES
 from cyber_mapping.intake import cleaning
+from cyber_mapping.intake.log import IssueLog, cell_text
 from cyber_mapping.reference import Reference, normalise_key
-
-if TYPE_CHECKING:
-    from cyber_mapping.intake.validation import _Log
 
 SIMILARITY_THRESHOLD = 0.8
 DUPLICATE_COLUMNS = [
@@ -36,14 +33,6 @@ JOINT_COLUMNS = ["activity_id", "joint_with"]
 _TITLE_STOP = frozenset("a an and at by for in of on the to with itu bdt".split())
 
 
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return " ".join(str(value).split())
-
-
 # ------------------------------------------------------------------ lead and joint
 
 
@@ -52,7 +41,7 @@ def validate_coordination(
     acts: pd.DataFrame,
     impl_links: list[dict],
     ref: Reference,
-    log: _Log,
+    log: IssueLog,
 ) -> list[dict]:
     """Check ``Lead implementor`` and ``Joint with``; add both columns to ``acts``.
 
@@ -65,7 +54,7 @@ def validate_coordination(
     names: dict[object, list[str]] = {}
     for link in impl_links:
         names.setdefault(link["_idx"], []).append(link["implementor"])
-    all_ids = {_text(v) for v in raw["activity_id"]} - {""}
+    all_ids = {cell_text(v) for v in raw["activity_id"]} - {""}
     id_keys = {normalise_key(k): k for k in all_ids}
     # Plain dicts: a cell lookup per row through pandas would dominate the run time.
     books, rows = raw["_workbook"].to_dict(), raw["_row"].to_dict()
@@ -80,7 +69,7 @@ def validate_coordination(
         text = lead_cells.get(idx)
         if text is not None:
             m = cleaning.match_implementor(text, ref)
-            log.mapped("implementor", _text(text), m)
+            log.mapped("implementor", cell_text(text), m)
             if m.value is None:
                 log.error(
                     ACTIVITIES,
@@ -347,7 +336,7 @@ def possible_duplicates(
     ).reset_index(drop=True)
 
 
-def duplicate_warnings(duplicates: pd.DataFrame, activities: pd.DataFrame, log: _Log) -> None:
+def duplicate_warnings(duplicates: pd.DataFrame, activities: pd.DataFrame, log: IssueLog) -> None:
     """A warning on both rows of each possible double report, naming the other row."""
     where = {
         a: (w, r, t)

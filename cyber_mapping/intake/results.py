@@ -8,16 +8,12 @@ non-negative number, a wrong unit (Results sheet) or an unknown level is an erro
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import pandas as pd
 
 from cyber_mapping.contract import LEVELS, OUTPUTS, Sheet
 from cyber_mapping.intake import cleaning
+from cyber_mapping.intake.log import IssueLog, cell_text, check_required, row_dicts
 from cyber_mapping.reference import Reference, normalise_key
-
-if TYPE_CHECKING:
-    from cyber_mapping.intake.validation import _Log
 
 OTHER = "other"
 NUMBER_COLUMNS = ("baseline", "target", "achieved")
@@ -38,14 +34,6 @@ RESULT_COLUMNS = [
     "sheet",
     "row",
 ]
-
-
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return " ".join(str(value).split())
 
 
 def _header(sheet: Sheet, name: str) -> str:
@@ -77,22 +65,20 @@ def match_level(value: object) -> str | None:
     return next((lv for lv in LEVELS if normalise_key(lv) == folded), None)
 
 
-def validate_results(raw: pd.DataFrame, sheet: Sheet, ref: Reference, log: _Log):
+def validate_results(raw: pd.DataFrame, sheet: Sheet, ref: Reference, log: IssueLog):
     """Validate one Results (or Outputs) sheet's rows; returns the cleaned frame or None.
 
     Problems go to ``log`` (errors reject the row). The legacy ``Outputs`` sheet keeps
     version 1's messages, and a wrong unit there is only a warning, so that a version-1
     workbook gets no new error.
     """
-    from cyber_mapping.intake.validation import _required, _rows
-
-    _required(log, sheet, raw)
+    check_required(log, sheet, raw)
     legacy = sheet is OUTPUTS
     keys = ref.indicator_keys()
     catalogue = ref.indicators.set_index("id")
     names = {normalise_key(k): k for k in catalogue["name"]}
     records = []
-    for idx, rec in _rows(raw).items():
+    for idx, rec in row_dicts(raw).items():
         numbers: dict[str, float | None] = {}
         for col in NUMBER_COLUMNS:
             value, problem = parse_number(rec[col])
@@ -131,7 +117,7 @@ def validate_results(raw: pd.DataFrame, sheet: Sheet, ref: Reference, log: _Log)
                 "value reached in Achieved (for work not done yet, the value aimed at in "
                 "Target).",
             )
-        text = _text(rec["indicator"])
+        text = cell_text(rec["indicator"])
         indicator_id = keys.get(normalise_key(text)) if text else None
         if text and indicator_id is None:
             hint = cleaning.Match(None, suggestions=cleaning.suggest(text, names)).hint()
@@ -158,7 +144,7 @@ def validate_results(raw: pd.DataFrame, sheet: Sheet, ref: Reference, log: _Log)
                     f"'{rec['level']}' is not a level. Write Output or Outcome "
                     f"(or leave it empty for the indicator's level, {catalogue_level}).",
                 )
-        unit = _text(rec["unit"])
+        unit = cell_text(rec["unit"])
         if known is not None:
             if unit and normalise_key(unit) != normalise_key(known["unit"]):
                 message = (
@@ -174,7 +160,7 @@ def validate_results(raw: pd.DataFrame, sheet: Sheet, ref: Reference, log: _Log)
         iso3 = None
         if rec["country"] is not None:
             m = cleaning.match_country(rec["country"], ref)
-            log.mapped("country", _text(rec["country"]), m)
+            log.mapped("country", cell_text(rec["country"]), m)
             if m.ok:
                 iso3 = m.value
             else:
@@ -194,16 +180,16 @@ def validate_results(raw: pd.DataFrame, sheet: Sheet, ref: Reference, log: _Log)
             as_of = parsed.value
         records.append(
             {
-                "activity_id": _text(rec["activity_id"]),
+                "activity_id": cell_text(rec["activity_id"]),
                 "level": level or "",
                 "indicator_id": indicator_id or OTHER,
                 "indicator": known["name"] if known is not None else text,
                 **{col: numbers[col] for col in NUMBER_COLUMNS},
                 "unit": unit,
                 "country_iso3": iso3,
-                "group": _text(rec["group"]),
+                "group": cell_text(rec["group"]),
                 "as_of": pd.Timestamp(as_of) if as_of else pd.NaT,
-                "source": _text(rec["source"]),
+                "source": cell_text(rec["source"]),
                 "workbook": rec["_workbook"],
                 "sheet": sheet.title,
                 "row": int(rec["_row"]),
@@ -219,7 +205,7 @@ def validate_results(raw: pd.DataFrame, sheet: Sheet, ref: Reference, log: _Log)
 
 
 def status_warnings(
-    frame: pd.DataFrame | None, sheet: Sheet, raw: pd.DataFrame, status_of: dict, log: _Log
+    frame: pd.DataFrame | None, sheet: Sheet, raw: pd.DataFrame, status_of: dict, log: IssueLog
 ) -> None:
     """Warn where a result does not fit its activity's status.
 
