@@ -1,0 +1,209 @@
+"""Check the ``Expenditure`` sheet: amounts, periods, vocabularies, and conversion to CHF.
+
+Amounts are integer cents of their currency, converted with the reference exchange rate
+of the period's first year and rounded half up to the cent. An amount above
+:data:`MAX_ROW_CHF_CENTS`, a period outside the mapping period, or a currency without a
+rate rejects the row; a readable amount that could not be converted is still counted, in its
+own currency, by the reconciliation.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+import pandas as pd
+
+from cyber_mapping.contract import DEFAULT_PERIOD, EXPENDITURE
+from cyber_mapping.intake import cleaning
+from cyber_mapping.intake.log import IssueLog, cell_text, check_required, map_distinct, row_dicts
+from cyber_mapping.reference import Reference, normalise_key
+
+
+def _years(per: cleaning.Period) -> str:
+    return str(per.start) if per.start == per.end else f"{per.start}-{per.end}"
+
+
+def _rate_table(ref: Reference) -> dict[tuple[str, int], Decimal]:
+    return {
+        (c, int(y)): Decimal(r)
+        for c, y, r in zip(
+            ref.exchange_rates["currency"],
+            ref.exchange_rates["year"],
+            ref.exchange_rates["chf_per_unit"],
+            strict=True,
+        )
+    }
+
+
+# The largest amount a row may carry: CHF 10 billion, far above any plausible activity and
+# far below what integer cents (and the allocation's cents x weights) can hold exactly.
+MAX_ROW_CHF_CENTS = 10_000_000_000 * 100
+
+
+def _too_large(chf_cents: int) -> str:
+    """The message for an amount above :data:`MAX_ROW_CHF_CENTS`."""
+    return (
+        f"the amount is CHF {chf_cents / 100:,.2f}, above the maximum of CHF "
+        f"{MAX_ROW_CHF_CENTS // 100:,} per row: the row is quarantined. Check the amount "
+        "(a missing decimal point?) or split it across rows."
+    ).replace(",", "'")
+
+
+def _unconverted_currency(
+    cents: int | None, chf: int | None, currency: str | None, written: object
+) -> str | None:
+    """The currency under which a readable amount that could not be converted is listed."""
+    if cents is None or chf is not None:
+        return None
+    return currency or cell_text(written).upper() or "CHF"
+
+
+def validate_expenditure(
+    raw: pd.DataFrame, ref: Reference, log: IssueLog, period: tuple[int, int]
+) -> pd.DataFrame | None:
+    """Check the raw Expenditure rows against ``period``; problems go to ``log``.
+
+    Returns the rows (``chf_cents`` None where the amount could not be converted; ``_idx``,
+    ``_readable`` and ``_unconverted`` for quarantine and reconciliation), or None when
+    there are none.
+    """
+    sheet = EXPENDITURE
+    check_required(log, sheet, raw)
+    rates = _rate_table(ref)
+    funder_keys = ref.funder_keys()
+    amount_of = map_distinct(raw["amount"], cleaning.parse_amount)
+    period_of = map_distinct(raw["period"], cleaning.parse_period)
+    cost_of = map_distinct(raw["cost_type"], lambda v: cleaning.match_vocab(v, "cost_type", ref))
+    basis_of = map_distinct(raw["basis"], lambda v: cleaning.match_vocab(v, "basis", ref))
+    currency_of = map_distinct(raw["currency"].fillna(""), cleaning.match_currency)
+    records = []
+    for idx, rec in row_dicts(raw).items():
+        amount, per = amount_of[idx], period_of[idx]
+        cost, basis, cur = cost_of[idx], basis_of[idx], currency_of[idx]
+        if amount is not None and amount.problem:
+            log.error(sheet, idx, rec, "amount", rec["amount"], amount.problem)
+        if per is not None and per.problem:
+            log.error(sheet, idx, rec, "period", rec["period"], per.problem)
+        if cost is not None and not cost.ok:
+            log.error(
+                sheet,
+                idx,
+                rec,
+                "cost_type",
+                rec["cost_type"],
+                f"'{rec['cost_type']}' is not a cost type.{cost.hint()} Write Staff or Non-staff.",
+            )
+        if basis is not None and not basis.ok:
+            log.error(
+                sheet,
+                idx,
+                rec,
+                "basis",
+                rec["basis"],
+                f"'{rec['basis']}' is not a basis.{basis.hint()} Write Actual or Estimated.",
+            )
+        currency = cur.value if cur is not None and cur.ok else None
+        if cur is not None and not cur.ok:
+            log.error(
+                sheet,
+                idx,
+                rec,
+                "currency",
+                rec["currency"],
+                f"'{rec['currency']}' is not an ISO 4217 currency code.{cur.hint()} "
+                "Write e.g. CHF, USD or EUR.",
+            )
+        if amount is not None and amount.currency:
+            if rec["currency"] in (None, "") and currency == "CHF":
+                currency = amount.currency
+            elif currency and amount.currency != currency:
+                log.error(
+                    sheet,
+                    idx,
+                    rec,
+                    "amount",
+                    rec["amount"],
+                    f"the amount names {amount.currency} but the Currency column says "
+                    f"{currency}. Keep the currency in the Currency column only.",
+                )
+        cents = amount.cents if amount is not None else None
+        if cents is not None and cents < 0:
+            log.error(
+                sheet,
+                idx,
+                rec,
+                "amount",
+                rec["amount"],
+                "the amount is negative. Report spend as a positive number; "
+                "correct refunds in the line they belong to.",
+            )
+        chf = None
+        year = per.start if per is not None else None
+        if cents is not None and currency == "CHF":
+            chf = cents  # CHF needs no rate, whatever the year
+        elif cents is not None and currency and year is not None:
+            rate = rates.get((currency, year))
+            if rate is None:
+                log.error(
+                    sheet,
+                    idx,
+                    rec,
+                    "currency",
+                    currency,
+                    f"no exchange rate to CHF for {currency} in {year}. Add it to "
+                    "cyber_mapping/reference/exchange_rates.csv (or report in CHF).",
+                )
+            else:
+                chf = int((Decimal(cents) * rate).quantize(Decimal(1), ROUND_HALF_UP))
+        if chf is not None and abs(chf) > MAX_ROW_CHF_CENTS:
+            log.error(sheet, idx, rec, "amount", rec["amount"], _too_large(chf))
+        if (
+            per is not None
+            and per.start is not None
+            and (per.start < period[0] or per.end > period[1])
+        ):
+            log.error(
+                sheet,
+                idx,
+                rec,
+                "period",
+                rec["period"],
+                f"period {_years(per)} lies outside the mapping period "
+                f"{period[0]}-{period[1]}"
+                f"{' (WTDC-17 to WTDC-25)' if tuple(period) == DEFAULT_PERIOD else ''}: "
+                "the spend is quarantined. "
+                "Split the row so that each part lies inside or outside the period.",
+            )
+        funder_text = cell_text(rec["funder"])
+        funder = funder_keys.get(normalise_key(funder_text), funder_text)
+        if funder_text:
+            log.mapped(
+                "funder",
+                funder_text,
+                cleaning.Match(
+                    funder,
+                    exact=funder == funder_text,
+                    via="alias" if normalise_key(funder_text) in funder_keys else "as written",
+                ),
+            )
+        records.append(
+            {
+                "expenditure_id": f"{rec['_workbook']}:{int(rec['_row'])}",
+                "activity_id": cell_text(rec["activity_id"]),
+                "workbook": rec["_workbook"],
+                "sheet": sheet.title,
+                "row": int(rec["_row"]),
+                "funder": funder,
+                "year_start": per.start if per is not None and per.start else 0,
+                "year_end": per.end if per is not None and per.end else 0,
+                "cost_type": cost.value if cost is not None and cost.ok else "",
+                "basis": basis.value if basis is not None and basis.ok else "",
+                "currency": currency or "",
+                "amount_cents": cents if cents is not None else 0,
+                "chf_cents": chf,
+                "_readable": cents is not None,
+                "_unconverted": _unconverted_currency(cents, chf, currency, rec["currency"]),
+                "_idx": idx,
+            }
+        )
+    return pd.DataFrame(records, index=raw.index) if records else None
