@@ -17,6 +17,7 @@ import pandas as pd
 from cyber_mapping.contract import ACTIVITIES
 from cyber_mapping.intake import cleaning
 from cyber_mapping.intake.log import IssueLog, cell_text
+from cyber_mapping.intake.schemas import JointLinkTable, PossibleDuplicateTable
 from cyber_mapping.reference import Reference, normalise_key
 
 SIMILARITY_THRESHOLD = 0.8
@@ -365,3 +366,31 @@ def duplicate_warnings(duplicates: pd.DataFrame, activities: pd.DataFrame, log: 
                 "other; if each office reports its own part, link them with 'Joint with'. "
                 "The spend of both is counted meanwhile.",
             )
+
+
+def coordination_tables(
+    acts: pd.DataFrame,
+    place_links: list[dict],
+    joint_raw: list[dict],
+    good: set[str],
+    ref: Reference,
+    log: IssueLog,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Possible double reports and symmetric joint links among the valid activities.
+
+    ``good`` are the IDs of the valid activities; each possible double report is a warning
+    on both its rows (see :func:`duplicate_warnings`). Returns ``(duplicates, links)``.
+    """
+    written = pd.DataFrame(joint_raw, columns=["activity_id", "joint_with", "_idx"])
+    links = joint_links(written, good)
+    JointLinkTable.validate(links, lazy=True)
+    if acts.empty:
+        return pd.DataFrame(columns=DUPLICATE_COLUMNS), links
+    valid = acts[acts["activity_id"].isin(good)]
+    bad_idx = set(acts.index) - set(valid.index)
+    places = pd.DataFrame(place_links, columns=["activity_id", "country_iso3", "region", "_idx"])
+    places = places[~places["_idx"].isin(bad_idx)]
+    dup = possible_duplicates(valid, places, links, ref)
+    PossibleDuplicateTable.validate(dup, lazy=True)
+    duplicate_warnings(dup, valid, log)
+    return dup, links

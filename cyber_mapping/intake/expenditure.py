@@ -12,10 +12,12 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
+import pandera.pandas as pa
 
-from cyber_mapping.contract import DEFAULT_PERIOD, EXPENDITURE
+from cyber_mapping.contract import ACTIVITIES, DEFAULT_PERIOD, EXPENDITURE
 from cyber_mapping.intake import cleaning
 from cyber_mapping.intake.log import IssueLog, cell_text, check_required, map_distinct, row_dicts
+from cyber_mapping.intake.schemas import ExpenditureTable, failures_to_issues
 from cyber_mapping.reference import Reference, normalise_key
 
 
@@ -207,3 +209,67 @@ def validate_expenditure(
             }
         )
     return pd.DataFrame(records, index=raw.index) if records else None
+
+
+def check_schema(exp: pd.DataFrame | None, log: IssueLog) -> None:
+    """Check the expenditure rows still kept against :class:`ExpenditureTable`."""
+    if exp is None:
+        return
+    good = exp[[not log.reasons.get(("expenditure", i)) for i in exp.index]]
+    try:
+        ExpenditureTable.validate(
+            good.drop(columns=["_idx", "_readable", "_unconverted"]).astype(
+                {"chf_cents": "int64"}
+            ),
+            lazy=True,
+        )
+    except pa.errors.SchemaErrors as exc:
+        headers = {c.name: c.header for c in EXPENDITURE.columns}
+        found, reasons = failures_to_issues(exc, good, headers)
+        log.merge_schema_failures(EXPENDITURE, found, reasons)
+
+
+def status_warnings(
+    acts: pd.DataFrame,
+    exp: pd.DataFrame | None,
+    raw_a: pd.DataFrame,
+    raw_e: pd.DataFrame,
+    status_of: dict,
+    log: IssueLog,
+) -> None:
+    """Warn where spend does not fit its activity: none reported, or a basis at odds with it.
+
+    An activity with no expenditure row; an Estimated spend of a Completed activity; an
+    Actual spend of a Planned one. Nothing is rejected.
+    """
+    spent = set(exp["activity_id"]) if exp is not None else set()
+    rows_a, rows_e = row_dicts(raw_a), row_dicts(raw_e)
+    for idx, rec in row_dicts(acts).items():
+        if rec["activity_id"] and rec["activity_id"] not in spent:
+            log.warn(
+                ACTIVITIES,
+                rows_a[idx],
+                "activity_id",
+                rec["activity_id"],
+                "no expenditure is reported for this activity. Add its spend on the "
+                "Expenditure sheet (0 if it had none).",
+            )
+    for idx, rec in row_dicts(exp if exp is not None else raw_e.iloc[0:0]).items():
+        st = status_of.get(rec["activity_id"])
+        if st == "Completed" and rec["basis"] == "Estimated":
+            log.warn(
+                EXPENDITURE,
+                rows_e[idx],
+                "basis",
+                rec["basis"],
+                "the activity is Completed but this spend is Estimated. Report the "
+                "actual amount once the accounts are closed.",
+            )
+        elif st == "Planned" and rec["basis"] == "Actual":
+            log.warn(
+                EXPENDITURE,
+                rows_e[idx],
+                "basis",
+                rec["basis"],
+                "the activity is Planned but this spend is Actual. Check the status or the basis.",
+            )

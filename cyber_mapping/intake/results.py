@@ -9,10 +9,12 @@ non-negative number, a wrong unit (Results sheet) or an unknown level is an erro
 from __future__ import annotations
 
 import pandas as pd
+import pandera.pandas as pa
 
 from cyber_mapping.contract import LEVELS, OUTPUTS, Sheet
 from cyber_mapping.intake import cleaning
 from cyber_mapping.intake.log import IssueLog, cell_text, check_required, row_dicts
+from cyber_mapping.intake.schemas import ResultTable, failures_to_issues
 from cyber_mapping.reference import Reference, normalise_key
 
 OTHER = "other"
@@ -202,6 +204,19 @@ def validate_results(raw: pd.DataFrame, sheet: Sheet, ref: Reference, log: Issue
     for col in NUMBER_COLUMNS:
         frame[col] = frame[col].astype("float64")
     return frame
+
+
+def check_schema(frame: pd.DataFrame | None, sheet: Sheet, log: IssueLog) -> None:
+    """Check the rows of one Results (or Outputs) sheet still kept against :class:`ResultTable`."""
+    if frame is None:
+        return
+    good_r = frame[[not log.reasons.get((sheet.key, i)) for i in frame.index]]
+    try:
+        ResultTable.validate(good_r.drop(columns="_idx"), lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        headers = {c.name: c.header for c in sheet.columns}
+        found, reasons = failures_to_issues(exc, good_r, headers)
+        log.merge_schema_failures(sheet, found, reasons)
 
 
 def status_warnings(

@@ -1,5 +1,12 @@
 """Validate raw workbook tables into clean tables, an ``issues`` table and a ``quarantine``.
 
+The orchestrator: it creates one :class:`~cyber_mapping.intake.log.IssueLog`, calls each
+sheet's checker (:mod:`~cyber_mapping.intake.activities`, :mod:`~cyber_mapping.intake.clauses`,
+:mod:`~cyber_mapping.intake.coordination`, :mod:`~cyber_mapping.intake.expenditure`,
+:mod:`~cyber_mapping.intake.results`), then the checks across sheets, and has
+:mod:`~cyber_mapping.intake.quarantine` assemble what is kept and what is set aside. No
+checker calls back.
+
 Every problem found in one pass becomes an issue row (workbook, sheet, Excel row, column,
 value, severity, message with the fix). Rows with an error are quarantined with their
 reasons; an activity's expenditure and outputs follow it into quarantine. Nothing is
@@ -8,22 +15,12 @@ dropped silently: processed spend plus quarantined spend equals the spend read.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
-import pandera.pandas as pa
 
-from cyber_mapping.contract import (
-    ACTIVITIES,
-    DEFAULT_PERIOD,
-    ERROR,
-    EXPENDITURE,
-    OUTPUTS,
-    RESULTS,
-    WARNING,
-)
+from cyber_mapping.contract import DEFAULT_PERIOD, ERROR, EXPENDITURE, OUTPUTS, RESULTS, WARNING
 from cyber_mapping.intake import (
     activities,
     clauses,
@@ -32,19 +29,10 @@ from cyber_mapping.intake import (
     quarantine,
     results,
 )
-from cyber_mapping.intake.log import IssueLog, row_dicts
+from cyber_mapping.intake.log import IssueLog
 from cyber_mapping.intake.reading import Intake, WorkbookInfo, read_folder
-from cyber_mapping.intake.schemas import (
-    ActivityClauseTable,
-    ExpenditureTable,
-    JointLinkTable,
-    PossibleDuplicateTable,
-    ResultTable,
-    failures_to_issues,
-)
+from cyber_mapping.intake.schemas import ActivityClauseTable
 from cyber_mapping.reference import Reference, load_reference
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -109,99 +97,32 @@ def validate_intake(
     res = results.validate_results(raw_r, RESULTS, ref, log)
     outs = results.validate_results(raw_o, OUTPUTS, ref, log)
 
+    # Across sheets: each row points to an activity, and follows it into quarantine.
     rejected_acts = quarantine.rejected_activities(acts, log)
     # An ID used twice is rejected everywhere: its spend cannot be attributed.
     known = set(acts["activity_id"]) if not acts.empty else set()
-    quarantine.check_activity_ids(exp, EXPENDITURE, raw_e, known, rejected_acts, log)
-    quarantine.check_activity_ids(res, RESULTS, raw_r, known, rejected_acts, log)
-    quarantine.check_activity_ids(outs, OUTPUTS, raw_o, known, rejected_acts, log)
-    if exp is not None:
-        good = exp[[not log.reasons.get(("expenditure", i)) for i in exp.index]]
-        try:
-            ExpenditureTable.validate(
-                good.drop(columns=["_idx", "_readable", "_unconverted"]).astype(
-                    {"chf_cents": "int64"}
-                ),
-                lazy=True,
-            )
-        except pa.errors.SchemaErrors as exc:
-            headers = {c.name: c.header for c in EXPENDITURE.columns}
-            found, reasons = failures_to_issues(exc, good, headers)
-            log.merge_schema_failures(EXPENDITURE, found, reasons)
-    for frame, spec in ((res, RESULTS), (outs, OUTPUTS)):
-        if frame is not None:
-            good_r = frame[[not log.reasons.get((spec.key, i)) for i in frame.index]]
-            try:
-                ResultTable.validate(good_r.drop(columns="_idx"), lazy=True)
-            except pa.errors.SchemaErrors as exc:
-                headers = {c.name: c.header for c in spec.columns}
-                found, reasons = failures_to_issues(exc, good_r, headers)
-                log.merge_schema_failures(spec, found, reasons)
-
+    for frame, sheet, raw in (
+        (exp, EXPENDITURE, raw_e),
+        (res, RESULTS, raw_r),
+        (outs, OUTPUTS, raw_o),
+    ):
+        quarantine.check_activity_ids(frame, sheet, raw, known, rejected_acts, log)
+    # The schemas, on the rows that are still kept.
+    expenditure.check_schema(exp, log)
+    results.check_schema(res, RESULTS, log)
+    results.check_schema(outs, OUTPUTS, log)
     # Warnings that do not reject anything.
     if not acts.empty:
-        spent = set(exp["activity_id"]) if exp is not None else set()
         status_of = dict(zip(acts["activity_id"], acts["status"], strict=False))
-        rows_a, rows_e = row_dicts(raw_a), row_dicts(raw_e)
-        for idx, rec in row_dicts(acts).items():
-            if rec["activity_id"] and rec["activity_id"] not in spent:
-                log.warn(
-                    ACTIVITIES,
-                    rows_a[idx],
-                    "activity_id",
-                    rec["activity_id"],
-                    "no expenditure is reported for this activity. Add its spend on the "
-                    "Expenditure sheet (0 if it had none).",
-                )
-        for idx, rec in row_dicts(exp if exp is not None else raw_e.iloc[0:0]).items():
-            st = status_of.get(rec["activity_id"])
-            if st == "Completed" and rec["basis"] == "Estimated":
-                log.warn(
-                    EXPENDITURE,
-                    rows_e[idx],
-                    "basis",
-                    rec["basis"],
-                    "the activity is Completed but this spend is Estimated. Report the "
-                    "actual amount once the accounts are closed.",
-                )
-            elif st == "Planned" and rec["basis"] == "Actual":
-                log.warn(
-                    EXPENDITURE,
-                    rows_e[idx],
-                    "basis",
-                    rec["basis"],
-                    "the activity is Planned but this spend is Actual. Check the status "
-                    "or the basis.",
-                )
-
-    if not acts.empty:
-        status_of = dict(zip(acts["activity_id"], acts["status"], strict=False))
+        expenditure.status_warnings(acts, exp, raw_a, raw_e, status_of, log)
         results.status_warnings(res, RESULTS, raw_r, status_of, log)
         results.status_warnings(outs, OUTPUTS, raw_o, status_of, log)
-    dup, joint = _coordination_tables(acts, place_links, joint_raw, ref, log)
+    good = quarantine.valid_activity_ids(acts, log)
+    dup, joint = coordination.coordination_tables(acts, place_links, joint_raw, good, ref, log)
     result = _assemble(
         intake, acts, res_links, place_links, impl_links, exp, outs, log, period, res=res
     )
     return _version_2(result, res, outs, clause_links, joint, dup, log, ref)
-
-
-def _coordination_tables(acts, place_links, joint_raw, ref, log):
-    """Symmetric joint links and possible double reports among the valid activities."""
-    good = quarantine.valid_activity_ids(acts, log)
-    links = coordination.joint_links(
-        pd.DataFrame(joint_raw, columns=["activity_id", "joint_with", "_idx"]), good
-    )
-    JointLinkTable.validate(links, lazy=True)
-    if acts.empty:
-        return pd.DataFrame(columns=coordination.DUPLICATE_COLUMNS), links
-    valid = acts[acts["activity_id"].isin(good)]
-    bad_idx = set(acts.index) - set(valid.index)
-    places = pd.DataFrame(place_links, columns=["activity_id", "country_iso3", "region", "_idx"])
-    places = places[~places["_idx"].isin(bad_idx)]
-    dup = coordination.possible_duplicates(valid, places, links, ref)
-    PossibleDuplicateTable.validate(dup, lazy=True)
-    coordination.duplicate_warnings(dup, valid, log)
-    return dup, links
 
 
 def _version_2(result, res, outs, clause_links, joint, dup, log, ref) -> Validated:
