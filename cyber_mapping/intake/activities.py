@@ -30,103 +30,35 @@ def validate_activities(
         The activities (one row per raw row, ``_idx`` its raw index) and their resolution,
         place and implementor links (dicts, each with the ``_idx`` of its activity).
     """
-    sheet = ACTIVITIES
-    check_required(log, sheet, raw)
+    check_required(log, ACTIVITIES, raw)
     themes = dict(zip(ref.themes["theme"], ref.themes["gfce_theme"], strict=True))
     res_cache: dict[str, cleaning.ResolutionRef] = {}
     records, res_links, place_links, impl_links = [], [], [], []
+    # Each distinct cell is parsed once (many rows repeat a country list or a theme).
     places_of = map_distinct(raw["beneficiaries"], lambda v: cleaning.parse_places(v, ref))
     impl_of = map_distinct(raw["implementors"], lambda v: cleaning.parse_implementors(v, ref))
     theme_of = map_distinct(raw["theme"], lambda v: cleaning.match_theme(v, ref))
     status_of = map_distinct(raw["status"], lambda v: cleaning.match_vocab(v, "status", ref))
     start_of = map_distinct(raw["start_date"], cleaning.parse_date)
     end_of = map_distinct(raw["end_date"], lambda v: cleaning.parse_date(v, end_of_month=True))
-    rows = row_dicts(raw)
-    for idx, rec in rows.items():
+    for idx, rec in row_dicts(raw).items():
         aid = cell_text(rec["activity_id"])
-        # Resolution references: several per cell.
-        res_ids: list[tuple[str, str]] = []
-        if rec["resolution_refs"] is not None:
-            for piece in cleaning.split_list(rec["resolution_refs"]):
-                parsed = res_cache.get(piece) or cleaning.parse_resolution(piece, ref)
-                res_cache[piece] = parsed
-                log.mapped("resolution", piece, parsed.match)
-                if parsed.problem:
-                    log.error(sheet, idx, rec, "resolution_refs", piece, parsed.problem)
-                elif parsed.match.value in [r for r, _ in res_ids]:
-                    log.warn(
-                        sheet,
-                        rec,
-                        "resolution_refs",
-                        piece,
-                        f"{parsed.match.value} is listed twice; it is counted once. "
-                        "Remove the repetition.",
-                    )
-                else:
-                    res_ids.append((parsed.match.value, parsed.revision_text))
-        res_shares = cleaning.parse_shares(rec["resolution_shares"], len(res_ids))
-        if res_shares.problem and res_ids:
-            log.error(
-                sheet, idx, rec, "resolution_shares", rec["resolution_shares"], res_shares.problem
-            )
-        places = places_of[idx]
-        place_list = places.places if places is not None else ()
-        if places is not None:
-            for p in place_list:
-                log.mapped("country" if p.country_iso3 else "region", p.text, p.match)
-            for problem in places.problems:
-                log.error(sheet, idx, rec, "beneficiaries", rec["beneficiaries"], problem)
-        if len({(p.country_iso3, p.region) for p in place_list}) < len(place_list):
-            log.error(
-                sheet,
-                idx,
-                rec,
-                "beneficiaries",
-                rec["beneficiaries"],
-                "a beneficiary is listed twice. List each country once.",
-            )
-        c_shares = cleaning.parse_shares(rec["country_shares"], len(place_list))
-        if c_shares.problem and place_list:
-            log.error(sheet, idx, rec, "country_shares", rec["country_shares"], c_shares.problem)
-        impls = impl_of[idx]
-        if impls is not None:
-            for name, m in zip(impls.names, impls.matches, strict=True):
-                log.mapped("implementor", name, m)
-            for problem in impls.problems:
-                log.error(sheet, idx, rec, "implementors", rec["implementors"], problem)
-        theme = theme_of[idx]
-        if theme is not None:
-            log.mapped("theme", cell_text(rec["theme"]), theme)
-            if not theme.ok:
-                log.error(
-                    sheet,
-                    idx,
-                    rec,
-                    "theme",
-                    rec["theme"],
-                    f"'{rec['theme']}' is not one of the package's themes.{theme.hint()} "
-                    "Choose a theme from the template's drop-down list.",
-                )
-        status = status_of[idx]
-        if status is not None and not status.ok:
-            log.error(
-                sheet,
-                idx,
-                rec,
-                "status",
-                rec["status"],
-                f"'{rec['status']}' is not a status.{status.hint()} "
-                "Write Completed, Ongoing or Planned.",
-            )
+        res_ids = _resolutions(log, idx, rec, ref, res_cache)
+        res_shares = _shares(log, idx, rec, "resolution_shares", len(res_ids))
+        place_list = _beneficiaries(log, idx, rec, places_of[idx])
+        c_shares = _shares(log, idx, rec, "country_shares", len(place_list))
+        impls = _implementors(log, idx, rec, impl_of[idx])
+        theme = _theme(log, idx, rec, theme_of[idx])
+        status = _status(log, idx, rec, status_of[idx])
         start, end = start_of[idx], end_of[idx]
         for col, parsed in (("start_date", start), ("end_date", end)):
             if parsed is not None and parsed.problem:
-                log.error(sheet, idx, rec, col, rec[col], parsed.problem)
+                log.error(ACTIVITIES, idx, rec, col, rec[col], parsed.problem)
         records.append(
             {
                 "activity_id": aid,
                 "workbook": rec["_workbook"],
-                "sheet": sheet.title,
+                "sheet": ACTIVITIES.title,
                 "row": int(rec["_row"]),
                 "resolution_ids": "; ".join(r for r, _ in res_ids),
                 "resolution_refs_text": cell_text(rec["resolution_refs"]),
@@ -150,47 +82,174 @@ def validate_activities(
                 "_idx": idx,
             }
         )
-        weights = res_shares.weights or (1,) * len(res_ids)
-        for pos, ((rid, rev), w) in enumerate(zip(res_ids, weights, strict=False)):
-            res_links.append(
-                {
-                    "activity_id": aid,
-                    "position": pos,
-                    "resolution_id": rid,
-                    "revision_text": rev,
-                    "weight": w,
-                    "_idx": idx,
-                }
-            )
-        weights = c_shares.weights or (1,) * len(place_list)
-        for pos, (p, w) in enumerate(zip(place_list, weights, strict=False)):
-            place_links.append(
-                {
-                    "activity_id": aid,
-                    "position": pos,
-                    "country_iso3": p.country_iso3,
-                    "region": p.region,
-                    "weight": w,
-                    "_idx": idx,
-                }
-            )
-        for pos, name in enumerate(impls.names if impls is not None else ()):
-            impl_links.append(
-                {"activity_id": aid, "position": pos, "implementor": name, "_idx": idx}
-            )
+        res_links += _resolution_links(aid, idx, res_ids, res_shares)
+        place_links += _place_links(aid, idx, place_list, c_shares)
+        impl_links += [
+            {"activity_id": aid, "position": pos, "implementor": name, "_idx": idx}
+            for pos, name in enumerate(impls.names if impls is not None else ())
+        ]
     acts = pd.DataFrame(records, index=raw.index) if records else _empty_activities()
     _duplicates(raw, log)
-    if not acts.empty:
-        try:
-            ActivityTable.validate(acts.drop(columns="_idx"), lazy=True)
-        except pa.errors.SchemaErrors as exc:
-            headers = {c.name: c.header for c in sheet.columns}
-            headers.update(
-                {"resolution_ids": "Resolution references", "gfce_theme": "Activity theme"}
-            )
-            found, reasons = failures_to_issues(exc, acts, headers)
-            log.merge_schema_failures(sheet, found, reasons)
+    _check_schema(acts, log)
     return acts, res_links, place_links, impl_links
+
+
+def _resolutions(
+    log: IssueLog, idx: int, rec: dict, ref: Reference, cache: dict[str, cleaning.ResolutionRef]
+) -> list[tuple[str, str]]:
+    """The row's resolutions, ``(resolution_id, revision as written)``, each once.
+
+    Several references per cell; one that cannot be read is an error, one listed twice a
+    warning. ``cache`` keeps each reference parsed once across rows.
+    """
+    res_ids: list[tuple[str, str]] = []
+    if rec["resolution_refs"] is None:
+        return res_ids
+    for piece in cleaning.split_list(rec["resolution_refs"]):
+        parsed = cache.get(piece) or cleaning.parse_resolution(piece, ref)
+        cache[piece] = parsed
+        log.mapped("resolution", piece, parsed.match)
+        if parsed.problem:
+            log.error(ACTIVITIES, idx, rec, "resolution_refs", piece, parsed.problem)
+        elif parsed.match.value in [r for r, _ in res_ids]:
+            log.warn(
+                ACTIVITIES,
+                rec,
+                "resolution_refs",
+                piece,
+                f"{parsed.match.value} is listed twice; it is counted once. "
+                "Remove the repetition.",
+            )
+        else:
+            res_ids.append((parsed.match.value, parsed.revision_text))
+    return res_ids
+
+
+def _shares(log: IssueLog, idx: int, rec: dict, col: str, n_items: int) -> cleaning.Shares:
+    """The explicit shares in column ``col`` for ``n_items`` items; an error if they don't fit."""
+    shares = cleaning.parse_shares(rec[col], n_items)
+    if shares.problem and n_items:
+        log.error(ACTIVITIES, idx, rec, col, rec[col], shares.problem)
+    return shares
+
+
+def _beneficiaries(
+    log: IssueLog, idx: int, rec: dict, places: cleaning.PlaceList | None
+) -> tuple[cleaning.Place, ...]:
+    """The row's beneficiaries (countries, regions or Global); each may be listed once."""
+    place_list = places.places if places is not None else ()
+    if places is not None:
+        for p in place_list:
+            log.mapped("country" if p.country_iso3 else "region", p.text, p.match)
+        for problem in places.problems:
+            log.error(ACTIVITIES, idx, rec, "beneficiaries", rec["beneficiaries"], problem)
+    if len({(p.country_iso3, p.region) for p in place_list}) < len(place_list):
+        log.error(
+            ACTIVITIES,
+            idx,
+            rec,
+            "beneficiaries",
+            rec["beneficiaries"],
+            "a beneficiary is listed twice. List each country once.",
+        )
+    return place_list
+
+
+def _implementors(
+    log: IssueLog, idx: int, rec: dict, impls: cleaning.Implementors | None
+) -> cleaning.Implementors | None:
+    """The row's implementors, each recorded in the mapping trail; unknown ones are errors."""
+    if impls is not None:
+        for name, m in zip(impls.names, impls.matches, strict=True):
+            log.mapped("implementor", name, m)
+        for problem in impls.problems:
+            log.error(ACTIVITIES, idx, rec, "implementors", rec["implementors"], problem)
+    return impls
+
+
+def _theme(
+    log: IssueLog, idx: int, rec: dict, theme: cleaning.Match | None
+) -> cleaning.Match | None:
+    """The row's theme, from the package's theme list (anything else is an error)."""
+    if theme is not None:
+        log.mapped("theme", cell_text(rec["theme"]), theme)
+        if not theme.ok:
+            log.error(
+                ACTIVITIES,
+                idx,
+                rec,
+                "theme",
+                rec["theme"],
+                f"'{rec['theme']}' is not one of the package's themes.{theme.hint()} "
+                "Choose a theme from the template's drop-down list.",
+            )
+    return theme
+
+
+def _status(
+    log: IssueLog, idx: int, rec: dict, status: cleaning.Match | None
+) -> cleaning.Match | None:
+    """The row's status: Completed, Ongoing or Planned (anything else is an error)."""
+    if status is not None and not status.ok:
+        log.error(
+            ACTIVITIES,
+            idx,
+            rec,
+            "status",
+            rec["status"],
+            f"'{rec['status']}' is not a status.{status.hint()} "
+            "Write Completed, Ongoing or Planned.",
+        )
+    return status
+
+
+def _resolution_links(
+    aid: str, idx: int, res_ids: list[tuple[str, str]], shares: cleaning.Shares
+) -> list[dict]:
+    """One link per resolution, weighted by its explicit share (equal weights without)."""
+    weights = shares.weights or (1,) * len(res_ids)
+    return [
+        {
+            "activity_id": aid,
+            "position": pos,
+            "resolution_id": rid,
+            "revision_text": rev,
+            "weight": w,
+            "_idx": idx,
+        }
+        for pos, ((rid, rev), w) in enumerate(zip(res_ids, weights, strict=False))
+    ]
+
+
+def _place_links(
+    aid: str, idx: int, place_list: tuple[cleaning.Place, ...], shares: cleaning.Shares
+) -> list[dict]:
+    """One link per beneficiary, weighted by its explicit share (equal weights without)."""
+    weights = shares.weights or (1,) * len(place_list)
+    return [
+        {
+            "activity_id": aid,
+            "position": pos,
+            "country_iso3": p.country_iso3,
+            "region": p.region,
+            "weight": w,
+            "_idx": idx,
+        }
+        for pos, (p, w) in enumerate(zip(place_list, weights, strict=False))
+    ]
+
+
+def _check_schema(acts: pd.DataFrame, log: IssueLog) -> None:
+    """Check the activities against :class:`ActivityTable`, skipping cells already reported."""
+    if acts.empty:
+        return
+    try:
+        ActivityTable.validate(acts.drop(columns="_idx"), lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        headers = {c.name: c.header for c in ACTIVITIES.columns}
+        headers.update({"resolution_ids": "Resolution references", "gfce_theme": "Activity theme"})
+        found, reasons = failures_to_issues(exc, acts, headers)
+        log.merge_schema_failures(ACTIVITIES, found, reasons)
 
 
 def _kind(places) -> str:
