@@ -69,10 +69,10 @@ def validate_expenditure(
     ``_readable`` and ``_unconverted`` for quarantine and reconciliation), or None when
     there are none.
     """
-    sheet = EXPENDITURE
-    check_required(log, sheet, raw)
+    check_required(log, EXPENDITURE, raw)
     rates = _rate_table(ref)
     funder_keys = ref.funder_keys()
+    # Each distinct cell is parsed once (many rows repeat an amount format or a year).
     amount_of = map_distinct(raw["amount"], cleaning.parse_amount)
     period_of = map_distinct(raw["period"], cleaning.parse_period)
     cost_of = map_distinct(raw["cost_type"], lambda v: cleaning.match_vocab(v, "cost_type", ref))
@@ -81,57 +81,17 @@ def validate_expenditure(
     records = []
     for idx, rec in row_dicts(raw).items():
         amount, per = amount_of[idx], period_of[idx]
-        cost, basis, cur = cost_of[idx], basis_of[idx], currency_of[idx]
+        cost, basis = cost_of[idx], basis_of[idx]
         if amount is not None and amount.problem:
-            log.error(sheet, idx, rec, "amount", rec["amount"], amount.problem)
+            log.error(EXPENDITURE, idx, rec, "amount", rec["amount"], amount.problem)
         if per is not None and per.problem:
-            log.error(sheet, idx, rec, "period", rec["period"], per.problem)
-        if cost is not None and not cost.ok:
-            log.error(
-                sheet,
-                idx,
-                rec,
-                "cost_type",
-                rec["cost_type"],
-                f"'{rec['cost_type']}' is not a cost type.{cost.hint()} Write Staff or Non-staff.",
-            )
-        if basis is not None and not basis.ok:
-            log.error(
-                sheet,
-                idx,
-                rec,
-                "basis",
-                rec["basis"],
-                f"'{rec['basis']}' is not a basis.{basis.hint()} Write Actual or Estimated.",
-            )
-        currency = cur.value if cur is not None and cur.ok else None
-        if cur is not None and not cur.ok:
-            log.error(
-                sheet,
-                idx,
-                rec,
-                "currency",
-                rec["currency"],
-                f"'{rec['currency']}' is not an ISO 4217 currency code.{cur.hint()} "
-                "Write e.g. CHF, USD or EUR.",
-            )
-        if amount is not None and amount.currency:
-            if rec["currency"] in (None, "") and currency == "CHF":
-                currency = amount.currency
-            elif currency and amount.currency != currency:
-                log.error(
-                    sheet,
-                    idx,
-                    rec,
-                    "amount",
-                    rec["amount"],
-                    f"the amount names {amount.currency} but the Currency column says "
-                    f"{currency}. Keep the currency in the Currency column only.",
-                )
+            log.error(EXPENDITURE, idx, rec, "period", rec["period"], per.problem)
+        _cost_type_and_basis(log, idx, rec, cost, basis)
+        currency = _currency(log, idx, rec, currency_of[idx], amount)
         cents = amount.cents if amount is not None else None
         if cents is not None and cents < 0:
             log.error(
-                sheet,
+                EXPENDITURE,
                 idx,
                 rec,
                 "amount",
@@ -139,63 +99,16 @@ def validate_expenditure(
                 "the amount is negative. Report spend as a positive number; "
                 "correct refunds in the line they belong to.",
             )
-        chf = None
-        year = per.start if per is not None else None
-        if cents is not None and currency == "CHF":
-            chf = cents  # CHF needs no rate, whatever the year
-        elif cents is not None and currency and year is not None:
-            rate = rates.get((currency, year))
-            if rate is None:
-                log.error(
-                    sheet,
-                    idx,
-                    rec,
-                    "currency",
-                    currency,
-                    f"no exchange rate to CHF for {currency} in {year}. Add it to "
-                    "cyber_mapping/reference/exchange_rates.csv (or report in CHF).",
-                )
-            else:
-                chf = int((Decimal(cents) * rate).quantize(Decimal(1), ROUND_HALF_UP))
-        if chf is not None and abs(chf) > MAX_ROW_CHF_CENTS:
-            log.error(sheet, idx, rec, "amount", rec["amount"], _too_large(chf))
-        if (
-            per is not None
-            and per.start is not None
-            and (per.start < period[0] or per.end > period[1])
-        ):
-            log.error(
-                sheet,
-                idx,
-                rec,
-                "period",
-                rec["period"],
-                f"period {_years(per)} lies outside the mapping period "
-                f"{period[0]}-{period[1]}"
-                f"{' (WTDC-17 to WTDC-25)' if tuple(period) == DEFAULT_PERIOD else ''}: "
-                "the spend is quarantined. "
-                "Split the row so that each part lies inside or outside the period.",
-            )
-        funder_text = cell_text(rec["funder"])
-        funder = funder_keys.get(normalise_key(funder_text), funder_text)
-        if funder_text:
-            log.mapped(
-                "funder",
-                funder_text,
-                cleaning.Match(
-                    funder,
-                    exact=funder == funder_text,
-                    via="alias" if normalise_key(funder_text) in funder_keys else "as written",
-                ),
-            )
+        chf = _chf_cents(log, idx, rec, cents, currency, per, rates)
+        _in_period(log, idx, rec, per, period)
         records.append(
             {
                 "expenditure_id": f"{rec['_workbook']}:{int(rec['_row'])}",
                 "activity_id": cell_text(rec["activity_id"]),
                 "workbook": rec["_workbook"],
-                "sheet": sheet.title,
+                "sheet": EXPENDITURE.title,
                 "row": int(rec["_row"]),
-                "funder": funder,
+                "funder": _funder(log, rec, funder_keys),
                 "year_start": per.start if per is not None and per.start else 0,
                 "year_end": per.end if per is not None and per.end else 0,
                 "cost_type": cost.value if cost is not None and cost.ok else "",
@@ -209,6 +122,139 @@ def validate_expenditure(
             }
         )
     return pd.DataFrame(records, index=raw.index) if records else None
+
+
+def _cost_type_and_basis(
+    log: IssueLog, idx: int, rec: dict, cost: cleaning.Match | None, basis: cleaning.Match | None
+) -> None:
+    """Cost type is Staff or Non-staff; basis is Actual or Estimated."""
+    if cost is not None and not cost.ok:
+        log.error(
+            EXPENDITURE,
+            idx,
+            rec,
+            "cost_type",
+            rec["cost_type"],
+            f"'{rec['cost_type']}' is not a cost type.{cost.hint()} Write Staff or Non-staff.",
+        )
+    if basis is not None and not basis.ok:
+        log.error(
+            EXPENDITURE,
+            idx,
+            rec,
+            "basis",
+            rec["basis"],
+            f"'{rec['basis']}' is not a basis.{basis.hint()} Write Actual or Estimated.",
+        )
+
+
+def _currency(
+    log: IssueLog, idx: int, rec: dict, cur: cleaning.Match | None, amount: cleaning.Amount | None
+) -> str | None:
+    """The row's currency: the Currency column's ISO 4217 code (default CHF), else None.
+
+    An amount that names a currency (``USD 1,000``) gives it when the Currency column is
+    empty; one that contradicts the column is an error.
+    """
+    currency = cur.value if cur is not None and cur.ok else None
+    if cur is not None and not cur.ok:
+        log.error(
+            EXPENDITURE,
+            idx,
+            rec,
+            "currency",
+            rec["currency"],
+            f"'{rec['currency']}' is not an ISO 4217 currency code.{cur.hint()} "
+            "Write e.g. CHF, USD or EUR.",
+        )
+    if amount is not None and amount.currency:
+        if rec["currency"] in (None, "") and currency == "CHF":
+            currency = amount.currency
+        elif currency and amount.currency != currency:
+            log.error(
+                EXPENDITURE,
+                idx,
+                rec,
+                "amount",
+                rec["amount"],
+                f"the amount names {amount.currency} but the Currency column says "
+                f"{currency}. Keep the currency in the Currency column only.",
+            )
+    return currency
+
+
+def _chf_cents(
+    log: IssueLog,
+    idx: int,
+    rec: dict,
+    cents: int | None,
+    currency: str | None,
+    per: cleaning.Period | None,
+    rates: dict[tuple[str, int], Decimal],
+) -> int | None:
+    """The amount in CHF cents at the rate of the period's first year, rounded half up.
+
+    None when it cannot be converted (no amount, no currency or year, or no rate: an error).
+    Above :data:`MAX_ROW_CHF_CENTS` it is an error.
+    """
+    chf = None
+    year = per.start if per is not None else None
+    if cents is not None and currency == "CHF":
+        chf = cents  # CHF needs no rate, whatever the year
+    elif cents is not None and currency and year is not None:
+        rate = rates.get((currency, year))
+        if rate is None:
+            log.error(
+                EXPENDITURE,
+                idx,
+                rec,
+                "currency",
+                currency,
+                f"no exchange rate to CHF for {currency} in {year}. Add it to "
+                "cyber_mapping/reference/exchange_rates.csv (or report in CHF).",
+            )
+        else:
+            chf = int((Decimal(cents) * rate).quantize(Decimal(1), ROUND_HALF_UP))
+    if chf is not None and abs(chf) > MAX_ROW_CHF_CENTS:
+        log.error(EXPENDITURE, idx, rec, "amount", rec["amount"], _too_large(chf))
+    return chf
+
+
+def _in_period(
+    log: IssueLog, idx: int, rec: dict, per: cleaning.Period | None, period: tuple[int, int]
+) -> None:
+    """The row's period lies inside the mapping period (else its spend is quarantined)."""
+    if per is None or per.start is None or (period[0] <= per.start and per.end <= period[1]):
+        return
+    log.error(
+        EXPENDITURE,
+        idx,
+        rec,
+        "period",
+        rec["period"],
+        f"period {_years(per)} lies outside the mapping period "
+        f"{period[0]}-{period[1]}"
+        f"{' (WTDC-17 to WTDC-25)' if tuple(period) == DEFAULT_PERIOD else ''}: "
+        "the spend is quarantined. "
+        "Split the row so that each part lies inside or outside the period.",
+    )
+
+
+def _funder(log: IssueLog, rec: dict, funder_keys: dict[str, str]) -> str:
+    """The funder's usual name (from the reference's aliases), else as written."""
+    funder_text = cell_text(rec["funder"])
+    funder = funder_keys.get(normalise_key(funder_text), funder_text)
+    if funder_text:
+        log.mapped(
+            "funder",
+            funder_text,
+            cleaning.Match(
+                funder,
+                exact=funder == funder_text,
+                via="alias" if normalise_key(funder_text) in funder_keys else "as written",
+            ),
+        )
+    return funder
 
 
 def check_schema(exp: pd.DataFrame | None, log: IssueLog) -> None:
