@@ -14,7 +14,7 @@ import pandas as pd
 
 from cyber_mapping.contract import ERROR, WARNING, Sheet, issue
 from cyber_mapping.intake.cleaning import Match
-from cyber_mapping.intake.reading import NO_HEADER
+from cyber_mapping.intake.header import NO_HEADER
 
 
 class IssueLog:
