@@ -56,30 +56,30 @@ def test_ods_extents_count_repeated_rows_and_cells_without_expanding(tmp_path):
 
 def test_header_position_takes_the_first_of_equally_good_rows():
     from cyber_mapping.contract import ACTIVITIES
-    from cyber_mapping.intake.header import header_position
+    from cyber_mapping.intake.header import _header_position
 
     # Rows 0 and 2 both name Activity ID and Status (2 contract headers each), row 1 names
     # none: the first best row, position 0, is the header (a repeated header row below it
     # is data to be reported, not the header).
     rows = [(0, ["Activity ID", "Status"]), (1, ["x", "y"]), (2, ["Activity ID", "Status"])]
-    assert header_position(rows, ACTIVITIES) == 0
+    assert _header_position(rows, ACTIVITIES) == 0
     # A better row later wins: 3 headers at position 1 beat 2 at position 0.
     rows = [(0, ["Activity ID", "Status"]), (1, ["Activity ID", "Status", "Start date"])]
-    assert header_position(rows, ACTIVITIES) == 1
+    assert _header_position(rows, ACTIVITIES) == 1
 
 
 def test_header_position_needs_two_headers_within_the_first_twenty_rows():
     from cyber_mapping.contract import ACTIVITIES
-    from cyber_mapping.intake.header import HEADER_MIN_MATCHES, HEADER_SCAN_ROWS, header_position
+    from cyber_mapping.intake.header import HEADER_MIN_MATCHES, HEADER_SCAN_ROWS, _header_position
 
     assert (HEADER_SCAN_ROWS, HEADER_MIN_MATCHES) == (20, 2)
     # One contract header (a title such as "Status report") is not a header row.
-    assert header_position([(0, ["Status"]), (1, ["a", "b"])], ACTIVITIES) is None
+    assert _header_position([(0, ["Status"]), (1, ["a", "b"])], ACTIVITIES) is None
     # Sheet row index 19 (the 20th row) is scanned; index 20 (the 21st) is not. Positions
     # in the list differ from sheet rows when empty rows were skipped: here position 1.
     header = ["Activity ID", "Status"]
-    assert header_position([(0, ["title"]), (19, header)], ACTIVITIES) == 1
-    assert header_position([(0, ["title"]), (20, header)], ACTIVITIES) is None
+    assert _header_position([(0, ["title"]), (19, header)], ACTIVITIES) == 1
+    assert _header_position([(0, ["title"]), (20, header)], ACTIVITIES) is None
 
 
 def test_an_ods_past_the_grid_limit_is_refused_before_calamine_reads_it(tmp_path):

@@ -36,6 +36,7 @@ from cyber_mapping.contract import (
 )
 from cyber_mapping.exceptions import CyberMappingError, WorkbookError
 from cyber_mapping.intake.cells import (
+    Merged,
     SheetCells,
     cell_to_a1,
     clip_merged,
@@ -43,13 +44,7 @@ from cyber_mapping.intake.cells import (
     sheet_rows,
     stream_sheet,
 )
-from cyber_mapping.intake.header import (
-    NO_HEADER,
-    header_position,
-    headerless_position,
-    named_headers,
-    no_header_issue,
-)
+from cyber_mapping.intake.header import NO_HEADER, Header, read_header
 from cyber_mapping.intake.sizing import PASSWORD_PROTECTED, ZIP_SUFFIXES, sheets_to_stream
 
 logger = logging.getLogger(__name__)
@@ -91,96 +86,47 @@ def _read_sheet(
     sheet_obj: SheetCells, spec: Sheet, workbook: str
 ) -> tuple[pd.DataFrame, list[dict[str, object]]]:
     """Read one sheet: map headers, fill merged ranges, drop empty rows."""
-    problems: list[dict[str, object]] = []
     rows_in = sheet_rows(sheet_obj)
-    title = spec.title
     columns = [c.name for c in spec.columns]
     empty = pd.DataFrame({c: pd.Series(dtype=object) for c in (*columns, *META_COLUMNS)})
     if not rows_in:
-        problems.append(issue(workbook, title, None, "", "", WARNING, "the sheet is empty."))
+        return empty, [issue(workbook, spec.title, None, "", "", WARNING, "the sheet is empty.")]
+    header, problems = read_header(rows_in, spec, workbook)
+    fill, merge_problems = _merged_fill(
+        sheet_obj.merged_cell_ranges, dict(rows_in), header, spec, workbook
+    )
+    start = header.at + 1 if header.at is not None else 0
+    records, rows, unused, row_problems = _records(rows_in[start:], fill, header, spec, workbook)
+    problems += merge_problems + row_problems
+    frame = pd.DataFrame(records, columns=columns, dtype=object)
+    if frame.empty:
+        empty.attrs["unused_template_rows"] = unused
         return empty, problems
-    at = header_position(rows_in, spec)
-    headerless = at is None
-    if headerless:
-        at = headerless_position(rows_in, spec)
-        problems.append(no_header_issue(workbook, spec))
-    header_row, header = rows_in[at] if at is not None else (-1, [])
-    if header_row > 0:
-        problems.append(
-            issue(
-                workbook,
-                title,
-                header_row + 1,
-                "",
-                "",
-                WARNING,
-                (
-                    f"row {header_row + 1} names {', '.join(named_headers(header, spec))}: "
-                    "the rows below it are read for those columns (and quarantined); the rows "
-                    "above it are not read."
-                )
-                if headerless
-                else f"the header row is row {header_row + 1}, not row 1; the rows above it "
-                "are not read. Nothing to fix if they are only a title.",
-            )
-        )
-    line_of = dict(rows_in)
-    known = spec.by_header()
-    position: dict[str, int] = {}
-    for j, cell in enumerate(header):
-        if is_blank(cell):
-            continue
-        col = known.get(fold_header(cell))
-        if col is None and headerless:
-            continue  # the sheet's one error says it all
-        if col is None:
-            problems.append(
-                issue(
-                    workbook,
-                    title,
-                    header_row + 1,
-                    str(cell),
-                    cell,
-                    WARNING,
-                    f"unknown column '{cell}' is ignored. Remove it, or rename it to one of the "
-                    f"contract's headers: {', '.join(c.header for c in spec.columns)}.",
-                )
-            )
-        elif col.name in position:
-            problems.append(
-                issue(
-                    workbook,
-                    title,
-                    header_row + 1,
-                    col.header,
-                    cell,
-                    WARNING,
-                    f"column '{col.header}' appears twice; only the first is read. "
-                    "Delete the duplicate column.",
-                )
-            )
-        else:
-            position[col.name] = j
-    for col in spec.columns:
-        if col.name not in position and col.required and not headerless:
-            problems.append(
-                issue(
-                    workbook,
-                    title,
-                    header_row + 1,
-                    col.header,
-                    "",
-                    ERROR,
-                    f"required column '{col.header}' is missing from row {header_row + 1}; "
-                    "every row of this "
-                    f"sheet is quarantined. Add a column headed '{col.header}'.",
-                )
-            )
-    # A merged range keeps its value in the top-left cell only; copy it down/across
-    # (except into money columns) and say so.
+    frame.attrs["unused_template_rows"] = unused
+    frame["_workbook"] = workbook
+    frame["_sheet"] = spec.title
+    frame["_row"] = rows
+    missing = [c.name for c in spec.columns if c.required and c.name not in header.position]
+    frame.attrs["missing_columns"] = [NO_HEADER, *missing] if header.headerless else missing
+    return frame, problems
+
+
+def _merged_fill(
+    merged: Merged | None,
+    line_of: dict[int, list[object]],
+    header: Header,
+    spec: Sheet,
+    workbook: str,
+) -> tuple[dict[tuple[int, int], object], list[dict[str, object]]]:
+    """The values merged ranges below the header give to their other cells, and warnings.
+
+    A merged range keeps its value in the top-left cell only; it is copied down and across
+    (except into money columns), and each range is a warning.
+    """
+    problems: list[dict[str, object]] = []
     fill: dict[tuple[int, int], object] = {}
-    name_at = {j: name for name, j in position.items()}
-    for (r0, c0), (r1, c1) in sheet_obj.merged_cell_ranges or []:
+    name_at = {j: name for name, j in header.position.items()}
+    for (r0, c0), (r1, c1) in merged or []:
         top = line_of.get(r0)
         if top is None or c0 >= len(top):
             continue
@@ -188,7 +134,7 @@ def _read_sheet(
         cols_names = {name_at.get(c) for c in range(c0, c1 + 1)}
         money = bool(cols_names & NO_FILL_COLUMNS)
         span = f"{cell_to_a1(r0, c0)}:{cell_to_a1(r1, c1)}"
-        if r0 <= header_row:
+        if r0 <= header.row:
             continue
         for r in range(r0, r1 + 1):
             for c in range(c0, c1 + 1):
@@ -197,7 +143,7 @@ def _read_sheet(
         problems.append(
             issue(
                 workbook,
-                title,
+                spec.title,
                 r0 + 1,
                 ", ".join(c.header for c in spec.columns if c.name in cols_names),
                 value,
@@ -211,14 +157,32 @@ def _read_sheet(
                 + " Unmerge the cells and write the value in each row.",
             )
         )
+    return fill, problems
+
+
+def _records(
+    lines: list[tuple[int, list[object]]],
+    fill: dict[tuple[int, int], object],
+    header: Header,
+    spec: Sheet,
+    workbook: str,
+) -> tuple[list[list[object]], list[int], int, list[dict[str, object]]]:
+    """The values of the contract columns of each data row below the header.
+
+    Returns the rows' values, their Excel row numbers, the number of unused template rows
+    (skipped and counted), and a warning for each row whose values all lie in columns that
+    are not read. Text is stripped (non-breaking spaces too); an empty text is None.
+    """
+    columns = [c.name for c in spec.columns]
+    problems: list[dict[str, object]] = []
     records: list[list[object]] = []
     rows: list[int] = []
     prefilled = TEMPLATE_PREFILLED.get(spec.key, frozenset())
     unused = 0
-    for i, line in rows_in[(at + 1 if at is not None else 0) :]:
+    for i, line in lines:
         values = []
         for name in columns:
-            j = position.get(name)
+            j = header.position.get(name)
             value = None
             if j is not None:
                 value = fill.get((i, j), line[j] if j < len(line) else None)
@@ -229,12 +193,12 @@ def _read_sheet(
         if all(is_blank(v) for v in values):
             if all(is_blank(v) for v in line):
                 continue  # an empty row
-            if not headerless:  # values only in columns that are not read: say so
-                problems.append(_unread_row_issue(workbook, title, i, line))
+            if not header.headerless:  # values only in columns that are not read: say so
+                problems.append(_unread_row_issue(workbook, spec.title, i, line))
                 continue
         if (
             prefilled
-            and not headerless
+            and not header.headerless
             and all(is_blank(v) for n, v in zip(columns, values) if n not in prefilled)
         ):
             # A template row the office did not use: only the suggested ID and the
@@ -243,17 +207,7 @@ def _read_sheet(
             continue
         records.append(values)
         rows.append(i + 1)
-    frame = pd.DataFrame(records, columns=columns, dtype=object)
-    if frame.empty:
-        empty.attrs["unused_template_rows"] = unused
-        return empty, problems
-    frame.attrs["unused_template_rows"] = unused
-    frame["_workbook"] = workbook
-    frame["_sheet"] = title
-    frame["_row"] = rows
-    missing = [c.name for c in spec.columns if c.required and c.name not in position]
-    frame.attrs["missing_columns"] = [NO_HEADER, *missing] if headerless else missing
-    return frame, problems
+    return records, rows, unused, problems
 
 
 def _unread_row_issue(workbook: str, title: str, i: int, line: list[object]) -> dict[str, object]:
