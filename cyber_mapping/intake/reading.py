@@ -345,58 +345,22 @@ def read_folder(raw_dir: Path) -> Intake:
     CyberMappingError
         When ``raw_dir`` does not exist or cannot be listed.
     """
-    raw_dir = Path(raw_dir)
-    if not raw_dir.is_dir():
-        raise CyberMappingError(f"raw data folder {raw_dir} does not exist; pass --raw DIR.")
-    try:
-        entries = sorted(raw_dir.iterdir(), key=lambda p: p.name)
-    except OSError as exc:
-        raise CyberMappingError(
-            f"cannot list the raw data folder {raw_dir} ({exc.strerror}). Give the account "
-            "that runs cyber_mapping read access to it, then run again."
-        ) from exc
     parts: dict[str, list[pd.DataFrame]] = {s.key: [] for s in SHEETS}
     problems: list[dict[str, object]] = []
     infos: list[WorkbookInfo] = []
-    for path in entries:
+    for path in _entries(Path(raw_dir)):
         name = path.name
         if path.is_dir() or name.lower() in IGNORED_NAMES or name.startswith("."):
             continue
-        skip = None
-        if name.startswith("~$"):
-            skip = "Excel lock file skipped (the workbook is open somewhere). Close Excel."
-        elif path.suffix.lower() not in WORKBOOK_SUFFIXES:
-            skip = (
-                "not an .xlsx workbook (nor .xlsm, .xls or .ods), skipped. Save submissions "
-                "as Excel .xlsx files."
-            )
-        if path.suffix.lower() in UNREAD_SPREADSHEETS and not name.startswith("~$"):
-            problems.append(
-                issue(
-                    name,
-                    "",
-                    None,
-                    "",
-                    "",
-                    ERROR,
-                    f"a {path.suffix.lower()} file is not read as a submission, so its "
-                    "activities and spend are missing. Save it as an Excel .xlsx workbook "
-                    "(File > Save As) and send it again.",
-                )
-            )
+        not_read = _not_read(path)
+        if not_read is not None:
+            problem, status = not_read
+            problems.append(problem)
             try:
                 digest = sha256_of(path)
             except OSError:
                 digest = ""
-            infos.append(WorkbookInfo(name, digest, "unreadable"))
-            continue
-        if skip:
-            problems.append(issue(name, "", None, "", "", WARNING, skip))
-            try:
-                digest = sha256_of(path)
-            except OSError:
-                digest = ""
-            infos.append(WorkbookInfo(name, digest, "skipped"))
+            infos.append(WorkbookInfo(name, digest, status))
             continue
         digest = ""
         try:
@@ -417,18 +381,60 @@ def read_folder(raw_dir: Path) -> Intake:
                 name, digest, "read", {k: len(v) for k, v in tables.items()}, unused, path
             )
         )
-    tables_out: dict[str, pd.DataFrame] = {}
-    for spec in SHEETS:
-        frames = [f for f in parts[spec.key] if not f.empty]
-        cols = [*(c.name for c in spec.columns), *META_COLUMNS]
-        if frames:
-            merged = pd.concat(frames, ignore_index=True)
-            # Which workbook lacks which column, for row-level quarantine.
-            merged.attrs["missing_columns"] = {
-                f["_workbook"].iloc[0]: f.attrs.get("missing_columns", []) for f in frames
-            }
-        else:
-            merged = pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
-            merged.attrs["missing_columns"] = {}
-        tables_out[spec.key] = merged
-    return Intake(tables_out, problems, infos)
+    return Intake({spec.key: _merged(parts[spec.key], spec) for spec in SHEETS}, problems, infos)
+
+
+def _entries(raw_dir: Path) -> list[Path]:
+    """What ``raw_dir`` holds, sorted by name."""
+    if not raw_dir.is_dir():
+        raise CyberMappingError(f"raw data folder {raw_dir} does not exist; pass --raw DIR.")
+    try:
+        return sorted(raw_dir.iterdir(), key=lambda p: p.name)
+    except OSError as exc:
+        raise CyberMappingError(
+            f"cannot list the raw data folder {raw_dir} ({exc.strerror}). Give the account "
+            "that runs cyber_mapping read access to it, then run again."
+        ) from exc
+
+
+def _not_read(path: Path) -> tuple[dict[str, object], str] | None:
+    """Why ``path`` is not read as a workbook (the issue, and its status), or None.
+
+    A spreadsheet in a format that is not read is an error (the file counts as unreadable);
+    an Excel lock file or another file is skipped with a warning.
+    """
+    name = path.name
+    skip = None
+    if name.startswith("~$"):
+        skip = "Excel lock file skipped (the workbook is open somewhere). Close Excel."
+    elif path.suffix.lower() not in WORKBOOK_SUFFIXES:
+        skip = (
+            "not an .xlsx workbook (nor .xlsm, .xls or .ods), skipped. Save submissions "
+            "as Excel .xlsx files."
+        )
+    if path.suffix.lower() in UNREAD_SPREADSHEETS and not name.startswith("~$"):
+        message = (
+            f"a {path.suffix.lower()} file is not read as a submission, so its "
+            "activities and spend are missing. Save it as an Excel .xlsx workbook "
+            "(File > Save As) and send it again."
+        )
+        return issue(name, "", None, "", "", ERROR, message), "unreadable"
+    if skip:
+        return issue(name, "", None, "", "", WARNING, skip), "skipped"
+    return None
+
+
+def _merged(frames: list[pd.DataFrame], spec: Sheet) -> pd.DataFrame:
+    """One sheet's rows of every workbook in one table (all its columns even when empty)."""
+    frames = [f for f in frames if not f.empty]
+    cols = [*(c.name for c in spec.columns), *META_COLUMNS]
+    if frames:
+        merged = pd.concat(frames, ignore_index=True)
+        # Which workbook lacks which column, for row-level quarantine.
+        merged.attrs["missing_columns"] = {
+            f["_workbook"].iloc[0]: f.attrs.get("missing_columns", []) for f in frames
+        }
+    else:
+        merged = pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+        merged.attrs["missing_columns"] = {}
+    return merged
