@@ -45,7 +45,7 @@ from cyber_mapping.contract import (
     fold_header,
 )
 from cyber_mapping.exceptions import CyberMappingError, ExportError
-from cyber_mapping.intake import cleaning
+from cyber_mapping.intake import lookups
 from cyber_mapping.intake.validation import DEFAULT_PERIOD, Validated
 from cyber_mapping.product import FORMULA_START
 from cyber_mapping.reference import GLOBAL, Reference, normalise_key
@@ -613,7 +613,7 @@ def template_prefill(
     """
     if not implementor:
         return None, None, {}
-    match = cleaning.match_implementor(implementor, ref)
+    match = lookups.match_implementor(implementor, ref)
     if match.value is None:
         raise CyberMappingError(
             f"'{implementor}' is not a known implementor.{match.hint()} Known: "

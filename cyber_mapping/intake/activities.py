@@ -13,7 +13,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from cyber_mapping.contract import ACTIVITIES
-from cyber_mapping.intake import cleaning
+from cyber_mapping.intake import cleaning, lookups
 from cyber_mapping.intake.log import IssueLog, cell_text, check_required, map_distinct, row_dicts
 from cyber_mapping.intake.schemas import ActivityTable, failures_to_issues
 from cyber_mapping.reference import Reference
@@ -32,13 +32,13 @@ def validate_activities(
     """
     check_required(log, ACTIVITIES, raw)
     themes = dict(zip(ref.themes["theme"], ref.themes["gfce_theme"], strict=True))
-    res_cache: dict[str, cleaning.ResolutionRef] = {}
+    res_cache: dict[str, lookups.ResolutionRef] = {}
     records, res_links, place_links, impl_links = [], [], [], []
     # Each distinct cell is parsed once (many rows repeat a country list or a theme).
-    places_of = map_distinct(raw["beneficiaries"], lambda v: cleaning.parse_places(v, ref))
-    impl_of = map_distinct(raw["implementors"], lambda v: cleaning.parse_implementors(v, ref))
-    theme_of = map_distinct(raw["theme"], lambda v: cleaning.match_theme(v, ref))
-    status_of = map_distinct(raw["status"], lambda v: cleaning.match_vocab(v, "status", ref))
+    places_of = map_distinct(raw["beneficiaries"], lambda v: lookups.parse_places(v, ref))
+    impl_of = map_distinct(raw["implementors"], lambda v: lookups.parse_implementors(v, ref))
+    theme_of = map_distinct(raw["theme"], lambda v: lookups.match_theme(v, ref))
+    status_of = map_distinct(raw["status"], lambda v: lookups.match_vocab(v, "status", ref))
     start_of = map_distinct(raw["start_date"], cleaning.parse_date)
     end_of = map_distinct(raw["end_date"], lambda v: cleaning.parse_date(v, end_of_month=True))
     for idx, rec in row_dicts(raw).items():
@@ -95,7 +95,7 @@ def validate_activities(
 
 
 def _resolutions(
-    log: IssueLog, idx: int, rec: dict, ref: Reference, cache: dict[str, cleaning.ResolutionRef]
+    log: IssueLog, idx: int, rec: dict, ref: Reference, cache: dict[str, lookups.ResolutionRef]
 ) -> list[tuple[str, str]]:
     """The row's resolutions, ``(resolution_id, revision as written)``, each once.
 
@@ -105,8 +105,8 @@ def _resolutions(
     res_ids: list[tuple[str, str]] = []
     if rec["resolution_refs"] is None:
         return res_ids
-    for piece in cleaning.split_list(rec["resolution_refs"]):
-        parsed = cache.get(piece) or cleaning.parse_resolution(piece, ref)
+    for piece in lookups.split_list(rec["resolution_refs"]):
+        parsed = cache.get(piece) or lookups.parse_resolution(piece, ref)
         cache[piece] = parsed
         log.mapped("resolution", piece, parsed.match)
         if parsed.problem:
@@ -134,8 +134,8 @@ def _shares(log: IssueLog, idx: int, rec: dict, col: str, n_items: int) -> clean
 
 
 def _beneficiaries(
-    log: IssueLog, idx: int, rec: dict, places: cleaning.PlaceList | None
-) -> tuple[cleaning.Place, ...]:
+    log: IssueLog, idx: int, rec: dict, places: lookups.PlaceList | None
+) -> tuple[lookups.Place, ...]:
     """The row's beneficiaries (countries, regions or Global); each may be listed once."""
     place_list = places.places if places is not None else ()
     if places is not None:
@@ -156,8 +156,8 @@ def _beneficiaries(
 
 
 def _implementors(
-    log: IssueLog, idx: int, rec: dict, impls: cleaning.Implementors | None
-) -> cleaning.Implementors | None:
+    log: IssueLog, idx: int, rec: dict, impls: lookups.Implementors | None
+) -> lookups.Implementors | None:
     """The row's implementors, each recorded in the mapping trail; unknown ones are errors."""
     if impls is not None:
         for name, m in zip(impls.names, impls.matches, strict=True):
@@ -168,8 +168,8 @@ def _implementors(
 
 
 def _theme(
-    log: IssueLog, idx: int, rec: dict, theme: cleaning.Match | None
-) -> cleaning.Match | None:
+    log: IssueLog, idx: int, rec: dict, theme: lookups.Match | None
+) -> lookups.Match | None:
     """The row's theme, from the package's theme list (anything else is an error)."""
     if theme is not None:
         log.mapped("theme", cell_text(rec["theme"]), theme)
@@ -187,8 +187,8 @@ def _theme(
 
 
 def _status(
-    log: IssueLog, idx: int, rec: dict, status: cleaning.Match | None
-) -> cleaning.Match | None:
+    log: IssueLog, idx: int, rec: dict, status: lookups.Match | None
+) -> lookups.Match | None:
     """The row's status: Completed, Ongoing or Planned (anything else is an error)."""
     if status is not None and not status.ok:
         log.error(
@@ -222,7 +222,7 @@ def _resolution_links(
 
 
 def _place_links(
-    aid: str, idx: int, place_list: tuple[cleaning.Place, ...], shares: cleaning.Shares
+    aid: str, idx: int, place_list: tuple[lookups.Place, ...], shares: cleaning.Shares
 ) -> list[dict]:
     """One link per beneficiary, weighted by its explicit share (equal weights without)."""
     weights = shares.weights or (1,) * len(place_list)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from cyber_mapping.contract import ACTIVITIES
-from cyber_mapping.intake import cleaning
+from cyber_mapping.intake import lookups
 from cyber_mapping.intake.log import IssueLog
 from cyber_mapping.reference import Reference, normalise_key
 
@@ -53,10 +53,10 @@ def parse_clauses(text: object, resolution_ids: list[str], ref: Reference) -> Pa
     refs: list[tuple[str, str]] = []
     problems: list[str] = []
     repeated: list[str] = []
-    for piece in cleaning.split_list(text) if text is not None else []:
+    for piece in lookups.split_list(text) if text is not None else []:
         clause = keys.get(normalise_key(piece))
         if clause is None:
-            hint = cleaning.Match(None, suggestions=cleaning.suggest(piece, keys)).hint()
+            hint = lookups.Match(None, suggestions=lookups.suggest(piece, keys)).hint()
             problems.append(
                 f"'{piece}' is not a clause of the package's resolutions catalogue.{hint} "
                 "Choose clauses from the template's drop-down list."
@@ -204,7 +204,7 @@ def clause_suggestions(
         activities["clauses"] if "clauses" in activities else pd.Series("", activities.index)
     )
     stated = {
-        a: set(cleaning.split_list(s)) if s else set()
+        a: set(lookups.split_list(s)) if s else set()
         for a, s in zip(activities["activity_id"], stated_col, strict=False)
     }
     out = []

@@ -15,7 +15,7 @@ import re
 import pandas as pd
 
 from cyber_mapping.contract import ACTIVITIES
-from cyber_mapping.intake import cleaning
+from cyber_mapping.intake import lookups
 from cyber_mapping.intake.log import IssueLog, cell_text
 from cyber_mapping.intake.schemas import JointLinkTable, PossibleDuplicateTable
 from cyber_mapping.reference import Reference, normalise_key
@@ -69,7 +69,7 @@ def validate_coordination(
         lead = mine[0] if mine else ""
         text = lead_cells.get(idx)
         if text is not None:
-            m = cleaning.match_implementor(text, ref)
+            m = lookups.match_implementor(text, ref)
             log.mapped("implementor", cell_text(text), m)
             if m.value is None:
                 log.error(
@@ -97,10 +97,10 @@ def validate_coordination(
         aid = own_ids[idx]
         joined: list[str] = []
         cell = joint_cells.get(idx)
-        for piece in cleaning.split_list(cell) if cell is not None else []:
+        for piece in lookups.split_list(cell) if cell is not None else []:
             other = id_keys.get(normalise_key(piece))
             if other is None:
-                hint = cleaning.Match(None, suggestions=cleaning.suggest(piece, id_keys)).hint()
+                hint = lookups.Match(None, suggestions=lookups.suggest(piece, id_keys)).hint()
                 log.error(
                     ACTIVITIES,
                     idx,

@@ -15,7 +15,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from cyber_mapping.contract import ACTIVITIES, DEFAULT_PERIOD, EXPENDITURE
-from cyber_mapping.intake import cleaning
+from cyber_mapping.intake import cleaning, lookups
 from cyber_mapping.intake.log import IssueLog, cell_text, check_required, map_distinct, row_dicts
 from cyber_mapping.intake.schemas import ExpenditureTable, failures_to_issues
 from cyber_mapping.reference import Reference, normalise_key
@@ -75,9 +75,9 @@ def validate_expenditure(
     # Each distinct cell is parsed once (many rows repeat an amount format or a year).
     amount_of = map_distinct(raw["amount"], cleaning.parse_amount)
     period_of = map_distinct(raw["period"], cleaning.parse_period)
-    cost_of = map_distinct(raw["cost_type"], lambda v: cleaning.match_vocab(v, "cost_type", ref))
-    basis_of = map_distinct(raw["basis"], lambda v: cleaning.match_vocab(v, "basis", ref))
-    currency_of = map_distinct(raw["currency"].fillna(""), cleaning.match_currency)
+    cost_of = map_distinct(raw["cost_type"], lambda v: lookups.match_vocab(v, "cost_type", ref))
+    basis_of = map_distinct(raw["basis"], lambda v: lookups.match_vocab(v, "basis", ref))
+    currency_of = map_distinct(raw["currency"].fillna(""), lookups.match_currency)
     records = []
     for idx, rec in row_dicts(raw).items():
         amount, per = amount_of[idx], period_of[idx]
@@ -125,7 +125,7 @@ def validate_expenditure(
 
 
 def _cost_type_and_basis(
-    log: IssueLog, idx: int, rec: dict, cost: cleaning.Match | None, basis: cleaning.Match | None
+    log: IssueLog, idx: int, rec: dict, cost: lookups.Match | None, basis: lookups.Match | None
 ) -> None:
     """Cost type is Staff or Non-staff; basis is Actual or Estimated."""
     if cost is not None and not cost.ok:
@@ -149,7 +149,7 @@ def _cost_type_and_basis(
 
 
 def _currency(
-    log: IssueLog, idx: int, rec: dict, cur: cleaning.Match | None, amount: cleaning.Amount | None
+    log: IssueLog, idx: int, rec: dict, cur: lookups.Match | None, amount: cleaning.Amount | None
 ) -> str | None:
     """The row's currency: the Currency column's ISO 4217 code (default CHF), else None.
 
@@ -248,7 +248,7 @@ def _funder(log: IssueLog, rec: dict, funder_keys: dict[str, str]) -> str:
         log.mapped(
             "funder",
             funder_text,
-            cleaning.Match(
+            lookups.Match(
                 funder,
                 exact=funder == funder_text,
                 via="alias" if normalise_key(funder_text) in funder_keys else "as written",

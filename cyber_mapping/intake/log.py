@@ -13,8 +13,8 @@ from collections import defaultdict
 import pandas as pd
 
 from cyber_mapping.contract import ERROR, WARNING, Sheet, issue
-from cyber_mapping.intake.cleaning import Match
 from cyber_mapping.intake.header import NO_HEADER
+from cyber_mapping.intake.lookups import Match
 
 
 class IssueLog:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from cyber_mapping.contract import ISSUE_COLUMNS, QUARANTINE_COLUMNS, Sheet
-from cyber_mapping.intake import clauses, cleaning, results
+from cyber_mapping.intake import clauses, lookups, results
 from cyber_mapping.intake.log import IssueLog
 from cyber_mapping.reference import normalise_key
 
@@ -60,7 +60,7 @@ def check_activity_ids(
         if aid == "":
             continue
         if aid not in known:
-            hint = cleaning.Match(None, suggestions=cleaning.suggest(aid, ids)).hint()
+            hint = lookups.Match(None, suggestions=lookups.suggest(aid, ids)).hint()
             log.error(
                 sheet,
                 idx,

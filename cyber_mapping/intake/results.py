@@ -12,7 +12,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from cyber_mapping.contract import LEVELS, OUTPUTS, Sheet
-from cyber_mapping.intake import cleaning
+from cyber_mapping.intake import cleaning, lookups
 from cyber_mapping.intake.log import IssueLog, cell_text, check_required, row_dicts
 from cyber_mapping.intake.schemas import ResultTable, failures_to_issues
 from cyber_mapping.reference import Reference, normalise_key
@@ -176,7 +176,7 @@ def _indicator(
     """The catalogue id of the indicator ``text``; one not in the catalogue is a warning."""
     indicator_id = keys.get(normalise_key(text)) if text else None
     if text and indicator_id is None:
-        hint = cleaning.Match(None, suggestions=cleaning.suggest(text, names)).hint()
+        hint = lookups.Match(None, suggestions=lookups.suggest(text, names)).hint()
         log.warn(
             sheet,
             rec,
@@ -233,7 +233,7 @@ def _country(log: IssueLog, sheet: Sheet, idx: int, rec: dict, ref: Reference) -
     """The ISO3 code of the row's country (None when empty; unknown is an error)."""
     if rec["country"] is None:
         return None
-    m = cleaning.match_country(rec["country"], ref)
+    m = lookups.match_country(rec["country"], ref)
     log.mapped("country", cell_text(rec["country"]), m)
     if m.ok:
         return m.value
