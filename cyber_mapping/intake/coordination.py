@@ -10,6 +10,7 @@ on both rows and a row of the ``possible_duplicates`` table. Their spend is kept
 
 from __future__ import annotations
 
+import math
 import re
 
 import pandas as pd
@@ -192,8 +193,6 @@ def _similar_title_pairs(
     only reach the threshold if the smaller one shares a word among its first
     ``len - ceil(threshold * len) + 1`` words with the other.
     """
-    import math
-
     freq: dict[str, int] = {}
     for s in token_sets:
         for w in s:

@@ -79,7 +79,7 @@ def suggest(text: str, keys: dict[str, str], n: int = 3, cutoff: float = 0.72) -
     return tuple(out[:n])
 
 
-def lookup(text: object, keys: dict[str, str], canonical: set[str] | None = None) -> Match:
+def lookup(text: object, keys: dict[str, str]) -> Match:
     """Match ``text`` against folded ``keys``; exact when it equals a canonical value."""
     raw = str(text).strip()
     key = normalise_key(raw)
