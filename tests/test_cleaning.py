@@ -1,4 +1,4 @@
-"""Messy-to-clean tables for every parser; expected values written by hand."""
+"""Messy-to-clean tables for every parser and lookup; expected values written by hand."""
 
 from __future__ import annotations
 
