@@ -1,4 +1,4 @@
-"""Messy-to-clean tables for every parser; expected values written by hand."""
+"""Messy-to-clean tables for every parser and lookup; expected values written by hand."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cyber_mapping.intake import cleaning
+from cyber_mapping.intake import cleaning, lookups
 
 # ------------------------------------------------------------------ countries (60+ spellings)
 COUNTRIES = [
@@ -101,7 +101,7 @@ COUNTRIES = [
 
 @pytest.mark.parametrize(("text", "iso3", "exact"), COUNTRIES)
 def test_country_spellings(ref, text, iso3, exact):
-    m = cleaning.match_country(text, ref)
+    m = lookups.match_country(text, ref)
     assert m.value == iso3
     assert m.exact is exact
 
@@ -121,7 +121,7 @@ def test_at_least_sixty_country_spellings():
     ],
 )
 def test_misspelt_country_is_rejected_with_suggestion(ref, text, suggestion):
-    m = cleaning.match_country(text, ref)
+    m = lookups.match_country(text, ref)
     assert m.value is None and suggestion in m.suggestions
     assert f"Did you mean '{suggestion}'" in m.hint()
 
@@ -139,7 +139,7 @@ def test_misspelt_country_is_rejected_with_suggestion(ref, text, suggestion):
     ],
 )
 def test_country_lists(ref, cell, expected):
-    out = cleaning.parse_places(cell, ref)
+    out = lookups.parse_places(cell, ref)
     assert not out.problems
     assert [p.country_iso3 for p in out.places] == expected
 
@@ -157,21 +157,21 @@ def test_country_lists(ref, cell, expected):
     ],
 )
 def test_regional_and_global(ref, cell, region):
-    out = cleaning.parse_places(cell, ref)
+    out = lookups.parse_places(cell, ref)
     assert not out.problems
     assert [(p.country_iso3, p.region) for p in out.places] == [(None, region)]
 
 
 def test_country_region_comes_from_reference(ref):
-    out = cleaning.parse_places("Oman; Türkiye; Georgia", ref)
+    out = lookups.parse_places("Oman; Türkiye; Georgia", ref)
     assert [p.region for p in out.places] == ["Arab States", "Europe", "Europe"]
 
 
 def test_unknown_and_comma_problems(ref):
-    out = cleaning.parse_places("Kenya, Wakanda", ref)
+    out = lookups.parse_places("Kenya, Wakanda", ref)
     assert out.problems and "Wakanda" in out.problems[0]
     assert "Separate countries with ';'" in out.problems[0]
-    out = cleaning.parse_places("Europe", ref)
+    out = lookups.parse_places("Europe", ref)
     assert "Region: Europe" in out.problems[0]
 
 
@@ -205,7 +205,7 @@ RESOLUTIONS = [
 
 @pytest.mark.parametrize(("text", "rid", "exact", "revision"), RESOLUTIONS)
 def test_resolution_forms(ref, text, rid, exact, revision):
-    out = cleaning.parse_resolution(text, ref)
+    out = lookups.parse_resolution(text, ref)
     if rid is None:
         assert out.problem
         return
@@ -215,12 +215,12 @@ def test_resolution_forms(ref, text, rid, exact, revision):
 
 
 def test_unknown_resolution_names_candidates(ref):
-    out = cleaning.parse_resolution("WTDC Resolution 99", ref)
+    out = lookups.parse_resolution("WTDC Resolution 99", ref)
     assert out.match.value is None
     assert "not in the package's resolutions catalogue" in out.problem
     # Same body first: every suggestion is a WTDC resolution.
     assert all(s.startswith("WTDC-") for s in out.match.suggestions)
-    out = cleaning.parse_resolution("WTSA Res. 45", ref)
+    out = lookups.parse_resolution("WTSA Res. 45", ref)
     # No WTSA-45: the same number in another body beats a different WTSA number.
     assert out.match.suggestions[0] == "WTDC-45"
 
@@ -238,7 +238,7 @@ RESOLUTION_TYPOS = [
 
 @pytest.mark.parametrize(("text", "first"), RESOLUTION_TYPOS)
 def test_resolution_typos_suggest_the_closest(ref, text, first):
-    out = cleaning.parse_resolution(text, ref)
+    out = lookups.parse_resolution(text, ref)
     assert out.match.value is None
     assert out.match.suggestions[0] == first
     assert f"Did you mean '{first}'" in out.problem
@@ -254,7 +254,7 @@ def test_resolution_typos_suggest_the_closest(ref, text, first):
     ],
 )
 def test_country_typos_suggest_the_closest(ref, text, expected):
-    m = cleaning.match_country(text, ref)
+    m = lookups.match_country(text, ref)
     assert m.value is None
     assert m.suggestions[0] == expected
 
@@ -268,7 +268,7 @@ def test_country_typos_suggest_the_closest(ref, text, expected):
     ],
 )
 def test_theme_typos_suggest_the_closest(ref, text, expected):
-    m = cleaning.match_theme(text, ref)
+    m = lookups.match_theme(text, ref)
     assert m.value is None
     assert m.suggestions[0] == expected
 
@@ -282,7 +282,7 @@ def test_theme_typos_suggest_the_closest(ref, text, expected):
     ],
 )
 def test_implementor_typos_suggest_the_closest(ref, text, expected):
-    m = cleaning.match_implementor(text, ref)
+    m = lookups.match_implementor(text, ref)
     assert m.value is None
     assert m.suggestions[0] == expected
 
@@ -303,10 +303,10 @@ def test_ambiguous_resolution_number(ref):
         ]
     )
     two = dataclasses.replace(ref, resolutions=pd.concat([ref.resolutions, extra]))
-    out = cleaning.parse_resolution("Resolution 130", two)
+    out = lookups.parse_resolution("Resolution 130", two)
     assert out.match.value is None
     assert "ambiguous" in out.problem and "PP-130 and WTDC-130" in out.problem
-    assert cleaning.parse_resolution("Resolution 130 (Rev. Bucharest, 2022)", two).match.value == (
+    assert lookups.parse_resolution("Resolution 130 (Rev. Bucharest, 2022)", two).match.value == (
         "PP-130"
     )
 
@@ -474,23 +474,23 @@ def test_shares_property(parts):
     ],
 )
 def test_implementors(ref, text, value):
-    assert cleaning.match_implementor(text, ref).value == value
+    assert lookups.match_implementor(text, ref).value == value
 
 
 def test_implementor_list_and_suggestion(ref):
-    out = cleaning.parse_implementors("BDT (HQ); Addis Ababa; Regional Office for Afrika", ref)
+    out = lookups.parse_implementors("BDT (HQ); Addis Ababa; Regional Office for Afrika", ref)
     assert out.names == ("BDT (HQ)", "Regional Office for Africa")
     assert "Did you mean 'Regional Office for Africa'" in out.problems[0]
 
 
 def test_theme_status_currency(ref):
-    assert cleaning.match_theme("child online protection", ref).value == "Child online protection"
-    assert cleaning.match_theme("Child online protection", ref).exact
-    assert "Awareness and cyber hygiene" in cleaning.match_theme("Cyber hygene", ref).suggestions
-    assert cleaning.match_vocab("ongoing", "status", ref).value == "Ongoing"
-    assert cleaning.match_vocab("non staff", "cost_type", ref).value == "Non-staff"
-    assert cleaning.match_vocab("Estimate", "basis", ref).value == "Estimated"
-    assert cleaning.match_vocab("Delayed", "status", ref).value is None
-    assert cleaning.match_currency("usd").value == "USD"
-    assert cleaning.match_currency("").value == "CHF"
-    assert cleaning.match_currency("XYZ").value is None
+    assert lookups.match_theme("child online protection", ref).value == "Child online protection"
+    assert lookups.match_theme("Child online protection", ref).exact
+    assert "Awareness and cyber hygiene" in lookups.match_theme("Cyber hygene", ref).suggestions
+    assert lookups.match_vocab("ongoing", "status", ref).value == "Ongoing"
+    assert lookups.match_vocab("non staff", "cost_type", ref).value == "Non-staff"
+    assert lookups.match_vocab("Estimate", "basis", ref).value == "Estimated"
+    assert lookups.match_vocab("Delayed", "status", ref).value is None
+    assert lookups.match_currency("usd").value == "USD"
+    assert lookups.match_currency("").value == "CHF"
+    assert lookups.match_currency("XYZ").value is None

@@ -189,7 +189,12 @@ def _write(folder, books):
                 ws.append([rec.get(c) for c in cols])
                 filled = {c for c, v in rec.items() if v is not None}
                 if merge is not None and merge[1] == "Funder" and i == merge[0] + 1:
-                    filled |= {"Funder"} if rows[merge[0]].get("Funder") else set()
+                    # The merge keeps the top cell's value only (this row's own Funder is
+                    # gone); it is copied into this row when the row holds another value:
+                    # a row with none is an empty row, merged or not.
+                    filled -= {"Funder"}
+                    if filled and rows[merge[0]].get("Funder"):
+                        filled |= {"Funder"}
                 if not filled:
                     continue
                 key = (name, title, first + i)

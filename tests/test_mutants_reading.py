@@ -1,11 +1,11 @@
-"""Mutation-killing tests for cyber_mapping.intake.reading (hand-worked expectations)."""
+"""Mutation-killing tests for reading, sizing and header detection (hand-worked expectations)."""
 
 from __future__ import annotations
 
 import zipfile
 from pathlib import Path
 
-from cyber_mapping.intake.reading import ods_extents
+from cyber_mapping.intake.sizing import ods_extents
 
 _NS = (
     'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
@@ -56,7 +56,7 @@ def test_ods_extents_count_repeated_rows_and_cells_without_expanding(tmp_path):
 
 def test_header_position_takes_the_first_of_equally_good_rows():
     from cyber_mapping.contract import ACTIVITIES
-    from cyber_mapping.intake.reading import _header_position
+    from cyber_mapping.intake.header import _header_position
 
     # Rows 0 and 2 both name Activity ID and Status (2 contract headers each), row 1 names
     # none: the first best row, position 0, is the header (a repeated header row below it
@@ -70,7 +70,7 @@ def test_header_position_takes_the_first_of_equally_good_rows():
 
 def test_header_position_needs_two_headers_within_the_first_twenty_rows():
     from cyber_mapping.contract import ACTIVITIES
-    from cyber_mapping.intake.reading import HEADER_MIN_MATCHES, HEADER_SCAN_ROWS, _header_position
+    from cyber_mapping.intake.header import HEADER_MIN_MATCHES, HEADER_SCAN_ROWS, _header_position
 
     assert (HEADER_SCAN_ROWS, HEADER_MIN_MATCHES) == (20, 2)
     # One contract header (a title such as "Status report") is not a header row.
@@ -83,7 +83,8 @@ def test_header_position_needs_two_headers_within_the_first_twenty_rows():
 
 
 def test_an_ods_past_the_grid_limit_is_refused_before_calamine_reads_it(tmp_path):
-    from cyber_mapping.intake.reading import MAX_GRID_CELLS, read_folder
+    from cyber_mapping.intake.reading import read_folder
+    from cyber_mapping.intake.sizing import MAX_GRID_CELLS
 
     # A value repeated over 2 000 columns on 2 001 rows: 2 001 * 2 000 = 4 002 000 cells,
     # just past MAX_GRID_CELLS (4 000 000); the farthest cell is row 2 001, column 2 000 =

@@ -1,4 +1,4 @@
-"""Mutation-killing tests for cyber_mapping.intake.validation's reconciliation (worked by hand)."""
+"""Mutation-killing tests for the reconciliation (intake.quarantine), worked out by hand."""
 
 from __future__ import annotations
 

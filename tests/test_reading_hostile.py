@@ -15,8 +15,10 @@ import pytest
 import python_calamine
 
 from cyber_mapping.exceptions import WorkbookError
-from cyber_mapping.intake import reading
-from cyber_mapping.intake.reading import PASSWORD_PROTECTED, read_folder
+from cyber_mapping.intake import reading, sizing
+from cyber_mapping.intake.cells import clip_merged, kept_rows, sheet_rows, stream_sheet
+from cyber_mapping.intake.reading import read_folder
+from cyber_mapping.intake.sizing import PASSWORD_PROTECTED
 from cyber_mapping.intake.validation import validate_folder
 from cyber_mapping.paths import RAW_DIR
 from tests.conftest import GOOD_ACTIVITY, GOOD_SPEND, write_workbook
@@ -90,17 +92,17 @@ def test_streamed_sheets_read_exactly_what_calamine_reads():
         book = python_calamine.CalamineWorkbook.from_path(str(path))
         for name in book.sheet_names:
             sheet = book.get_sheet_by_name(name)
-            expected = reading._sheet_rows(sheet)
-            streamed = reading.stream_sheet(path, name)
+            expected = sheet_rows(sheet)
+            streamed = stream_sheet(path, name)
             assert trimmed(streamed.rows) == trimmed(expected), (path.name, name)
-            merged = reading._clip_merged(sheet.merged_cell_ranges, expected)
+            merged = clip_merged(sheet.merged_cell_ranges, expected)
             assert streamed.merged_cell_ranges == merged
 
 
 def test_a_streamed_workbook_validates_like_the_original(tmp_path, monkeypatch):
     shutil.copy(SAMPLE, tmp_path / SAMPLE.name)
     normal = validate_folder(tmp_path)
-    monkeypatch.setattr(reading, "MAX_GRID_CELLS", 0)  # every sheet takes the streaming route
+    monkeypatch.setattr(sizing, "MAX_GRID_CELLS", 0)  # every sheet takes the streaming route
     streamed = validate_folder(tmp_path)
     assert streamed.reconciliation == normal.reconciliation
     assert streamed.activities.equals(normal.activities)
@@ -204,7 +206,7 @@ def test_a_cell_longer_than_excel_allows_is_that_files_error(tmp_path):
 def test_a_cell_longer_than_excel_allows_in_an_xls_or_a_streamed_sheet(tmp_path, monkeypatch):
     rows = [(0, ["Activity ID", "Activity"]), (4, ["A-1", "y" * 32_768])]
     with pytest.raises(WorkbookError, match="cell B5 of sheet 'Activities' holds 32,768"):
-        reading._kept_rows(rows, "Activities")
+        kept_rows(rows, "Activities")
 
 
 def _bomb(path: Path, megabytes: int, one_cell: bool = True) -> Path:
@@ -255,7 +257,7 @@ def test_one_huge_cell_is_refused_before_it_is_unpacked(tmp_path):
 
 def test_a_zip_bomb_is_refused_before_it_is_unpacked(tmp_path, monkeypatch):
     # Many ordinary texts that unpack past the limit (lowered so that the test stays fast).
-    monkeypatch.setattr(reading, "MAX_PART_BYTES", 8 * 2**20)
+    monkeypatch.setattr(sizing, "MAX_PART_BYTES", 8 * 2**20)
     _bomb(tmp_path / "bomb.xlsx", 9, one_cell=False)
     _good(tmp_path)
     assert (tmp_path / "bomb.xlsx").stat().st_size < 200_000
@@ -380,7 +382,7 @@ def test_an_xls_with_a_value_in_its_last_cell_is_refused_cheaply(tmp_path):
     converted.mkdir()
     xls = _convert(soffice, source, "xls", converted)
     sample = _convert(soffice, SAMPLE, "xls", converted)
-    sizes = reading.xls_extents(sample, ["Activities", "Expenditure"])
+    sizes = sizing.xls_extents(sample, ["Activities", "Expenditure"])
     # The converted sample spans what the sample's own sheets span.
     book = openpyxl.load_workbook(SAMPLE, read_only=True)
     spans = {}
@@ -390,7 +392,7 @@ def test_an_xls_with_a_value_in_its_last_cell_is_refused_cheaply(tmp_path):
         spans[title] = (ws.max_row * ws.max_column, last)
     book.close()
     assert sizes == spans
-    assert reading.xls_extents(xls, ["Activities"]) == {"Activities": (65536 * 256, "IV65536")}
+    assert sizing.xls_extents(xls, ["Activities"]) == {"Activities": (65536 * 256, "IV65536")}
     code, peak_mb, out = _read_in_child(converted)
     assert code == 0, out
     assert peak_mb < 1024, f"{peak_mb:.0f} MB"

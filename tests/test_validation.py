@@ -186,6 +186,26 @@ def test_merged_cells_and_far_formatting(tmp_path):
     assert result.rows_read["expenditure"] == 2
 
 
+def test_a_row_empty_but_for_a_merged_cell_is_an_empty_row(tmp_path):
+    # A merged value lives in the range's top-left cell only: row 3 below holds nothing of
+    # its own, so it is ignored like any empty row (the merge itself is a warning).
+    path = write_workbook(
+        tmp_path / "m.xlsx",
+        activities=[_act()],
+        expenditure=[_spend(), {}, _spend(**{"Period": 2022})],
+    )
+    wb = openpyxl.load_workbook(path)
+    wb["Expenditure"].merge_cells("B2:B3")  # Funder
+    wb.save(path)
+    result = validate_folder(tmp_path)
+    assert "merged cells B2:B3" in " ".join(result.issues["message"])
+    assert result.rows_read["expenditure"] == 2
+    assert list(result.expenditure["row"]) == [2, 4]
+    assert result.quarantine.empty
+    spend_issues = result.issues[result.issues["sheet"] == "Expenditure"]
+    assert 3 not in set(spend_issues["row"].dropna())
+
+
 def test_headers_and_dates_are_tolerant(tmp_path):
     wb = openpyxl.Workbook()
     ws = wb.active

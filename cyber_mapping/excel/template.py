@@ -38,7 +38,7 @@ from cyber_mapping.excel.cells import (
 )
 from cyber_mapping.excel.lists import DROPDOWNS, Lists, write_lists_sheet
 from cyber_mapping.exceptions import CyberMappingError
-from cyber_mapping.intake import cleaning
+from cyber_mapping.intake import lookups
 from cyber_mapping.reference import Reference
 
 # Column widths (characters) by package column name; anything else gets 16.
@@ -435,7 +435,7 @@ def template_prefill(
     """
     if not implementor:
         return None, None, {}
-    match = cleaning.match_implementor(implementor, ref)
+    match = lookups.match_implementor(implementor, ref)
     if match.value is None:
         raise CyberMappingError(
             f"'{implementor}' is not a known implementor.{match.hint()} Known: "

@@ -11,16 +11,13 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from cyber_mapping.contract import ACTIVITIES
-from cyber_mapping.intake import cleaning
+from cyber_mapping.intake import lookups
+from cyber_mapping.intake.log import IssueLog
 from cyber_mapping.reference import Reference, normalise_key
-
-if TYPE_CHECKING:
-    from cyber_mapping.intake.validation import _Log
 
 CLAUSE_LINK_COLUMNS = ["activity_id", "resolution_id", "clause_ref", "revision_in_force"]
 
@@ -56,10 +53,10 @@ def parse_clauses(text: object, resolution_ids: list[str], ref: Reference) -> Pa
     refs: list[tuple[str, str]] = []
     problems: list[str] = []
     repeated: list[str] = []
-    for piece in cleaning.split_list(text) if text is not None else []:
+    for piece in lookups.split_list(text) if text is not None else []:
         clause = keys.get(normalise_key(piece))
         if clause is None:
-            hint = cleaning.Match(None, suggestions=cleaning.suggest(piece, keys)).hint()
+            hint = lookups.Match(None, suggestions=lookups.suggest(piece, keys)).hint()
             problems.append(
                 f"'{piece}' is not a clause of the package's resolutions catalogue.{hint} "
                 "Choose clauses from the template's drop-down list."
@@ -121,7 +118,7 @@ def revisions_in_force(links: pd.DataFrame, starts: dict[str, object], ref: Refe
 
 
 def validate_clauses(
-    raw: pd.DataFrame, acts: pd.DataFrame, res_links: list[dict], ref: Reference, log: _Log
+    raw: pd.DataFrame, acts: pd.DataFrame, res_links: list[dict], ref: Reference, log: IssueLog
 ) -> list[dict]:
     """Check each activity's ``Clauses``; return its clause links and add ``clauses`` to acts.
 
@@ -207,7 +204,7 @@ def clause_suggestions(
         activities["clauses"] if "clauses" in activities else pd.Series("", activities.index)
     )
     stated = {
-        a: set(cleaning.split_list(s)) if s else set()
+        a: set(lookups.split_list(s)) if s else set()
         for a, s in zip(activities["activity_id"], stated_col, strict=False)
     }
     out = []

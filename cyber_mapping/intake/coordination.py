@@ -10,17 +10,16 @@ on both rows and a row of the ``possible_duplicates`` table. Their spend is kept
 
 from __future__ import annotations
 
+import math
 import re
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from cyber_mapping.contract import ACTIVITIES
-from cyber_mapping.intake import cleaning
+from cyber_mapping.intake import lookups
+from cyber_mapping.intake.log import IssueLog, cell_text
+from cyber_mapping.intake.schemas import JointLinkTable, PossibleDuplicateTable
 from cyber_mapping.reference import Reference, normalise_key
-
-if TYPE_CHECKING:
-    from cyber_mapping.intake.validation import _Log
 
 SIMILARITY_THRESHOLD = 0.8
 DUPLICATE_COLUMNS = [
@@ -36,14 +35,6 @@ JOINT_COLUMNS = ["activity_id", "joint_with"]
 _TITLE_STOP = frozenset("a an and at by for in of on the to with itu bdt".split())
 
 
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return " ".join(str(value).split())
-
-
 # ------------------------------------------------------------------ lead and joint
 
 
@@ -52,7 +43,7 @@ def validate_coordination(
     acts: pd.DataFrame,
     impl_links: list[dict],
     ref: Reference,
-    log: _Log,
+    log: IssueLog,
 ) -> list[dict]:
     """Check ``Lead implementor`` and ``Joint with``; add both columns to ``acts``.
 
@@ -65,7 +56,7 @@ def validate_coordination(
     names: dict[object, list[str]] = {}
     for link in impl_links:
         names.setdefault(link["_idx"], []).append(link["implementor"])
-    all_ids = {_text(v) for v in raw["activity_id"]} - {""}
+    all_ids = {cell_text(v) for v in raw["activity_id"]} - {""}
     id_keys = {normalise_key(k): k for k in all_ids}
     # Plain dicts: a cell lookup per row through pandas would dominate the run time.
     books, rows = raw["_workbook"].to_dict(), raw["_row"].to_dict()
@@ -79,8 +70,8 @@ def validate_coordination(
         lead = mine[0] if mine else ""
         text = lead_cells.get(idx)
         if text is not None:
-            m = cleaning.match_implementor(text, ref)
-            log.mapped("implementor", _text(text), m)
+            m = lookups.match_implementor(text, ref)
+            log.mapped("implementor", cell_text(text), m)
             if m.value is None:
                 log.error(
                     ACTIVITIES,
@@ -107,10 +98,10 @@ def validate_coordination(
         aid = own_ids[idx]
         joined: list[str] = []
         cell = joint_cells.get(idx)
-        for piece in cleaning.split_list(cell) if cell is not None else []:
+        for piece in lookups.split_list(cell) if cell is not None else []:
             other = id_keys.get(normalise_key(piece))
             if other is None:
-                hint = cleaning.Match(None, suggestions=cleaning.suggest(piece, id_keys)).hint()
+                hint = lookups.Match(None, suggestions=lookups.suggest(piece, id_keys)).hint()
                 log.error(
                     ACTIVITIES,
                     idx,
@@ -202,8 +193,6 @@ def _similar_title_pairs(
     only reach the threshold if the smaller one shares a word among its first
     ``len - ceil(threshold * len) + 1`` words with the other.
     """
-    import math
-
     freq: dict[str, int] = {}
     for s in token_sets:
         for w in s:
@@ -347,7 +336,7 @@ def possible_duplicates(
     ).reset_index(drop=True)
 
 
-def duplicate_warnings(duplicates: pd.DataFrame, activities: pd.DataFrame, log: _Log) -> None:
+def duplicate_warnings(duplicates: pd.DataFrame, activities: pd.DataFrame, log: IssueLog) -> None:
     """A warning on both rows of each possible double report, naming the other row."""
     where = {
         a: (w, r, t)
@@ -376,3 +365,31 @@ def duplicate_warnings(duplicates: pd.DataFrame, activities: pd.DataFrame, log: 
                 "other; if each office reports its own part, link them with 'Joint with'. "
                 "The spend of both is counted meanwhile.",
             )
+
+
+def coordination_tables(
+    acts: pd.DataFrame,
+    place_links: list[dict],
+    joint_raw: list[dict],
+    good: set[str],
+    ref: Reference,
+    log: IssueLog,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Possible double reports and symmetric joint links among the valid activities.
+
+    ``good`` are the IDs of the valid activities; each possible double report is a warning
+    on both its rows (see :func:`duplicate_warnings`). Returns ``(duplicates, links)``.
+    """
+    written = pd.DataFrame(joint_raw, columns=["activity_id", "joint_with", "_idx"])
+    links = joint_links(written, good)
+    JointLinkTable.validate(links, lazy=True)
+    if acts.empty:
+        return pd.DataFrame(columns=DUPLICATE_COLUMNS), links
+    valid = acts[acts["activity_id"].isin(good)]
+    bad_idx = set(acts.index) - set(valid.index)
+    places = pd.DataFrame(place_links, columns=["activity_id", "country_iso3", "region", "_idx"])
+    places = places[~places["_idx"].isin(bad_idx)]
+    dup = possible_duplicates(valid, places, links, ref)
+    PossibleDuplicateTable.validate(dup, lazy=True)
+    duplicate_warnings(dup, valid, log)
+    return dup, links

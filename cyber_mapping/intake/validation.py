@@ -1,5 +1,12 @@
 """Validate raw workbook tables into clean tables, an ``issues`` table and a ``quarantine``.
 
+The orchestrator: it creates one :class:`~cyber_mapping.intake.log.IssueLog`, calls each
+sheet's checker (:mod:`~cyber_mapping.intake.activities`, :mod:`~cyber_mapping.intake.clauses`,
+:mod:`~cyber_mapping.intake.coordination`, :mod:`~cyber_mapping.intake.expenditure`,
+:mod:`~cyber_mapping.intake.results`), then the checks across sheets, and has
+:mod:`~cyber_mapping.intake.quarantine` assemble what is kept and what is set aside. No
+checker calls back.
+
 Every problem found in one pass becomes an issue row (workbook, sheet, Excel row, column,
 value, severity, message with the fix). Rows with an error are quarantined with their
 reasons; an activity's expenditure and outputs follow it into quarantine. Nothing is
@@ -8,42 +15,24 @@ dropped silently: processed spend plus quarantined spend equals the spend read.
 
 from __future__ import annotations
 
-import logging
-from collections import defaultdict
 from dataclasses import dataclass, field, replace
-from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pandas as pd
-import pandera.pandas as pa
 
-from cyber_mapping.contract import (
-    ACTIVITIES,
-    DEFAULT_PERIOD,
-    ERROR,
-    EXPENDITURE,
-    ISSUE_COLUMNS,
-    OUTPUTS,
-    QUARANTINE_COLUMNS,
-    RESULTS,
-    WARNING,
-    Sheet,
-    issue,
+from cyber_mapping.contract import DEFAULT_PERIOD, ERROR, EXPENDITURE, OUTPUTS, RESULTS, WARNING
+from cyber_mapping.intake import (
+    activities,
+    clauses,
+    coordination,
+    expenditure,
+    quarantine,
+    results,
 )
-from cyber_mapping.intake import clauses, cleaning, coordination, results
-from cyber_mapping.intake.reading import NO_HEADER, Intake, WorkbookInfo, read_folder
-from cyber_mapping.intake.schemas import (
-    ActivityClauseTable,
-    ActivityTable,
-    ExpenditureTable,
-    JointLinkTable,
-    PossibleDuplicateTable,
-    ResultTable,
-    failures_to_issues,
-)
-from cyber_mapping.reference import Reference, load_reference, normalise_key
-
-logger = logging.getLogger(__name__)
+from cyber_mapping.intake.log import IssueLog
+from cyber_mapping.intake.reading import Intake, WorkbookInfo, read_folder
+from cyber_mapping.intake.schemas import ActivityClauseTable
+from cyber_mapping.reference import Reference, load_reference
 
 
 @dataclass(frozen=True)
@@ -80,518 +69,6 @@ class Validated:
         return int((self.issues["severity"] == WARNING).sum())
 
 
-class _Log:
-    """Collects issues, row reasons and the mapping audit trail of one validation run."""
-
-    def __init__(self) -> None:
-        self.issues: list[dict[str, object]] = []
-        self.reasons: dict[tuple[str, int], list[str]] = defaultdict(list)
-        self.mappings: dict[tuple[str, str], dict[str, object]] = {}
-        # Cells (workbook, sheet, row, header) whose problem is already stated once for the
-        # whole sheet (a missing column, no header): schema checks add no issue for them.
-        self.quiet: set[tuple[str, str, int, str]] = set()
-
-    def error(self, sheet: Sheet, idx: int, rec: dict, col: str, value: object, msg: str):
-        header = next((c.header for c in sheet.columns if c.name == col), col)
-        self.issues.append(
-            issue(rec["_workbook"], sheet.title, int(rec["_row"]), header, value, ERROR, msg)
-        )
-        self.reasons[(sheet.key, idx)].append(f"{header}: {msg}")
-
-    def warn(self, sheet: Sheet, rec: dict, col: str, value: object, msg: str) -> None:
-        header = next((c.header for c in sheet.columns if c.name == col), col)
-        self.issues.append(
-            issue(rec["_workbook"], sheet.title, int(rec["_row"]), header, value, WARNING, msg)
-        )
-
-    def mapped(self, kind: str, text: str, m: cleaning.Match) -> None:
-        self.mappings.setdefault(
-            (kind, text),
-            {
-                "kind": kind,
-                "text": text,
-                "value": m.value or "",
-                "exact": m.exact,
-                "via": m.via,
-                "suggestions": "; ".join(m.suggestions),
-            },
-        )
-
-
-def _years(per: cleaning.Period) -> str:
-    return str(per.start) if per.start == per.end else f"{per.start}-{per.end}"
-
-
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return " ".join(str(value).split())
-
-
-def _required(log: _Log, sheet: Sheet, frame: pd.DataFrame) -> None:
-    missing_by_book = frame.attrs.get("missing_columns", {})
-    headerless = {book for book, missing in missing_by_book.items() if NO_HEADER in missing}
-    for idx in frame.index[frame["_workbook"].isin(headerless)]:
-        log.reasons[(sheet.key, idx)].append("the sheet has no recognisable header row")
-        for col in sheet.columns:
-            log.quiet.add(
-                (frame.at[idx, "_workbook"], sheet.title, int(frame.at[idx, "_row"]), col.header)
-            )
-    for col in sheet.columns:
-        if not col.required:
-            continue
-        blank = frame[col.name].isna()
-        for idx in frame.index[blank]:
-            rec = {"_workbook": frame.at[idx, "_workbook"], "_row": frame.at[idx, "_row"]}
-            if rec["_workbook"] in headerless:
-                continue
-            if col.name in missing_by_book.get(rec["_workbook"], []):
-                log.reasons[(sheet.key, idx)].append(f"the sheet has no '{col.header}' column")
-                log.quiet.add((rec["_workbook"], sheet.title, int(rec["_row"]), col.header))
-                continue
-            log.error(sheet, idx, rec, col.name, "", f"required value missing. {col.hint}.")
-
-
-def _unique_map(series: pd.Series, fn) -> dict:
-    """Apply ``fn`` once per distinct value (normalise unique values, not every row)."""
-    uniq = {v: fn(v) for v in pd.unique(series.dropna())}
-    return {
-        i: (uniq.get(v) if v is not None and v == v else None)
-        for i, v in zip(series.index, series.tolist(), strict=True)
-    }
-
-
-def _rows(frame: pd.DataFrame) -> dict:
-    """Rows as plain dicts keyed by index (much faster than ``iterrows``).
-
-    The same as ``frame.to_dict("index")`` (a Series yields Python scalars, as ``to_dict``
-    boxes them), about 4 times faster: 200,000 rows took 11 s that way.
-    """
-    columns = list(frame.columns)
-    cells = zip(*(frame[c] for c in columns), strict=True) if columns else ()
-    return {idx: dict(zip(columns, row, strict=True)) for idx, row in zip(frame.index, cells)}
-
-
-def _validate_activities(raw: pd.DataFrame, ref: Reference, log: _Log):
-    sheet = ACTIVITIES
-    _required(log, sheet, raw)
-    themes = dict(zip(ref.themes["theme"], ref.themes["gfce_theme"], strict=True))
-    res_cache: dict[str, cleaning.ResolutionRef] = {}
-    records, res_links, place_links, impl_links = [], [], [], []
-    places_of = _unique_map(raw["beneficiaries"], lambda v: cleaning.parse_places(v, ref))
-    impl_of = _unique_map(raw["implementors"], lambda v: cleaning.parse_implementors(v, ref))
-    theme_of = _unique_map(raw["theme"], lambda v: cleaning.match_theme(v, ref))
-    status_of = _unique_map(raw["status"], lambda v: cleaning.match_vocab(v, "status", ref))
-    start_of = _unique_map(raw["start_date"], cleaning.parse_date)
-    end_of = _unique_map(raw["end_date"], lambda v: cleaning.parse_date(v, end_of_month=True))
-    rows = _rows(raw)
-    for idx, rec in rows.items():
-        aid = _text(rec["activity_id"])
-        # Resolution references: several per cell.
-        res_ids: list[tuple[str, str]] = []
-        if rec["resolution_refs"] is not None:
-            for piece in cleaning.split_list(rec["resolution_refs"]):
-                parsed = res_cache.get(piece) or cleaning.parse_resolution(piece, ref)
-                res_cache[piece] = parsed
-                log.mapped("resolution", piece, parsed.match)
-                if parsed.problem:
-                    log.error(sheet, idx, rec, "resolution_refs", piece, parsed.problem)
-                elif parsed.match.value in [r for r, _ in res_ids]:
-                    log.warn(
-                        sheet,
-                        rec,
-                        "resolution_refs",
-                        piece,
-                        f"{parsed.match.value} is listed twice; it is counted once. "
-                        "Remove the repetition.",
-                    )
-                else:
-                    res_ids.append((parsed.match.value, parsed.revision_text))
-        res_shares = cleaning.parse_shares(rec["resolution_shares"], len(res_ids))
-        if res_shares.problem and res_ids:
-            log.error(
-                sheet, idx, rec, "resolution_shares", rec["resolution_shares"], res_shares.problem
-            )
-        places = places_of[idx]
-        place_list = places.places if places is not None else ()
-        if places is not None:
-            for p in place_list:
-                log.mapped("country" if p.country_iso3 else "region", p.text, p.match)
-            for problem in places.problems:
-                log.error(sheet, idx, rec, "beneficiaries", rec["beneficiaries"], problem)
-        if len({(p.country_iso3, p.region) for p in place_list}) < len(place_list):
-            log.error(
-                sheet,
-                idx,
-                rec,
-                "beneficiaries",
-                rec["beneficiaries"],
-                "a beneficiary is listed twice. List each country once.",
-            )
-        c_shares = cleaning.parse_shares(rec["country_shares"], len(place_list))
-        if c_shares.problem and place_list:
-            log.error(sheet, idx, rec, "country_shares", rec["country_shares"], c_shares.problem)
-        impls = impl_of[idx]
-        if impls is not None:
-            for name, m in zip(impls.names, impls.matches, strict=True):
-                log.mapped("implementor", name, m)
-            for problem in impls.problems:
-                log.error(sheet, idx, rec, "implementors", rec["implementors"], problem)
-        theme = theme_of[idx]
-        if theme is not None:
-            log.mapped("theme", _text(rec["theme"]), theme)
-            if not theme.ok:
-                log.error(
-                    sheet,
-                    idx,
-                    rec,
-                    "theme",
-                    rec["theme"],
-                    f"'{rec['theme']}' is not one of the package's themes.{theme.hint()} "
-                    "Choose a theme from the template's drop-down list.",
-                )
-        status = status_of[idx]
-        if status is not None and not status.ok:
-            log.error(
-                sheet,
-                idx,
-                rec,
-                "status",
-                rec["status"],
-                f"'{rec['status']}' is not a status.{status.hint()} "
-                "Write Completed, Ongoing or Planned.",
-            )
-        start, end = start_of[idx], end_of[idx]
-        for col, parsed in (("start_date", start), ("end_date", end)):
-            if parsed is not None and parsed.problem:
-                log.error(sheet, idx, rec, col, rec[col], parsed.problem)
-        records.append(
-            {
-                "activity_id": aid,
-                "workbook": rec["_workbook"],
-                "sheet": sheet.title,
-                "row": int(rec["_row"]),
-                "resolution_ids": "; ".join(r for r, _ in res_ids),
-                "resolution_refs_text": _text(rec["resolution_refs"]),
-                "clause_quoted": _text(rec["clause_quoted"]),
-                "theme": theme.value if theme is not None and theme.ok else "",
-                "gfce_theme": themes.get(theme.value, "") if theme is not None else "",
-                "title": _text(rec["title"]),
-                "description": _text(rec["description"]),
-                "beneficiaries": "; ".join(
-                    p.country_iso3 or f"Region: {p.region}" if p.region != "Global" else "Global"
-                    for p in place_list
-                ),
-                "beneficiary_kind": _kind(place_list),
-                "implementors": "; ".join(impls.names) if impls is not None else "",
-                "partners": _text(rec["partners"]),
-                "status": status.value if status is not None and status.ok else "",
-                "start_date": pd.Timestamp(start.value) if start and start.value else pd.NaT,
-                "end_date": pd.Timestamp(end.value) if end and end.value else pd.NaT,
-                "outputs_text": _text(rec["outputs_text"]),
-                "outcomes_text": _text(rec["outcomes_text"]),
-                "_idx": idx,
-            }
-        )
-        weights = res_shares.weights or (1,) * len(res_ids)
-        for pos, ((rid, rev), w) in enumerate(zip(res_ids, weights, strict=False)):
-            res_links.append(
-                {
-                    "activity_id": aid,
-                    "position": pos,
-                    "resolution_id": rid,
-                    "revision_text": rev,
-                    "weight": w,
-                    "_idx": idx,
-                }
-            )
-        weights = c_shares.weights or (1,) * len(place_list)
-        for pos, (p, w) in enumerate(zip(place_list, weights, strict=False)):
-            place_links.append(
-                {
-                    "activity_id": aid,
-                    "position": pos,
-                    "country_iso3": p.country_iso3,
-                    "region": p.region,
-                    "weight": w,
-                    "_idx": idx,
-                }
-            )
-        for pos, name in enumerate(impls.names if impls is not None else ()):
-            impl_links.append(
-                {"activity_id": aid, "position": pos, "implementor": name, "_idx": idx}
-            )
-    acts = pd.DataFrame(records, index=raw.index) if records else _empty_activities()
-    _duplicates(raw, log)
-    if not acts.empty:
-        try:
-            ActivityTable.validate(acts.drop(columns="_idx"), lazy=True)
-        except pa.errors.SchemaErrors as exc:
-            headers = {c.name: c.header for c in sheet.columns}
-            headers.update(
-                {"resolution_ids": "Resolution references", "gfce_theme": "Activity theme"}
-            )
-            found, reasons = failures_to_issues(exc, acts, headers)
-            _merge_schema_failures(log, sheet, found, reasons)
-    return acts, res_links, place_links, impl_links
-
-
-def _kind(places) -> str:
-    kinds = {
-        "country" if p.country_iso3 else ("global" if p.region == "Global" else "region")
-        for p in places
-    }
-    return "; ".join(sorted(kinds))
-
-
-def _empty_activities() -> pd.DataFrame:
-    return pd.DataFrame(columns=["activity_id", "workbook", "sheet", "row", "_idx"])
-
-
-def _merge_schema_failures(log: _Log, sheet: Sheet, found, reasons) -> None:
-    """Add pandera's findings, skipping cells already reported by a parser."""
-    seen = {(i["workbook"], i["row"], i["column"]) for i in log.issues}
-    seen |= {(w, r, h) for (w, s, r, h) in log.quiet if s == sheet.title}
-    for item in found:
-        if (item["workbook"], item["row"], item["column"]) not in seen:
-            log.issues.append(item)
-    for idx, why in reasons.items():
-        existing = log.reasons[(sheet.key, idx)]
-        header_done = {r.split(":", 1)[0] for r in existing}
-        existing.extend(r for r in why if r.split(":", 1)[0] not in header_done)
-
-
-def _duplicates(raw: pd.DataFrame, log: _Log) -> None:
-    ids = raw["activity_id"].map(_text)
-    dup = ids[(ids != "") & ids.duplicated(keep=False)]
-    for aid, group in dup.groupby(dup):
-        places = "; ".join(
-            f"{raw.at[i, '_workbook']} Activities row {raw.at[i, '_row']}" for i in group.index
-        )
-        for idx in group.index:
-            log.error(
-                ACTIVITIES,
-                idx,
-                raw.loc[idx],
-                "activity_id",
-                aid,
-                f"Activity ID '{aid}' is used {len(group)} times ({places}). "
-                "Give each activity its own ID.",
-            )
-
-
-def _rate_table(ref: Reference) -> dict[tuple[str, int], Decimal]:
-    return {
-        (c, int(y)): Decimal(r)
-        for c, y, r in zip(
-            ref.exchange_rates["currency"],
-            ref.exchange_rates["year"],
-            ref.exchange_rates["chf_per_unit"],
-            strict=True,
-        )
-    }
-
-
-# The largest amount a row may carry: CHF 10 billion, far above any plausible activity and
-# far below what integer cents (and the allocation's cents x weights) can hold exactly.
-MAX_ROW_CHF_CENTS = 10_000_000_000 * 100
-
-
-def _too_large(chf_cents: int) -> str:
-    """The message for an amount above :data:`MAX_ROW_CHF_CENTS`."""
-    return (
-        f"the amount is CHF {chf_cents / 100:,.2f}, above the maximum of CHF "
-        f"{MAX_ROW_CHF_CENTS // 100:,} per row: the row is quarantined. Check the amount "
-        "(a missing decimal point?) or split it across rows."
-    ).replace(",", "'")
-
-
-def _unconverted_currency(
-    cents: int | None, chf: int | None, currency: str | None, written: object
-) -> str | None:
-    """The currency under which a readable amount that could not be converted is listed."""
-    if cents is None or chf is not None:
-        return None
-    return currency or _text(written).upper() or "CHF"
-
-
-def _validate_expenditure(raw: pd.DataFrame, ref: Reference, log: _Log, period):
-    sheet = EXPENDITURE
-    _required(log, sheet, raw)
-    rates = _rate_table(ref)
-    funder_keys = ref.funder_keys()
-    amount_of = _unique_map(raw["amount"], cleaning.parse_amount)
-    period_of = _unique_map(raw["period"], cleaning.parse_period)
-    cost_of = _unique_map(raw["cost_type"], lambda v: cleaning.match_vocab(v, "cost_type", ref))
-    basis_of = _unique_map(raw["basis"], lambda v: cleaning.match_vocab(v, "basis", ref))
-    currency_of = _unique_map(raw["currency"].fillna(""), cleaning.match_currency)
-    records = []
-    for idx, rec in _rows(raw).items():
-        amount, per = amount_of[idx], period_of[idx]
-        cost, basis, cur = cost_of[idx], basis_of[idx], currency_of[idx]
-        if amount is not None and amount.problem:
-            log.error(sheet, idx, rec, "amount", rec["amount"], amount.problem)
-        if per is not None and per.problem:
-            log.error(sheet, idx, rec, "period", rec["period"], per.problem)
-        if cost is not None and not cost.ok:
-            log.error(
-                sheet,
-                idx,
-                rec,
-                "cost_type",
-                rec["cost_type"],
-                f"'{rec['cost_type']}' is not a cost type.{cost.hint()} Write Staff or Non-staff.",
-            )
-        if basis is not None and not basis.ok:
-            log.error(
-                sheet,
-                idx,
-                rec,
-                "basis",
-                rec["basis"],
-                f"'{rec['basis']}' is not a basis.{basis.hint()} Write Actual or Estimated.",
-            )
-        currency = cur.value if cur is not None and cur.ok else None
-        if cur is not None and not cur.ok:
-            log.error(
-                sheet,
-                idx,
-                rec,
-                "currency",
-                rec["currency"],
-                f"'{rec['currency']}' is not an ISO 4217 currency code.{cur.hint()} "
-                "Write e.g. CHF, USD or EUR.",
-            )
-        if amount is not None and amount.currency:
-            if rec["currency"] in (None, "") and currency == "CHF":
-                currency = amount.currency
-            elif currency and amount.currency != currency:
-                log.error(
-                    sheet,
-                    idx,
-                    rec,
-                    "amount",
-                    rec["amount"],
-                    f"the amount names {amount.currency} but the Currency column says "
-                    f"{currency}. Keep the currency in the Currency column only.",
-                )
-        cents = amount.cents if amount is not None else None
-        if cents is not None and cents < 0:
-            log.error(
-                sheet,
-                idx,
-                rec,
-                "amount",
-                rec["amount"],
-                "the amount is negative. Report spend as a positive number; "
-                "correct refunds in the line they belong to.",
-            )
-        chf = None
-        year = per.start if per is not None else None
-        if cents is not None and currency == "CHF":
-            chf = cents  # CHF needs no rate, whatever the year
-        elif cents is not None and currency and year is not None:
-            rate = rates.get((currency, year))
-            if rate is None:
-                log.error(
-                    sheet,
-                    idx,
-                    rec,
-                    "currency",
-                    currency,
-                    f"no exchange rate to CHF for {currency} in {year}. Add it to "
-                    "cyber_mapping/reference/exchange_rates.csv (or report in CHF).",
-                )
-            else:
-                chf = int((Decimal(cents) * rate).quantize(Decimal(1), ROUND_HALF_UP))
-        if chf is not None and abs(chf) > MAX_ROW_CHF_CENTS:
-            log.error(sheet, idx, rec, "amount", rec["amount"], _too_large(chf))
-        if (
-            per is not None
-            and per.start is not None
-            and (per.start < period[0] or per.end > period[1])
-        ):
-            log.error(
-                sheet,
-                idx,
-                rec,
-                "period",
-                rec["period"],
-                f"period {_years(per)} lies outside the mapping period "
-                f"{period[0]}-{period[1]}"
-                f"{' (WTDC-17 to WTDC-25)' if tuple(period) == DEFAULT_PERIOD else ''}: "
-                "the spend is quarantined. "
-                "Split the row so that each part lies inside or outside the period.",
-            )
-        funder_text = _text(rec["funder"])
-        funder = funder_keys.get(normalise_key(funder_text), funder_text)
-        if funder_text:
-            log.mapped(
-                "funder",
-                funder_text,
-                cleaning.Match(
-                    funder,
-                    exact=funder == funder_text,
-                    via="alias" if normalise_key(funder_text) in funder_keys else "as written",
-                ),
-            )
-        records.append(
-            {
-                "expenditure_id": f"{rec['_workbook']}:{int(rec['_row'])}",
-                "activity_id": _text(rec["activity_id"]),
-                "workbook": rec["_workbook"],
-                "sheet": sheet.title,
-                "row": int(rec["_row"]),
-                "funder": funder,
-                "year_start": per.start if per is not None and per.start else 0,
-                "year_end": per.end if per is not None and per.end else 0,
-                "cost_type": cost.value if cost is not None and cost.ok else "",
-                "basis": basis.value if basis is not None and basis.ok else "",
-                "currency": currency or "",
-                "amount_cents": cents if cents is not None else 0,
-                "chf_cents": chf,
-                "_readable": cents is not None,
-                "_unconverted": _unconverted_currency(cents, chf, currency, rec["currency"]),
-                "_idx": idx,
-            }
-        )
-    return pd.DataFrame(records, index=raw.index) if records else None
-
-
-def _referential(
-    frame: pd.DataFrame | None,
-    sheet: Sheet,
-    raw: pd.DataFrame,
-    known: set[str],
-    rejected: dict[str, str],
-    log: _Log,
-) -> None:
-    """Rows must point to an activity; rows of a rejected activity follow it."""
-    if frame is None:
-        return
-    ids = {normalise_key(k): k for k in known}
-    for idx, aid in frame["activity_id"].items():
-        if aid == "":
-            continue
-        if aid not in known:
-            hint = cleaning.Match(None, suggestions=cleaning.suggest(aid, ids)).hint()
-            log.error(
-                sheet,
-                idx,
-                {"_workbook": raw.at[idx, "_workbook"], "_row": raw.at[idx, "_row"]},
-                "activity_id",
-                aid,
-                f"no activity '{aid}' on any Activities sheet.{hint} "
-                "Add the activity, or correct the ID.",
-            )
-        elif aid in rejected:
-            log.reasons[(sheet.key, idx)].append(
-                f"its activity '{aid}' was rejected ({rejected[aid]})"
-            )
-
-
 def validate_intake(
     intake: Intake, ref: Reference | None = None, period: tuple[int, int] = DEFAULT_PERIOD
 ) -> Validated:
@@ -607,147 +84,52 @@ def validate_intake(
         First and last year of the mapping period; spend outside it is quarantined.
     """
     ref = ref or load_reference()
-    log = _Log()
+    log = IssueLog()
     log.issues.extend(intake.issues)
     raw_a = intake.tables["activities"]
     raw_e = intake.tables["expenditure"]
     raw_o = intake.tables["outputs"]
     raw_r = intake.tables.get("results", raw_o.iloc[0:0])
-    acts, res_links, place_links, impl_links = _validate_activities(raw_a, ref, log)
+    acts, res_links, place_links, impl_links = activities.validate_activities(raw_a, ref, log)
     clause_links = clauses.validate_clauses(raw_a, acts, res_links, ref, log)
     joint_raw = coordination.validate_coordination(raw_a, acts, impl_links, ref, log)
-    exp = _validate_expenditure(raw_e, ref, log, period)
+    exp = expenditure.validate_expenditure(raw_e, ref, log, period)
     res = results.validate_results(raw_r, RESULTS, ref, log)
     outs = results.validate_results(raw_o, OUTPUTS, ref, log)
 
-    rejected_acts = {
-        acts.at[idx, "activity_id"]: f"{acts.at[idx, 'workbook']} Activities row "
-        f"{acts.at[idx, 'row']}"
-        for (key, idx) in list(log.reasons)
-        if key == "activities" and log.reasons[(key, idx)]
-    }
+    # Across sheets: each row points to an activity, and follows it into quarantine.
+    rejected_acts = quarantine.rejected_activities(acts, log)
     # An ID used twice is rejected everywhere: its spend cannot be attributed.
     known = set(acts["activity_id"]) if not acts.empty else set()
-    _referential(exp, EXPENDITURE, raw_e, known, rejected_acts, log)
-    _referential(res, RESULTS, raw_r, known, rejected_acts, log)
-    _referential(outs, OUTPUTS, raw_o, known, rejected_acts, log)
-    if exp is not None:
-        good = exp[[not log.reasons.get(("expenditure", i)) for i in exp.index]]
-        try:
-            ExpenditureTable.validate(
-                good.drop(columns=["_idx", "_readable", "_unconverted"]).astype(
-                    {"chf_cents": "int64"}
-                ),
-                lazy=True,
-            )
-        except pa.errors.SchemaErrors as exc:
-            headers = {c.name: c.header for c in EXPENDITURE.columns}
-            found, reasons = failures_to_issues(exc, good, headers)
-            _merge_schema_failures(log, EXPENDITURE, found, reasons)
-    for frame, spec in ((res, RESULTS), (outs, OUTPUTS)):
-        if frame is not None:
-            good_r = frame[[not log.reasons.get((spec.key, i)) for i in frame.index]]
-            try:
-                ResultTable.validate(good_r.drop(columns="_idx"), lazy=True)
-            except pa.errors.SchemaErrors as exc:
-                headers = {c.name: c.header for c in spec.columns}
-                found, reasons = failures_to_issues(exc, good_r, headers)
-                _merge_schema_failures(log, spec, found, reasons)
-
+    for frame, sheet, raw in (
+        (exp, EXPENDITURE, raw_e),
+        (res, RESULTS, raw_r),
+        (outs, OUTPUTS, raw_o),
+    ):
+        quarantine.check_activity_ids(frame, sheet, raw, known, rejected_acts, log)
+    # The schemas, on the rows that are still kept.
+    expenditure.check_schema(exp, log)
+    results.check_schema(res, RESULTS, log)
+    results.check_schema(outs, OUTPUTS, log)
     # Warnings that do not reject anything.
     if not acts.empty:
-        spent = set(exp["activity_id"]) if exp is not None else set()
         status_of = dict(zip(acts["activity_id"], acts["status"], strict=False))
-        rows_a, rows_e = _rows(raw_a), _rows(raw_e)
-        for idx, rec in _rows(acts).items():
-            if rec["activity_id"] and rec["activity_id"] not in spent:
-                log.warn(
-                    ACTIVITIES,
-                    rows_a[idx],
-                    "activity_id",
-                    rec["activity_id"],
-                    "no expenditure is reported for this activity. Add its spend on the "
-                    "Expenditure sheet (0 if it had none).",
-                )
-        for idx, rec in _rows(exp if exp is not None else raw_e.iloc[0:0]).items():
-            st = status_of.get(rec["activity_id"])
-            if st == "Completed" and rec["basis"] == "Estimated":
-                log.warn(
-                    EXPENDITURE,
-                    rows_e[idx],
-                    "basis",
-                    rec["basis"],
-                    "the activity is Completed but this spend is Estimated. Report the "
-                    "actual amount once the accounts are closed.",
-                )
-            elif st == "Planned" and rec["basis"] == "Actual":
-                log.warn(
-                    EXPENDITURE,
-                    rows_e[idx],
-                    "basis",
-                    rec["basis"],
-                    "the activity is Planned but this spend is Actual. Check the status "
-                    "or the basis.",
-                )
-
-    if not acts.empty:
-        status_of = dict(zip(acts["activity_id"], acts["status"], strict=False))
+        expenditure.status_warnings(acts, exp, raw_a, raw_e, status_of, log)
         results.status_warnings(res, RESULTS, raw_r, status_of, log)
         results.status_warnings(outs, OUTPUTS, raw_o, status_of, log)
-    dup, joint = _coordination_tables(acts, place_links, joint_raw, ref, log)
+    good = quarantine.valid_activity_ids(acts, log)
+    dup, joint = coordination.coordination_tables(acts, place_links, joint_raw, good, ref, log)
     result = _assemble(
         intake, acts, res_links, place_links, impl_links, exp, outs, log, period, res=res
     )
     return _version_2(result, res, outs, clause_links, joint, dup, log, ref)
 
 
-def _good_activity_ids(acts: pd.DataFrame, log: _Log) -> set[str]:
-    bad = {i for (k, i), why in log.reasons.items() if k == "activities" and why}
-    if acts.empty:
-        return set()
-    return set(acts.loc[[i for i in acts.index if i not in bad], "activity_id"])
-
-
-def _coordination_tables(acts, place_links, joint_raw, ref, log):
-    """Symmetric joint links and possible double reports among the valid activities."""
-    good = _good_activity_ids(acts, log)
-    links = coordination.joint_links(
-        pd.DataFrame(joint_raw, columns=["activity_id", "joint_with", "_idx"]), good
-    )
-    JointLinkTable.validate(links, lazy=True)
-    if acts.empty:
-        return pd.DataFrame(columns=coordination.DUPLICATE_COLUMNS), links
-    valid = acts[acts["activity_id"].isin(good)]
-    bad_idx = set(acts.index) - set(valid.index)
-    places = pd.DataFrame(place_links, columns=["activity_id", "country_iso3", "region", "_idx"])
-    places = places[~places["_idx"].isin(bad_idx)]
-    dup = coordination.possible_duplicates(valid, places, links, ref)
-    PossibleDuplicateTable.validate(dup, lazy=True)
-    coordination.duplicate_warnings(dup, valid, log)
-    return dup, links
-
-
 def _version_2(result, res, outs, clause_links, joint, dup, log, ref) -> Validated:
     """Add the version-2 tables (results, clauses, joint links, duplicates) to ``result``."""
     good = set(result.activities["activity_id"]) if not result.activities.empty else set()
-    kept = []
-    for frame, key in ((res, "results"), (outs, "outputs")):
-        if frame is not None:
-            ok = [not log.reasons.get((key, i)) for i in frame.index]
-            kept.append(frame[ok].drop(columns="_idx"))
-    rows = pd.concat(kept, ignore_index=True) if kept else pd.DataFrame()
-    if rows.empty:
-        rows = pd.DataFrame(
-            {
-                c: pd.Series(dtype="float64" if c in results.NUMBER_COLUMNS else object)
-                for c in results.RESULT_COLUMNS
-            }
-        )
-    rows = rows[results.RESULT_COLUMNS].reset_index(drop=True)
-    bad_acts = {i for (k, i), why in log.reasons.items() if k == "activities" and why}
-    links = pd.DataFrame(clause_links, columns=[*clauses.CLAUSE_LINK_COLUMNS, "_idx"])
-    links = links[links["activity_id"].isin(good) & ~links["_idx"].isin(bad_acts)]
-    links = links.drop(columns="_idx").reset_index(drop=True)
+    rows = quarantine.clean_results(res, outs, log)
+    links = quarantine.clean_clause_links(clause_links, good, log)
     ActivityClauseTable.validate(links, lazy=True)
     res_links = result.activity_resolutions
     if not res_links.empty:
@@ -768,217 +150,27 @@ def _version_2(result, res, outs, clause_links, joint, dup, log, ref) -> Validat
     )
 
 
-_TEXT = "object"
-# The columns (and types) of each clean table, so that an empty table still has them all.
-EMPTY_COLUMNS = {
-    "activities": {
-        **dict.fromkeys(["activity_id", "workbook", "sheet"], _TEXT),
-        "row": "int64",
-        **dict.fromkeys(
-            [
-                "resolution_ids",
-                "resolution_refs_text",
-                "clause_quoted",
-                "theme",
-                "gfce_theme",
-                "title",
-                "description",
-                "beneficiaries",
-                "beneficiary_kind",
-                "implementors",
-                "partners",
-                "status",
-            ],
-            _TEXT,
-        ),
-        "start_date": "datetime64[ns]",
-        "end_date": "datetime64[ns]",
-        "outputs_text": _TEXT,
-        "outcomes_text": _TEXT,
-        "lead_implementor": _TEXT,
-        "joint_with": _TEXT,
-    },
-    "expenditure": {
-        **dict.fromkeys(["expenditure_id", "activity_id", "workbook", "sheet"], _TEXT),
-        "row": "int64",
-        "funder": _TEXT,
-        "year_start": "int64",
-        "year_end": "int64",
-        **dict.fromkeys(["cost_type", "basis", "currency"], _TEXT),
-        "amount_cents": "int64",
-        "chf_cents": "int64",
-        "amount_chf": "float64",
-    },
-    "outputs": {
-        **dict.fromkeys(["activity_id", "workbook", "sheet"], _TEXT),
-        "row": "int64",
-        "indicator": _TEXT,
-        "value": "float64",
-        "unit": _TEXT,
-        "country_iso3": _TEXT,
-        "group": _TEXT,
-        "as_of": "datetime64[ns]",
-    },
-    "activity_resolutions": {
-        "activity_id": _TEXT,
-        "position": "int64",
-        "resolution_id": _TEXT,
-        "revision_text": _TEXT,
-        "weight": "int64",
-        "revision_in_force": _TEXT,
-    },
-    "activity_places": {
-        "activity_id": _TEXT,
-        "position": "int64",
-        "country_iso3": _TEXT,
-        "region": _TEXT,
-        "weight": "int64",
-    },
-    "activity_implementors": {"activity_id": _TEXT, "position": "int64", "implementor": _TEXT},
-}
-
-
-def _or_empty(frame: pd.DataFrame | None, name: str) -> pd.DataFrame:
-    """``frame``, or, when it has no rows, an empty table with every column of ``name``."""
-    if frame is not None and not frame.empty:
-        return frame
-    columns = EMPTY_COLUMNS[name]
-    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in columns.items()})
-
-
 def _assemble(intake, acts, res_links, place_links, impl_links, exp, outs, log, period, res=None):
-    bad = {
-        key: {i for (k, i), why in log.reasons.items() if k == key and why}
-        for key in ("activities", "expenditure", "outputs", "results")
+    """The version-1 result: clean tables, issues, quarantine, mappings and reconciliation."""
+    bad = quarantine.rejected_rows(log)
+    frames = {
+        "activities": acts if not acts.empty else None,
+        "expenditure": exp,
+        "outputs": outs,
+        "results": res,
     }
-    quarantine: list[dict[str, object]] = []
-
-    def _quarantine(frame, key, amount=False):
-        if frame is None:
-            return
-        for idx in sorted(bad[key]):
-            rec = frame.loc[idx]
-            chf = rec.get("chf_cents") if amount else None
-            readable = bool(amount and rec.get("_readable"))
-            quarantine.append(
-                {
-                    **(
-                        {
-                            "currency": rec["currency"] or rec["_unconverted"] or "",
-                            "amount_original": rec["amount_cents"] / 100,
-                        }
-                        if readable
-                        else {"currency": "", "amount_original": None}
-                    ),
-                    "workbook": rec["workbook"],
-                    "sheet": rec["sheet"],
-                    "row": int(rec["row"]),
-                    "activity_id": rec["activity_id"] or None,
-                    "amount_chf": (chf / 100) if chf is not None and chf == chf else None,
-                    "reasons": "; ".join(dict.fromkeys(log.reasons[(key, idx)])),
-                    "amount_cents": int(chf) if chf is not None and chf == chf else None,
-                }
-            )
-
-    _quarantine(acts if not acts.empty else None, "activities")
-    _quarantine(exp, "expenditure", amount=True)
-    _quarantine(outs, "outputs")
-    _quarantine(res, "results")
-
-    good_a = acts.drop(index=list(bad["activities"])) if not acts.empty else acts
-    good_ids = set(good_a["activity_id"]) if not good_a.empty else set()
-
-    def links(rows):
-        frame = pd.DataFrame(rows)
-        if frame.empty:
-            return frame
-        return (
-            frame[frame["activity_id"].isin(good_ids) & ~frame["_idx"].isin(bad["activities"])]
-            .drop(columns="_idx")
-            .reset_index(drop=True)
-        )
-
-    good_e = (
-        exp.drop(index=list(bad["expenditure"]))
-        if exp is not None
-        else pd.DataFrame(columns=["expenditure_id", "activity_id", "chf_cents"])
-    )
-    good_o = (
-        outs.drop(index=list(bad["outputs"]))
-        if outs is not None
-        else pd.DataFrame(columns=["activity_id"])
-    )
-    good_e = good_e.drop(
-        columns=["_idx", "_readable", "_unconverted"], errors="ignore"
-    ).reset_index(drop=True)
-    if not good_e.empty:
-        good_e["chf_cents"] = good_e["chf_cents"].astype("int64")
-        good_e["amount_chf"] = good_e["chf_cents"] / 100
-    issues = pd.DataFrame(log.issues, columns=list(ISSUE_COLUMNS))
-    issues["row"] = issues["row"].astype("Int64")
-    issues = issues.sort_values(
-        ["workbook", "sheet", "row", "column"], na_position="first", kind="stable"
-    ).reset_index(drop=True)
-    q = pd.DataFrame(
-        quarantine, columns=[*QUARANTINE_COLUMNS, "amount_cents", "currency", "amount_original"]
-    )
-    q["amount_original"] = q["amount_original"].astype("float64")
-    q["row"] = q["row"].astype("Int64")
-    q["amount_cents"] = q["amount_cents"].astype("Int64")
-    q = q.sort_values(["workbook", "sheet", "row"], kind="stable").reset_index(drop=True)
-    reconciliation = _reconciliation(exp, good_e, q)
-    mappings = pd.DataFrame(
-        list(log.mappings.values()),
-        columns=["kind", "text", "value", "exact", "via", "suggestions"],
-    )
-    mappings = mappings.sort_values(["kind", "text"], kind="stable").reset_index(drop=True)
+    q = quarantine.quarantine_table(frames, bad, log)
+    tables = quarantine.clean_tables(acts, res_links, place_links, impl_links, exp, outs, bad)
     return Validated(
-        activities=_or_empty(
-            good_a.drop(columns="_idx", errors="ignore").reset_index(drop=True), "activities"
-        ),
-        activity_resolutions=_or_empty(links(res_links), "activity_resolutions"),
-        activity_places=_or_empty(links(place_links), "activity_places"),
-        activity_implementors=_or_empty(links(impl_links), "activity_implementors"),
-        expenditure=_or_empty(good_e, "expenditure"),
-        outputs=_or_empty(
-            good_o.drop(columns="_idx", errors="ignore").reset_index(drop=True), "outputs"
-        ),
-        issues=issues,
+        **tables,
+        issues=quarantine.issues_table(log),
         quarantine=q,
-        mappings=mappings,
+        mappings=quarantine.mappings_table(log),
         workbooks=intake.workbooks,
         period=period,
         rows_read={k: len(v) for k, v in intake.tables.items()},
-        reconciliation=reconciliation,
+        reconciliation=quarantine.reconciliation(exp, tables["expenditure"], q),
     )
-
-
-def _reconciliation(
-    exp: pd.DataFrame | None, good_e: pd.DataFrame, q: pd.DataFrame
-) -> dict[str, object]:
-    """CHF read, processed and quarantined (integer cents), and what could not be converted.
-
-    Sums are Python integers, exact however large. Every readable amount is either in
-    ``chf_cents_read`` (when it could be converted to CHF) or, in its own currency, in
-    ``unconverted_cents``; ``rows_amount_unreadable`` counts rows with no readable amount.
-    """
-    exp = exp if exp is not None else pd.DataFrame(columns=["chf_cents", "_readable"])
-    chf = [int(c) for c in exp["chf_cents"] if c is not None and c == c]
-    unconverted: dict[str, int] = {}
-    if "_unconverted" in exp:
-        for cur, cents in zip(exp["_unconverted"], exp["amount_cents"], strict=True):
-            if isinstance(cur, str) and cur:
-                unconverted[cur] = unconverted.get(cur, 0) + int(cents)
-    return {
-        "chf_cents_read": sum(chf),
-        "chf_cents_processed": sum(int(c) for c in good_e["chf_cents"]) if not good_e.empty else 0,
-        "chf_cents_quarantined": sum(int(c) for c in q["amount_cents"].dropna()),
-        "unconverted_cents": dict(sorted(unconverted.items())),
-        "rows_amount_unreadable": int((~exp["_readable"].astype(bool)).sum()),
-        "rows_amount_unconverted": sum(
-            1 for c in exp.get("_unconverted", []) if isinstance(c, str) and c
-        ),
-    }
 
 
 def validate_folder(

@@ -1,0 +1,387 @@
+"""Look a cell's text up among canonical names: countries, places, resolutions, vocabularies.
+
+Every lookup returns a :class:`Match` that says whether it matched exactly and, when it did
+not match, the closest candidates ("did you mean …?"). Lookups never raise on bad input:
+they return the problem as text, which validation turns into an issue row.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+import pycountry
+
+from cyber_mapping.reference import GLOBAL, Reference, normalise_key
+
+_LIST_SPLIT = re.compile(r"[;\n\r]+")
+
+
+@dataclass(frozen=True)
+class Match:
+    """Result of a lookup.
+
+    Attributes
+    ----------
+    value
+        The canonical value, or None when nothing matched.
+    exact
+        True when the text was already the canonical form (ignoring surrounding spaces).
+    via
+        How it matched ("name", "alias", "ISO3 code", …) or "" when it did not.
+    suggestions
+        Closest canonical values when it did not match.
+    """
+
+    value: str | None
+    exact: bool = False
+    via: str = ""
+    suggestions: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """Whether a value was found."""
+        return self.value is not None
+
+    def hint(self) -> str:
+        """The "did you mean" clause for an error message (empty when none)."""
+        if not self.suggestions:
+            return ""
+        return " Did you mean " + " or ".join(f"'{s}'" for s in self.suggestions) + "?"
+
+
+def _similarity(text: str, key: str) -> float:
+    """Best of whole-string similarity and similarity to any run of words of ``key``."""
+    best = difflib.SequenceMatcher(None, text, key).ratio()
+    words, width = key.split(), len(text.split())
+    if len(words) > width:
+        for i in range(len(words) - width + 1):
+            part = " ".join(words[i : i + width])
+            best = max(best, 0.95 * difflib.SequenceMatcher(None, text, part).ratio())
+    return best
+
+
+def suggest(text: str, keys: dict[str, str], n: int = 3, cutoff: float = 0.72) -> tuple[str, ...]:
+    """Closest canonical values to ``text`` among folded ``keys`` (key -> canonical)."""
+    folded = normalise_key(text)
+    if not folded:
+        return ()
+    scored = sorted(
+        ((s, key) for key in keys if (s := _similarity(folded, key)) >= cutoff),
+        key=lambda pair: (-pair[0], pair[1]),
+    )
+    out: list[str] = []
+    for _, key in scored:
+        if keys[key] not in out:
+            out.append(keys[key])
+    return tuple(out[:n])
+
+
+def lookup(text: object, keys: dict[str, str]) -> Match:
+    """Match ``text`` against folded ``keys``; exact when it equals a canonical value."""
+    raw = str(text).strip()
+    key = normalise_key(raw)
+    if key in keys:
+        value = keys[key]
+        return Match(value, exact=raw == value, via="exact" if raw == value else "folded")
+    return Match(None, suggestions=suggest(raw, keys))
+
+
+def split_list(text: object) -> list[str]:
+    """Split a cell on ``;`` and line breaks, dropping empty pieces."""
+    return [p.strip() for p in _LIST_SPLIT.split(str(text)) if p.strip()]
+
+
+# ----------------------------------------------------------------------------- countries
+
+
+def match_country(text: object, ref: Reference) -> Match:
+    """Match one country written as a name, ITU name, alias, ISO2 or ISO3 code.
+
+    Returns the ISO3 code; ``exact`` is True only for the ITU name or the ISO3 code as written.
+    """
+    raw = " ".join(str(text).split())
+    hit = ref.country_keys.get(normalise_key(raw))
+    if hit is None:
+        keys = {k: ref.country_name()[iso] for k, (iso, _) in ref.country_keys.items()}
+        return Match(None, suggestions=suggest(raw, keys))
+    iso3, via = hit
+    exact = raw == ref.country_name()[iso3] or raw == iso3
+    return Match(iso3, exact=exact, via=via)
+
+
+@dataclass(frozen=True)
+class Place:
+    """One beneficiary item: a country (with its region), a whole region, or Global."""
+
+    country_iso3: str | None
+    region: str
+    text: str
+    match: Match
+
+
+@dataclass(frozen=True)
+class PlaceList:
+    """A parsed "Beneficiary countries" cell."""
+
+    places: tuple[Place, ...] = ()
+    problems: tuple[str, ...] = ()
+
+
+def _match_region(text: str, ref: Reference) -> Match:
+    keys = ref.vocab("region")
+    return lookup(text, keys)
+
+
+def parse_places(text: object, ref: Reference) -> PlaceList:
+    """Parse a beneficiary cell: countries, ``Region: <name>`` items or ``Global``.
+
+    Pieces are split on ``;`` and line breaks; a piece containing commas is split on them only
+    when every comma-separated part is a recognised country, so ``Korea, Republic of`` stays
+    one country while ``Kenya, Uganda`` becomes two.
+    """
+    region_of = ref.region_of()
+    places: list[Place] = []
+    problems: list[str] = []
+    for piece in split_list(text):
+        folded = normalise_key(piece)
+        if folded in {"global", "worldwide", "all member states", "world"}:
+            places.append(Place(None, GLOBAL, piece, Match(GLOBAL, exact=piece == GLOBAL)))
+            continue
+        m = re.match(r"^(?:itu\s+)?region\s*[:\-]\s*(.+)$", folded)
+        if m:
+            rmatch = _match_region(piece.split(":", 1)[-1] if ":" in piece else m.group(1), ref)
+            if rmatch.ok:
+                places.append(Place(None, rmatch.value, piece, rmatch))
+            else:
+                problems.append(
+                    f"'{piece}' is not an ITU-D region.{rmatch.hint()} "
+                    f"Write 'Region: ' followed by one of: {', '.join(ref.region_names)}."
+                )
+            continue
+        cm = match_country(piece, ref)
+        if cm.ok:
+            places.append(Place(cm.value, region_of[cm.value], piece, cm))
+            continue
+        if "," in piece:
+            parts = [p.strip() for p in piece.split(",") if p.strip()]
+            matches = [match_country(p, ref) for p in parts]
+            if all(x.ok for x in matches):
+                for p, x in zip(parts, matches, strict=True):
+                    places.append(Place(x.value, region_of[x.value], p, x))
+                continue
+            bad = [p for p, x in zip(parts, matches, strict=True) if not x.ok]
+            hints = "".join(match_country(b, ref).hint() for b in bad[:2])
+            problems.append(
+                f"'{piece}' is not a recognised country, and splitting it on commas leaves "
+                f"unrecognised piece(s) {bad}.{hints} Separate countries with ';'."
+            )
+            continue
+        rmatch = _match_region(piece, ref)
+        if rmatch.ok:
+            problems.append(
+                f"'{piece}' is a region, not a country. Write 'Region: {rmatch.value}' "
+                "for a regional activity."
+            )
+            continue
+        problems.append(
+            f"'{piece}' is not a recognised ITU Member State.{cm.hint()} Use the ITU short "
+            "name (e.g. 'Viet Nam') or the ISO code (e.g. 'VNM')."
+        )
+    if not places and not problems:
+        problems.append("no beneficiary given. Write country names, 'Region: <name>' or 'Global'.")
+    return PlaceList(tuple(places), tuple(problems))
+
+
+# ----------------------------------------------------------------------------- resolutions
+
+_RES_PATTERN = re.compile(
+    r"^\s*(?:ITU[\s-]*)?(?P<body>PP|WTDC|WTSA|Plenipotentiary(?:\s+Conference)?)?\s*"
+    r"[-‑:]?\s*(?:Res(?:olution)?s?\.?)?\s*(?:No\.?\s*)?(?P<num>\d{1,3})(?![\d])"
+    r"(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class ResolutionRef:
+    """One parsed resolution reference."""
+
+    text: str
+    match: Match
+    revision_text: str = ""
+    problem: str = ""
+
+
+def _infer_bodies(rest: str, ref: Reference) -> set[str]:
+    """Bodies whose conference place (and year, if written) appear in the revision text."""
+    folded = normalise_key(rest)
+    years = set(re.findall(r"(?:19|20)\d\d", folded))
+    bodies: set[str] = set()
+    for conf in ref.conferences.itertuples(index=False):
+        if normalise_key(conf.place) in folded and (not years or conf.year in years):
+            bodies.add(conf.body)
+    return bodies
+
+
+def parse_resolution(text: object, ref: Reference) -> ResolutionRef:
+    """Parse one reference such as ``PP Res. 130 (Rev. Bucharest, 2022)`` to ``PP-130``.
+
+    The body comes from the text (PP, WTDC, WTSA) or, failing that, from the conference place
+    in the revision text (Kigali means WTDC); a number found in several bodies of the catalogue
+    with nothing to decide between them is ambiguous and reported with its candidates.
+    """
+    raw = " ".join(str(text).split())
+    m = _RES_PATTERN.match(raw)
+    catalogue = ref.resolutions
+    if not m:
+        # A misspelt word ("Resolutoin 45", "WTCD Res 45") still carries the number.
+        digits = re.search(r"(?<!\d)(\d{1,3})(?!\d)", raw)
+        if digits:
+            near = closest_resolutions(catalogue, _body_guess(raw), int(digits.group(1)))
+        else:
+            ids = dict(
+                zip(catalogue["resolution_id"].map(normalise_key), catalogue["resolution_id"])
+            )
+            near = suggest(raw, ids)
+        hint = Match(None, suggestions=near).hint()
+        return ResolutionRef(
+            raw,
+            Match(None, suggestions=near),
+            problem=f"'{raw}' is not a resolution reference.{hint} "
+            "Write e.g. 'PP-130' or 'WTDC Resolution 45 (Rev. Kigali, 2022)'.",
+        )
+    body = (m.group("body") or "").upper()
+    if body.startswith("PLENIPOTENTIARY"):
+        body = "PP"
+    number = int(m.group("num"))
+    rest = m.group("rest").strip()
+    revision = rest.strip(" ,;()[]")
+    candidates = catalogue[catalogue["number"] == number]
+    if body:
+        chosen = candidates[candidates["body"] == body]
+    else:
+        inferred = _infer_bodies(rest, ref)
+        chosen = candidates[candidates["body"].isin(inferred)] if inferred else candidates
+    ids = list(chosen["resolution_id"])
+    if len(ids) == 1:
+        rid = ids[0]
+        return ResolutionRef(raw, Match(rid, exact=raw == rid, via="parsed"), revision)
+    if len(ids) > 1:
+        return ResolutionRef(
+            raw,
+            Match(None, suggestions=tuple(ids)),
+            revision,
+            problem=f"'{raw}' is ambiguous: resolution {number} exists as {' and '.join(ids)}. "
+            f"Write the body, e.g. '{ids[0]}'.",
+        )
+    near = closest_resolutions(catalogue, body, number)
+    what = f"{body} Resolution {number}" if body else f"Resolution {number}"
+    return ResolutionRef(
+        raw,
+        Match(None, suggestions=near),
+        revision,
+        problem=f"'{raw}': {what} is not in the package's resolutions catalogue."
+        f"{Match(None, suggestions=near).hint()} Correct the reference, or add the resolution "
+        "to cyber_mapping/reference/resolutions.yaml.",
+    )
+
+
+def _body_guess(text: str) -> str:
+    """The body a misspelt reference most likely names ("WTCD" is WTDC), or ''."""
+    words = re.findall(r"[A-Za-z]{2,}", text)
+    for word in words:
+        best = suggest(word, {"pp": "PP", "wtdc": "WTDC", "wtsa": "WTSA"}, n=1, cutoff=0.7)
+        if best:
+            return best[0]
+    return ""
+
+
+def closest_resolutions(
+    catalogue: pd.DataFrame, body: str, number: int, n: int = 3
+) -> tuple[str, ...]:
+    """Catalogue ids nearest to ``body`` + ``number``.
+
+    The same number in any body comes first, then the same body, then the number sharing most
+    digits, then the nearest number: ``PP 131`` suggests PP-130; ``Resolution 13`` suggests
+    PP-130 (shared digits); ``WTDC 46`` suggests WTDC-45 before WTDC-40.
+    """
+
+    def rank(row: tuple[str, str, int]) -> tuple[int, int, float, int, str]:
+        rid, rbody, rnum = row
+        digits = difflib.SequenceMatcher(None, str(number), str(rnum)).ratio()
+        other_body = 0 if not body or rbody == body else 1
+        return (int(rnum != number), other_body, -digits, abs(rnum - number), rid)
+
+    rows = zip(catalogue["resolution_id"], catalogue["body"], catalogue["number"], strict=True)
+    ranked = sorted(((r, b, int(k)) for r, b, k in rows), key=rank)
+    return tuple(r for r, _, _ in ranked[:n])
+
+
+# ----------------------------------------------------------------------------- vocabularies
+
+
+def match_theme(text: object, ref: Reference) -> Match:
+    """Match an activity theme from the package's theme list, case-insensitively."""
+    keys = {normalise_key(t): t for t in ref.themes["theme"]}
+    return lookup(text, keys)
+
+
+def match_implementor(text: object, ref: Reference) -> Match:
+    """Match an implementor by name, official name, city (accents optional) or alias."""
+    raw = " ".join(str(text).split())
+    hit = ref.implementor_keys.get(normalise_key(raw))
+    if hit is None:
+        keys = {k: v for k, (v, _) in ref.implementor_keys.items()}
+        return Match(None, suggestions=suggest(raw, keys))
+    return Match(hit[0], exact=raw == hit[0], via=hit[1])
+
+
+def match_vocab(text: object, field_name: str, ref: Reference) -> Match:
+    """Match a status, cost type, basis or region against the vocabulary file."""
+    return lookup(text, ref.vocab(field_name))
+
+
+def match_currency(text: object) -> Match:
+    """Match an ISO 4217 currency code (any case); empty means CHF."""
+    raw = str(text).strip()
+    if raw == "":
+        return Match("CHF", exact=False, via="default")
+    code = raw.upper()
+    if pycountry.currencies.get(alpha_3=code) is not None:
+        return Match(code, exact=raw == code, via="ISO 4217")
+    keys = {c.alpha_3.lower(): c.alpha_3 for c in pycountry.currencies}
+    return Match(None, suggestions=suggest(raw, keys, cutoff=0.6))
+
+
+@dataclass(frozen=True)
+class Implementors:
+    """A parsed implementor cell."""
+
+    names: tuple[str, ...] = ()
+    matches: tuple[Match, ...] = ()
+    problems: tuple[str, ...] = field(default_factory=tuple)
+
+
+def parse_implementors(text: object, ref: Reference) -> Implementors:
+    """Split an implementor cell on ``;`` and line breaks and match each piece."""
+    names: list[str] = []
+    matches: list[Match] = []
+    problems: list[str] = []
+    for piece in split_list(text):
+        m = match_implementor(piece, ref)
+        if m.ok:
+            if m.value not in names:
+                names.append(m.value)
+                matches.append(m)
+        else:
+            problems.append(
+                f"'{piece}' is not a known implementor.{m.hint()} Write 'BDT (HQ)', a Regional "
+                "Office (e.g. 'Regional Office for Africa') or an Area Office by city "
+                "(e.g. 'Area Office Dakar')."
+            )
+    if not names and not problems:
+        problems.append("no implementor given. Write e.g. 'BDT (HQ)'.")
+    return Implementors(tuple(names), tuple(matches), tuple(problems))
