@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cyber_mapping.analysis import spend as an
-from cyber_mapping.analysis.spend import share_of_total, spend_by
+from cyber_mapping.analysis.spend import spend_by
 
 ROWS = [
     # activity, resolution, country, region, year, funder, cost, basis, status, theme, cents
@@ -116,7 +116,7 @@ def test_filters(alloc):
 def test_shares_and_errors(alloc):
     by_region = spend_by(alloc, ["region"])
     # Africa 17500 / 25000 = 70%; Europe 7500 / 25000 = 30%
-    assert share_of_total(by_region).tolist() == [70.0, 30.0]
+    assert an.rounded_shares(list(by_region["amount_cents"])) == [70.0, 30.0]
     with pytest.raises(ValueError, match="unknown dimension"):
         spend_by(alloc, ["colour"])
 
@@ -180,15 +180,21 @@ def test_year_table_and_cost_types(small):
     assert t.loc["WTDC-45", 2022] == 2_000_000 and t.loc["WTDC-45", 2024] == 500_000
     assert t.loc["WTDC-45", "actual"] == 2_000_000 and t.loc["WTDC-45", "estimated"] == 500_000
     assert int(t["total"].sum()) == 10_000_000
-    ct = an.cost_type_table(small).set_index("cost_type")
+    ct = an.spend_with_basis(small, "cost_type").set_index("cost_type")
     assert ct.loc["Staff", "total"] == 1_000_000 and ct.loc["Non-staff", "total"] == 9_000_000
 
 
 def test_gaps_planned_only_and_clauses(small, ref):
-    planned = an.planned_only_themes(small)
+    from cyber_mapping.analysis import need
+
+    themes = an.spend_with_basis(small, "theme")
+    planned = themes[(themes["actual"] == 0) & (themes["estimated"] > 0)]
     assert list(planned["theme"]) == ["Child online protection"]
-    assert len(an.unreached_states(small, ref)) == 192  # 194 less Kenya and Uganda
-    africa = an.unreached_states(small, ref, "Africa")
+    # Not named by any activity: 194 Member States less Kenya and Uganda.
+    reach = need.state_reach(small, ref)
+    assert int((reach["reach"] == need.NOT_NAMED).sum()) == 192
+    africa = need.need_table(small, ref, "Africa")
+    africa = africa[africa["reach"] == need.NOT_NAMED]
     assert len(africa) == 42 and "Ethiopia" in set(africa["name"])
     assert "LDC" in africa.set_index("name").loc["Ethiopia", "groups"]
     # Only A1 cites a clause (PP-130/instructs-BDT/CIRTs). A2 quotes words close to
@@ -206,11 +212,16 @@ def test_gaps_planned_only_and_clauses(small, ref):
 
 
 def test_outputs_and_coverage(small, ref):
-    by_country = an.outputs_by(small, "country_iso3")
-    got = {(r.indicator, r.country_iso3): r.value for r in by_country.itertuples()}
-    # 45 + 30 participants in Kenya. "CIRT established" is an Outcome in the indicator
-    # catalogue (National CIRTs established or strengthened), so it is not an output.
-    assert got == {("Participants trained", "KEN"): 75}
+    from cyber_mapping.analysis import progress
+
+    by_region = progress.indicator_progress(small, ref, ref.indicators, "region")
+    got = {(r.indicator, r.region): r.achieved for r in by_region.itertuples()}
+    # 45 + 30 participants in Kenya (Africa); the CIRT established in Uganda (Africa) is an
+    # Outcome in the indicator catalogue (National CIRTs established or strengthened).
+    assert got == {
+        ("Participants trained", "Africa"): 75,
+        ("National CIRTs established or strengthened", "Africa"): 1,
+    }
     spend = an.coverage_matrix(small, ref, "theme", "spend")
     assert spend.loc["Child online protection", "Europe"] == 1_500_000
     counts = an.coverage_matrix(small, ref, "resolution_id", "activities")
@@ -218,12 +229,6 @@ def test_outputs_and_coverage(small, ref):
     assert an.estimated_share(small) == 20.0
     kenya = an.country_spend(small).set_index("country_iso3").loc["KEN", "amount_cents"]
     assert kenya == 6_000_000  # A1 40 000 + A4 20 000
-
-
-def test_top_with_other_keeps_totals():
-    t = pd.DataFrame({"g": ["x"] * 4, "k": list("abcd"), "v": [5, 4, 3, 1]})
-    out = an.top_with_other(t, "g", "k", "v", top=2)
-    assert list(out["k"]) == ["a", "b", "All others (2)"] and list(out["v"]) == [5, 4, 4]
 
 
 @given(st.lists(st.integers(min_value=0, max_value=10**9), min_size=1, max_size=30))
@@ -262,19 +267,15 @@ def test_quarantine_by_workbook_by_hand(tmp_path):
     assert row.chf_cents == 50_000 and row.main_reason == "Amount (2)"
 
 
-def test_resolution_revisions_in_force_or_current(small, ref):
+def test_revision_in_force_or_current(small, ref):
     # A1 starts 1 Jan 2021 and cites PP-130: in force then Rev. Dubai, 2018 (16 Nov 2018);
     # the catalogue's current revision is Rev. Bucharest, 2022. A3 (WTDC-67) starts
     # 1 Jan 2025: Rev. Kigali, 2022 in force (Baku closes 28 Nov 2025).
-    in_force = an.resolution_revisions(small, ref).set_index("activity_id")
-    assert in_force.loc["A1", "revision"] == "Rev. Dubai, 2018"
-    assert in_force.loc["A3", "revision"] == "Rev. Kigali, 2022"
-    assert set(in_force["which"]) == {"in_force"}
-    current = an.resolution_revisions(small, ref, which="current").set_index("activity_id")
-    assert current.loc["A1", "revision"] == "Rev. Bucharest, 2022"
-    assert set(current["which"]) == {"current"}
-    with pytest.raises(ValueError, match="in_force"):
-        an.resolution_revisions(small, ref, which="latest")
+    in_force = small.activity_resolutions.set_index("activity_id")["revision_in_force"]
+    assert in_force.loc["A1"] == "Rev. Dubai, 2018"
+    assert in_force.loc["A3"] == "Rev. Kigali, 2022"
+    current = ref.resolutions.set_index("resolution_id")["revision"]
+    assert current.loc["PP-130"] == "Rev. Bucharest, 2022"
 
 
 def test_reports_use_the_products_implementor_split(small):

@@ -9,6 +9,7 @@ import datetime as dt
 
 import pytest
 
+from cyber_mapping.analysis import progress
 from cyber_mapping.analysis import spend as an
 from cyber_mapping.intake import cleaning
 from cyber_mapping.intake.validation import validate_folder
@@ -128,16 +129,22 @@ def two_regions(tmp_path_factory):
     return load(root / "p")
 
 
-def test_regional_outputs_count_only_the_regions_countries(two_regions, ref):
-    # Kills: regional outputs not filtered to the region. Africa: Kenya 10 + no country 2;
-    # Europe: France 5 + no country 2; overall: 10 + 5 + 2.
-    def values(region):
-        out = an.outputs_by(two_regions, "country_iso3", region, ref)
-        return dict(zip(out["country_iso3"], out["value"], strict=True))
+def test_regional_results_count_only_the_regions_countries(two_regions, ref):
+    # Kills: regional results not filtered to the region. The outputs are result rows
+    # (achieved, no target). Africa: Kenya 10 + no country 2; Europe: France 5 + no country
+    # 2; overall: 10 + 5 + 2.
+    def achieved(region):
+        out = progress.indicator_progress(two_regions, ref, ref.indicators, "region", region)
+        return dict(zip(out["region"], out["achieved"], strict=True))
 
-    assert values("Africa") == {"KEN": 10, "(not stated)": 2}
-    assert values("Europe") == {"FRA": 5, "(not stated)": 2}
-    assert values(None) == {"KEN": 10, "FRA": 5, "(not stated)": 2}
+    assert achieved("Africa") == {"Africa": 10, "Not stated": 2}
+    assert achieved("Europe") == {"Europe": 5, "Not stated": 2}
+    assert achieved(None) == {"Africa": 10, "Europe": 5, "Not stated": 2}
+
+    def rows(region):
+        return an.results_vs_targets(two_regions, ref, region)["results"].tolist()
+
+    assert (rows("Africa"), rows("Europe"), rows(None)) == ([2], [2], [3])
 
 
 def test_regional_implementor_split_by_hand(two_regions):

@@ -154,8 +154,11 @@ def test_reach_partitions_the_states(ref, named):
     assert int(per["country_cents"].sum()) == sum(v for _, _, v in named)
 
 
-def test_not_reached_lists_planned_only_and_not_named(cur, ref):
-    # Africa: 44 Member States, KEN and UGA reached -> 42 (41 not named + TZA planned only).
-    out = need.not_reached(cur, ref, "Africa", gci=gci_frame())
+def test_need_table_lists_planned_only_and_not_named_first(cur, ref):
+    # Africa: 44 Member States, KEN and UGA reached -> 42 (41 not named + TZA planned only),
+    # listed before the reached ones.
+    table = need.need_table(cur, ref, "Africa", gci=gci_frame())
+    assert set(table["reach"].iloc[42:]) == {need.REACHED}
+    out = table.iloc[:42]
     assert len(out) == 42 and out.loc[0, "iso3"] == "BDI"
     assert out["reach"].value_counts().to_dict() == {"not named": 41, "planned only": 1}

@@ -266,20 +266,6 @@ def need_table(
     return out.loc[index].reset_index(drop=True)
 
 
-def not_reached(
-    product: Product,
-    ref: Reference,
-    region: str | None = None,
-    gci: pd.DataFrame | None = None,
-) -> pd.DataFrame:
-    """Member States in scope with no delivered activity (``planned only`` or ``not named``).
-
-    The rows of :func:`need_table` that are not ``reached``, in the same order.
-    """
-    table = need_table(product, ref, region, gci)
-    return table[table["reach"] != REACHED].reset_index(drop=True)
-
-
 def _split_list(text: object) -> list[str]:
     if text is None or (isinstance(text, float) and text != text) or text is pd.NA:
         return []

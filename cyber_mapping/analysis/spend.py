@@ -117,14 +117,6 @@ def spend_by(
     return out
 
 
-def share_of_total(table: pd.DataFrame) -> pd.Series:
-    """Each row's share of the table's total, in percent (0 when the total is 0)."""
-    total = table["amount_cents"].sum()
-    if total == 0:
-        return pd.Series(0.0, index=table.index)
-    return table["amount_cents"] * 100 / total
-
-
 # ============================================================================ report figures
 # Every number a report prints comes from one of these functions; each takes the product
 # (and reference data) as arguments and an optional ITU region that scopes it.
@@ -362,11 +354,6 @@ def mapping_period(product: Product) -> tuple[int, int]:
     return int(first), int(last)
 
 
-def cost_type_table(product: Product, region: str | None = None) -> pd.DataFrame:
-    """Spend (cents) by cost type (rows) and basis (columns ``actual``, ``estimated``)."""
-    return spend_with_basis(product, "cost_type", region)
-
-
 def coverage_matrix(
     product: Product, ref: Reference, rows: str, measure: str = "spend"
 ) -> pd.DataFrame:
@@ -419,20 +406,6 @@ def country_groups(ref: Reference) -> dict[str, list[str]]:
     return groups.groupby("iso3")["group"].agg(lambda s: sorted(set(s))).to_dict()
 
 
-def unreached_states(product: Product, ref: Reference, region: str | None = None) -> pd.DataFrame:
-    """Member States in scope that no activity names: ``iso3``, ``name``, ``region``, ``groups``.
-
-    Regional and global activities are not counted as reaching a country: only activities
-    that name it do.
-    """
-    states = member_states_in_scope(ref, region)
-    reached = states_reached(product, ref, None)
-    out = states[~states["iso3"].isin(reached)].rename(columns={"itu_name": "name"})
-    groups = country_groups(ref)
-    out = out.assign(groups=out["iso3"].map(lambda c: ", ".join(groups.get(c, []))))
-    return out.sort_values(["region", "name"]).reset_index(drop=True)
-
-
 def uncovered_clauses(product: Product, ref: Reference, region: str | None = None) -> pd.DataFrame:
     """Clauses instructing BDT that no activity in scope cites in its ``Clauses`` column.
 
@@ -473,57 +446,6 @@ def clause_statements(product: Product, region: str | None = None) -> ClauseStat
     stated = product.activity_clauses
     stating = set(stated["activity_id"]) & ids if len(stated) else set()
     return ClauseStatements(stating=len(stating), activities=len(ids))
-
-
-def resolution_revisions(
-    product: Product, ref: Reference, which: str = "in_force", region: str | None = None
-) -> pd.DataFrame:
-    """Each activity's resolutions with the revision shown: ``in_force`` or ``current``.
-
-    ``in_force`` is the revision in force on the activity's start date (from the catalogue's
-    revision history); ``current`` is the catalogue's latest revision. The ``which`` column
-    says which one a table shows.
-    """
-    if which not in ("in_force", "current"):
-        raise ValueError("which is 'in_force' or 'current'")
-    ids = scope_activity_ids(product, region)
-    links = product.activity_resolutions
-    links = links[links["activity_id"].isin(ids)]
-    if which == "current":
-        latest = dict(
-            zip(ref.resolutions["resolution_id"], ref.resolutions["revision"], strict=True)
-        )
-        revision = links["resolution_id"].map(latest).fillna("")
-    else:
-        revision = links.get("revision_in_force", pd.Series("", index=links.index)).fillna("")
-    out = links[["activity_id", "resolution_id"]].assign(revision=revision, which=which)
-    return out.reset_index(drop=True)
-
-
-def planned_only_themes(product: Product, region: str | None = None) -> pd.DataFrame:
-    """Themes with estimated spend in scope and no actual spend: not yet delivered."""
-    table = spend_with_basis(product, "theme", region)
-    out = table[(table["actual"] == 0) & (table["estimated"] > 0)]
-    return out[["theme", "estimated"]].reset_index(drop=True)
-
-
-def outputs_by(
-    product: Product, dimension: str, region: str | None = None, ref: Reference | None = None
-) -> pd.DataFrame:
-    """Reported output values by indicator × ``dimension`` (``country_iso3`` or ``group``).
-
-    Outputs of activities in scope; in a regional report only rows for a country of the
-    region (or with no country) are counted. Values are summed as reported.
-    """
-    ids = scope_activity_ids(product, region)
-    rows = product.outputs[product.outputs["activity_id"].isin(ids)].copy()
-    if region is not None and ref is not None:
-        region_of = ref.region_of()
-        country = rows["country_iso3"].fillna("").astype(str)
-        rows = rows[(country == "") | (country.map(region_of) == region)]
-    rows[dimension] = rows[dimension].fillna("").astype(str).replace("", "(not stated)")
-    out = rows.groupby(["indicator", dimension])["value"].sum().reset_index()
-    return out.sort_values(["indicator", "value", dimension], ascending=[True, False, True])
 
 
 @dataclass(frozen=True)
@@ -598,8 +520,8 @@ def results_vs_targets(
     """Target against achieved per indicator, summed only where the indicator adds up.
 
     Results of activities in scope; in a regional scope only rows for a country of the
-    region (or with no country) count, as in :func:`outputs_by`. The sums are taken over the
-    rows that give both a target and an achieved value, so that the two are like for like.
+    region (or with no country) count. The sums are taken over the rows that give both a
+    target and an achieved value, so that the two are like for like.
     An indicator whose values do not add up (``additive`` is not ``yes`` in
     ``reference/indicators.csv``, e.g. a yes/no) and results outside the catalogue
     (``other``) are listed with their counts and no sums.
@@ -653,16 +575,6 @@ def results_vs_targets(
     return pd.DataFrame(out, columns=RESULT_COLUMNS)
 
 
-def funder_theme_matrix(product: Product, region: str | None = None) -> pd.DataFrame:
-    """Spend (cents) by funder (rows) × theme (columns), for where partners already invest."""
-    rows = scope_allocations(product, region)
-    table = rows.pivot_table(
-        index="funder", columns="theme", values="amount_cents", aggfunc="sum", fill_value=0
-    )
-    table.columns.name = None
-    return table.astype("int64")
-
-
 def quarantine_by_workbook(product: Product) -> pd.DataFrame:
     """Per input file: rows read, quarantined, CHF quarantined (cents) and why.
 
@@ -701,29 +613,6 @@ def estimated_share(product: Product, region: str | None = None) -> float:
         return 0.0
     est = int(rows.loc[rows["basis"] == ESTIMATED, "amount_cents"].sum())
     return round(est * 100 / total, 1)
-
-
-def top_with_other(
-    table: pd.DataFrame, group: str, label: str, value: str, top: int = 15
-) -> pd.DataFrame:
-    """Per ``group``, the ``top`` rows by ``value`` and one row summing the rest.
-
-    The extra row's ``label`` reads ``All others (n)``; totals are unchanged.
-    """
-    parts = []
-    for key, grp in table.groupby(group, sort=True):
-        grp = grp.sort_values([value, label], ascending=[False, True])
-        parts.append(grp.head(top))
-        rest = grp.iloc[top:]
-        if len(rest):
-            parts.append(
-                pd.DataFrame(
-                    [{group: key, label: f"All others ({len(rest)})", value: rest[value].sum()}]
-                )
-            )
-    if not parts:
-        return table.iloc[0:0]
-    return pd.concat(parts, ignore_index=True)
 
 
 def mapping_frame(product: Product, ref: Reference, region: str | None = None) -> pd.DataFrame:

@@ -24,7 +24,6 @@ from cyber_mapping.report.formats import (
     chf_thousands,
     clean_revision,
     clean_title,
-    group_thousands,
     join_names,
     list_text,
     long_date,
@@ -156,35 +155,6 @@ def year_spend_table(report: Report, dimension: str, label: str) -> Html:
     return table(report, out, caption, wide=True)
 
 
-def coordination_paragraph(report: Report) -> Html:
-    """Joint HQ + Regional/Area Office work, as a measure of coordination."""
-    return paragraph(coordination_sentence(report))
-
-
-def coordination_sentence(report: Report) -> str:
-    """``n of the m activities (x% of their spend in scope) are implemented jointly…``."""
-    co = analysis.coordination(report.product, report.ref, report.region)
-    share = co.joint_cents * 100 / co.total_cents if co.total_cents else 0.0
-    return report.t["summary_4"].format(
-        joint=co.joint_activities, activities=co.activities, joint_share=percent(share)
-    )
-
-
-def unreached_table(report: Report) -> Html:
-    """Member States in scope with no activity naming them, LDC/LLDC/SIDS marked."""
-    gaps = analysis.unreached_states(report.product, report.ref, report.region)
-    gaps = gaps.sort_values(["groups", "name"], ascending=[False, True], key=None)
-    out = gaps[["name", "region", "groups"]].rename(
-        columns={"name": "Member State", "region": "Region", "groups": "LDC / LLDC / SIDS"}
-    )
-    return table(
-        report,
-        out,
-        "Member States with no recorded activity (units: countries)",
-        empty=report.t["summary_5_none"],
-    )
-
-
 def clauses_table(report: Report) -> Html:
     """Clauses that instruct BDT that no activity in scope cites (explicit citations only)."""
     data = analysis.uncovered_clauses(report.product, report.ref, report.region)
@@ -196,80 +166,6 @@ def clauses_table(report: Report) -> Html:
         }
     )
     return table(report, out, report.t["clauses_table_caption"], key="clauses")
-
-
-def planned_only_paragraph(report: Report) -> Html:
-    """Themes with spend only planned."""
-    data = analysis.planned_only_themes(report.product, report.region)
-    if data.empty:
-        return paragraph(report.t["planned_only_none"])
-    items = [f"{esc(r.theme)} ({chf_prose(r.estimated)})" for r in data.itertuples()]
-    return paragraph(report.t["planned_only"].format(themes=join_names(items)))
-
-
-def outputs_table(report: Report, dimension: str, label: str) -> Html:
-    """Reported output indicators summed by country or by group."""
-    data = analysis.outputs_by(report.product, dimension, report.region, report.ref)
-    data = analysis.top_with_other(data, "indicator", dimension, "value", top=15)
-    if dimension == "country_iso3":
-        names = report.ref.country_name()
-        data[dimension] = data[dimension].map(lambda c: names.get(c, c))
-    data["value"] = data["value"].map(lambda v: group_thousands(round(v)))
-    out = data.rename(columns={"indicator": "Indicator", dimension: label, "value": "Value"})
-    return table(report, out, f"Reported outputs by {label.lower()} (units as reported)")
-
-
-def partners_paragraph(report: Report) -> Html:
-    """Where partners could focus: least-funded themes, unreached LDC/LLDC/SIDS, gaps."""
-    t = report.t
-    themes = analysis.spend_with_basis(report.product, "theme", report.region)
-    all_themes = list(report.ref.themes["theme"])
-    funded = dict(zip(themes["theme"], themes["total"], strict=True))
-    low = sorted(all_themes, key=lambda th: (funded.get(th, 0), th))[:3]
-    lows = [f"{esc(th)} ({chf_prose(funded.get(th, 0))})" for th in low]
-    gaps = analysis.unreached_states(report.product, report.ref, report.region)
-    vulnerable = gaps[gaps["groups"] != ""]
-    sentences = [t["partners_1"].format(themes=join_names(lows))]
-    if vulnerable.empty:
-        sentences.append(t["partners_2_none"])
-    else:
-        names = [esc(n) for n in vulnerable["name"]]
-        sentences.append(t["partners_2"].format(n=len(names), names=join_names(names)))
-    clauses = analysis.uncovered_clauses(report.product, report.ref, report.region)
-    if not clauses.empty:
-        stated = analysis.clause_statements(report.product, report.region)
-        sentences.append(
-            t["partners_3"].format(
-                n=len(clauses),
-                clauses=plural(len(clauses), "clause"),
-                verb="is" if len(clauses) == 1 else "are",
-                table_ref=_paren(report.cross_ref("table", "clauses")),
-                not_stated=stated.not_stated,
-                activities=stated.activities,
-            )
-        )
-    return paragraph(*sentences)
-
-
-def _paren(ref: str) -> str:
-    """`` (Table 3)`` for a cross-reference, or nothing when the block is not numbered yet."""
-    return f" ({ref})" if ref else ""
-
-
-def funder_theme_table(report: Report) -> Html:
-    """Which funders already support which themes (CHF thousands)."""
-    data = analysis.funder_theme_matrix(report.product, report.region)
-    if data.empty:
-        return table(report, pd.DataFrame(), "Spend by funder and theme, CHF thousands")
-    long = data.reset_index().melt(id_vars="funder", var_name="theme", value_name="cents")
-    long = long[long["cents"] > 0].sort_values(["funder", "cents"], ascending=[True, False])
-    out = long.groupby("funder", sort=True).apply(
-        lambda g: "; ".join(f"{r.theme} ({chf_thousands(r.cents)})" for r in g.itertuples()),
-        include_groups=False,
-    )
-    frame = out.reset_index()
-    frame.columns = ["Funder", "Themes supported (CHF thousands)"]
-    return table(report, frame, "Themes each funder supports, CHF thousands", wide=True)
 
 
 def spend_words(records: list[tuple[str, str, str, int]], basis: str) -> list[str]:
