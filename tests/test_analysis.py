@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cyber_mapping.analysis import spend as an
+from cyber_mapping.analysis.shares import rounded_shares
 from cyber_mapping.analysis.spend import spend_by
 
 ROWS = [
@@ -116,7 +117,7 @@ def test_filters(alloc):
 def test_shares_and_errors(alloc):
     by_region = spend_by(alloc, ["region"])
     # Africa 17500 / 25000 = 70%; Europe 7500 / 25000 = 30%
-    assert an.rounded_shares(list(by_region["amount_cents"])) == [70.0, 30.0]
+    assert rounded_shares(list(by_region["amount_cents"])) == [70.0, 30.0]
     with pytest.raises(ValueError, match="unknown dimension"):
         spend_by(alloc, ["colour"])
 
@@ -233,7 +234,7 @@ def test_outputs_and_coverage(small, ref):
 
 @given(st.lists(st.integers(min_value=0, max_value=10**9), min_size=1, max_size=30))
 def test_rounded_shares_add_up_to_100_as_printed(values):
-    shares = an.rounded_shares(values)
+    shares = rounded_shares(values)
     if sum(values) == 0:
         assert set(shares) == {0.0}
     else:

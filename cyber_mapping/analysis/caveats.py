@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from cyber_mapping.analysis.need import share_pct
+from cyber_mapping.analysis.shares import share_pct
 from cyber_mapping.analysis.spend import scope_activity_ids
 from cyber_mapping.product import Product
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from cyber_mapping.analysis.shares import share_pct
 from cyber_mapping.analysis.spend import (
     GROUPS,
     country_groups,
@@ -30,22 +31,6 @@ from cyber_mapping.reference import Reference
 DELIVERED = ("Completed", "Ongoing")
 PLANNED = "Planned"
 REACHED, PLANNED_ONLY, NOT_NAMED = "reached", "planned only", "not named"
-
-
-def share_pct(part: int, whole: int, decimals: int = 1) -> float:
-    """``part`` as a percent of ``whole``, rounded half away from zero (0.0 if ``whole`` is 0).
-
-    Integer arithmetic, so 1 of 8 is 12.5 and 1 of 16 is 6.3 (6.25 rounded up), never a
-    float artefact. Shares from this function are not forced to add up to 100.
-    """
-    if whole == 0:
-        return 0.0
-    unit = 10**decimals
-    num = abs(part) * 100 * unit
-    den = abs(whole)
-    value = (2 * num + den) // (2 * den)
-    sign = -1 if part * whole < 0 else 1
-    return sign * value / unit
 
 
 def _named(product: Product, region: str | None) -> pd.DataFrame:

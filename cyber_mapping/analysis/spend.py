@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from cyber_mapping.analysis.shares import rounded_shares, share_pct
 from cyber_mapping.product import Product
 from cyber_mapping.reference import Reference
 from cyber_mapping.report.formats import (
@@ -144,24 +145,6 @@ def member_states_in_scope(ref: Reference, region: str | None = None) -> pd.Data
     """ITU Member States (iso3, name, region) of the whole Union or of one region."""
     states = ref.member_states[["iso3", "itu_name", "region"]]
     return states if region is None else states[states["region"] == region]
-
-
-def rounded_shares(values: Sequence[int], decimals: int = 1) -> list[float]:
-    """Percent shares of ``values`` rounded so that, as printed, they add up to exactly 100.
-
-    Largest-remainder rounding in units of ``10**-decimals`` percent; all zeros give zeros.
-    """
-    total = sum(int(v) for v in values)
-    if total <= 0:
-        return [0.0] * len(values)
-    unit = 10**decimals
-    exact = [int(v) * 100 * unit / total for v in values]
-    floors = [int(x) for x in exact]
-    missing = 100 * unit - sum(floors)
-    order = sorted(range(len(values)), key=lambda i: (-(exact[i] - floors[i]), i))
-    for i in order[:missing]:
-        floors[i] += 1
-    return [f / unit for f in floors]
 
 
 @dataclass(frozen=True)
@@ -896,8 +879,6 @@ def office_shares(
         ITU offices, e.g. partners named as implementors), ``hq_share`` (percent of the
         row's total, one decimal, half up, unforced), sorted by ``by``.
     """
-    from cyber_mapping.analysis.need import share_pct
-
     rows = _implementor_rows(product, region)
     kind = rows["implementor"].astype(str).map(office_kind(ref)).fillna("")
     frame = pd.DataFrame(
@@ -1017,15 +998,11 @@ class OfficeSplit:
     @property
     def hq_share(self) -> float:
         """Headquarters' percent of the total (one decimal, half up, unforced)."""
-        from cyber_mapping.analysis.need import share_pct
-
         return share_pct(self.hq_cents, self.hq_cents + self.field_cents + self.other_cents)
 
     @property
     def field_share(self) -> float:
         """The offices' percent of the total (one decimal, half up, unforced)."""
-        from cyber_mapping.analysis.need import share_pct
-
         return share_pct(self.field_cents, self.hq_cents + self.field_cents + self.other_cents)
 
 

@@ -15,7 +15,7 @@ import datetime as dt
 
 import pandas as pd
 
-from cyber_mapping.analysis import caveats, change, need, progress, trends
+from cyber_mapping.analysis import caveats, change, need, progress, shares, trends
 from cyber_mapping.analysis import spend as analysis
 from cyber_mapping.paths import PACKAGE_DIR
 from cyber_mapping.report.blocks import Block, esc, paragraph, table
@@ -520,7 +520,7 @@ def joint_paragraph(report: Report) -> Block:
     if work.joint == 0:
         sentences.append(t["q_joint_none"])
     else:
-        share = need.share_pct(work.joint_cents, work.total_cents)
+        share = shares.share_pct(work.joint_cents, work.total_cents)
         sentences.append(
             t["q_joint"].format(
                 joint=capital(count_of(work.joint, work.activities, "activity", "activities")),
