@@ -185,7 +185,7 @@ def check_out_dir(out_dir: Path, raw_dir: Path, force: bool = False) -> None:
 
 def _chf(cents: int) -> str:
     # The one money formatter family (formats.py), with BDT's apostrophe for the console.
-    from cyber_mapping.report.formats import chf_exact
+    from cyber_mapping.money import chf_exact
 
     return chf_exact(int(cents), sep="'")
 

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from cyber_mapping import money
 from cyber_mapping.analysis import need, progress
 from cyber_mapping.analysis import spend as analysis
 from cyber_mapping.report import formats, questions
@@ -195,10 +196,10 @@ def test_counts_are_worded_as_prose():
 
 def test_one_precision_per_sentence():
     # CHF 426 909 next to CHF 4.3 million: both in millions, 426 909 -> 0.4 (half up)
-    assert formats.chf_alike(42_690_900, 430_000_000) == ["CHF 0.4 million", "CHF 4.3 million"]
+    assert money.chf_alike(42_690_900, 430_000_000) == ["CHF 0.4 million", "CHF 4.3 million"]
     # both below a million: whole francs (49.99 -> 50)
-    assert formats.chf_alike(4_999, 24_500_000) == ["CHF 50", "CHF 245\u202f000"]
-    assert formats.chf_millions(4_999_999) == "CHF 0.0 million"  # 0.049 999 99 million
+    assert money.chf_alike(4_999, 24_500_000) == ["CHF 50", "CHF 245\u202f000"]
+    assert money.chf_millions(4_999_999) == "CHF 0.0 million"  # 0.049 999 99 million
 
 
 def test_names_take_their_article():

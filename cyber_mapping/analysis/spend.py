@@ -12,15 +12,10 @@ from dataclasses import dataclass
 import pandas as pd
 
 from cyber_mapping.analysis.shares import rounded_shares, share_pct
+from cyber_mapping.labels import beneficiary_names, list_text, month_text, resolution_label
+from cyber_mapping.money import chf_prose
 from cyber_mapping.product import Product
 from cyber_mapping.reference import Reference
-from cyber_mapping.report.formats import (
-    beneficiary_names,
-    chf_prose,
-    list_text,
-    month_text,
-    resolution_label,
-)
 
 DIMENSIONS = (
     "activity_id",

@@ -17,16 +17,14 @@ import pandas as pd
 
 from cyber_mapping.analysis import caveats, change, need, progress, shares, trends
 from cyber_mapping.analysis import spend as analysis
+from cyber_mapping.labels import resolution_label
+from cyber_mapping.money import chf_alike, chf_prose, chf_thousands, group_thousands
 from cyber_mapping.paths import PACKAGE_DIR
 from cyber_mapping.report.blocks import Block, esc, paragraph, table
 from cyber_mapping.report.context import Report
 from cyber_mapping.report.formats import (
     capital,
-    chf_alike,
-    chf_prose,
-    chf_thousands,
     count_of,
-    group_thousands,
     join_names,
     long_date,
     office_name,
@@ -35,7 +33,6 @@ from cyber_mapping.report.formats import (
     plural,
     possessive,
     region_name,
-    resolution_label,
 )
 
 # GCI tiers shown as published; any other verification (inferred, unverified) is "not

@@ -12,27 +12,26 @@ import itertools
 import pandas as pd
 
 from cyber_mapping.analysis import spend as analysis
+from cyber_mapping.labels import (
+    beneficiary_names,
+    clean_revision,
+    clean_title,
+    list_text,
+    month_text,
+    resolution_label,
+)
+from cyber_mapping.money import chf_alike, chf_exact, chf_prose, chf_thousands
 from cyber_mapping.reference import Reference
 from cyber_mapping.report.blocks import Html, esc, figure, paragraph, scroller, table
 from cyber_mapping.report.context import Report
 from cyber_mapping.report.formats import (
-    beneficiary_names,
     capital,
-    chf_alike,
-    chf_exact,
-    chf_prose,
-    chf_thousands,
-    clean_revision,
-    clean_title,
     join_names,
-    list_text,
     long_date,
-    month_text,
     month_year,
     percent,
     period_text,
     plural,
-    resolution_label,
 )
 
 # ----------------------------------------------------------------------------- sentences
