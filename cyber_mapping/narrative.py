@@ -6,11 +6,11 @@ sentences), :mod:`cyber_mapping.money` (money as text), :mod:`cyber_mapping.labe
 context), :mod:`cyber_mapping.report.blocks` (tables, figures, paragraphs),
 :mod:`cyber_mapping.report.sections` (the report's sections) and
 :mod:`cyber_mapping.report.questions` (TDAG's six questions); the data shaping of the
-annexes is in :mod:`cyber_mapping.analysis.spend`. ``from cyber_mapping import narrative``
+annexes is in :mod:`cyber_mapping.analysis.annex`. ``from cyber_mapping import narrative``
 keeps the notebook to one name.
 """
 
-from cyber_mapping.analysis.spend import (  # noqa: F401
+from cyber_mapping.analysis.annex import (  # noqa: F401
     ANNEX_COLUMNS,
     ANNEX_YEAR_COLUMNS,
     annex_frames,

@@ -9,8 +9,7 @@ import datetime as dt
 
 import pytest
 
-from cyber_mapping.analysis import progress
-from cyber_mapping.analysis import spend as an
+from cyber_mapping.analysis import progress, spend
 from cyber_mapping.intake import cleaning
 from cyber_mapping.intake.validation import validate_folder
 from cyber_mapping.product import build, load
@@ -142,7 +141,7 @@ def test_regional_results_count_only_the_regions_countries(two_regions, ref):
     assert achieved(None) == {"Africa": 10, "Europe": 5, "Not stated": 2}
 
     def rows(region):
-        return an.results_vs_targets(two_regions, ref, region)["results"].tolist()
+        return progress.results_vs_targets(two_regions, ref, region)["results"].tolist()
 
     assert (rows("Africa"), rows("Europe"), rows(None)) == ([2], [2], [3])
 
@@ -153,7 +152,7 @@ def test_regional_implementor_split_by_hand(two_regions):
     # (PP-130 KEN, PP-130 FRA, WTDC-69 KEN, WTDC-69 FRA), k = 0..3, two implementors:
     # 25 001 -> HQ 12 501, RO Europe 12 500 (k=0: the cent to HQ); 25 000 -> 12 500 each.
     # Africa: Kenya rows 25 001 + 25 000 = 50 001 -> HQ 25 001, RO Europe 25 000.
-    out = an.implementor_spend(two_regions, "Africa")
+    out = spend.implementor_spend(two_regions, "Africa")
     assert dict(zip(out["implementor"], out["amount_cents"], strict=True)) == {
         "BDT (HQ)": 25_001,
         "Regional Office for Europe": 25_000,

@@ -16,8 +16,7 @@ import pandas as pd
 import pytest
 
 from cyber_mapping import money
-from cyber_mapping.analysis import need, progress
-from cyber_mapping.analysis import spend as analysis
+from cyber_mapping.analysis import clauses, need, offices, progress
 from cyber_mapping.report import formats, questions
 from cyber_mapping.report.blocks import Block, table
 from cyber_mapping.report.context import Report
@@ -341,7 +340,7 @@ def test_status_paragraph_by_hand(full, ref):
 
 
 def test_clause_coverage_counts_explicit_citations_and_their_resolution_spend(full, ref):
-    data = analysis.clause_coverage(full, ref).set_index("clause_ref")
+    data = clauses.clause_coverage(full, ref).set_index("clause_ref")
     x, y = clause_refs(ref, "PP-130", 1)[0], clause_refs(ref, "WTDC-45", 1)[0]
     # X: A1 and A4 cite it; spend on PP-130 is A1's 6 000 (A4 has none on PP-130)
     assert (data.loc[x, "activities"], data.loc[x, "cents"]) == (2, 6000)
@@ -354,8 +353,8 @@ def test_clause_coverage_counts_explicit_citations_and_their_resolution_spend(fu
         == 0
     )
     # Not stated: A3 1 000 + A5 5 000 + A6 0 = 6 000; in Africa only A3's 1 000
-    assert analysis.not_stated_spend(full) == 6000
-    assert analysis.not_stated_spend(full, "Africa") == 1000
+    assert clauses.not_stated_spend(full) == 6000
+    assert clauses.not_stated_spend(full, "Africa") == 1000
     sentence = text(questions.clause_paragraph(report_of(full, ref)))
     n = len(data)
     assert sentence == (
@@ -408,7 +407,7 @@ def test_a_closed_year_still_partly_estimated_is_left_out_of_actual_trend(full, 
 
 
 def test_office_shares_split_equally(full, ref):
-    data = analysis.office_shares(full, ref, "region").set_index("region")
+    data = offices.office_shares(full, ref, "region").set_index("region")
     # Africa: HQ 1 500 + 1 500 = 3 000; offices 3 000 + 4 000 + 1 000 = 8 000 -> 27.3%
     assert data.loc["Africa", ["hq_cents", "field_cents", "hq_share"]].tolist() == [
         3000,
@@ -416,7 +415,7 @@ def test_office_shares_split_equally(full, ref):
         27.3,
     ]
     assert data.loc["Europe", "other_cents"] == 5000 and data.loc["Europe", "hq_share"] == 0.0
-    split = analysis.office_split(full, ref)
+    split = offices.office_split(full, ref)
     # HQ 9 000, offices 8 000, other 5 000 of 22 000: 40.9% and 36.4% (not forced to 100)
     assert (split.hq_share, split.field_share) == (40.9, 36.4)
     sentence = text(questions.office_paragraph(report_of(full, ref)))
@@ -424,16 +423,16 @@ def test_office_shares_split_equally(full, ref):
 
 
 def test_lead_joint_duplicates(full, ref):
-    lead = analysis.lead_spend(full)
+    lead = offices.lead_spend(full)
     # RO Africa leads A1 (named), A2, A3, A6: 6 000 + 4 000 + 1 000 + 0; HQ A4; UNODC A5
     assert lead.values.tolist() == [[RO, 4, 11000], [HQ, 1, 6000], ["UNODC", 1, 5000]]
-    work = analysis.joint_work(full)
+    work = offices.joint_work(full)
     # A1 (two implementors), A2 and A6 (linked): 6 000 + 4 000 + 0 = 10 000 of 22 000
     assert (work.joint, work.linked, work.joint_cents, work.total_cents) == (3, 2, 10000, 22000)
     sentence = text(questions.joint_paragraph(report_of(full, ref)))
     assert sentence.startswith("3 of the 6 activities are carried out jointly")
     assert "(45.5% of the spend in scope)" in sentence  # 10 000 / 22 000 = 45.45 -> 45.5
-    africa = analysis.duplicates_in_scope(full, "Africa")
+    africa = offices.duplicates_in_scope(full, "Africa")
     assert africa[["activity_id_a", "activity_id_b"]].values.tolist() == [["A1", "A4"]]
 
 
@@ -449,8 +448,8 @@ def test_workbook_office_from_id_prefixes(ref):
     q = pd.DataFrame({"workbook": ["q.xlsx"], "activity_id": ["RO-CIS-2021-001"]})
     empty = pd.DataFrame()
     product = Product(acts, empty, empty, empty, empty, empty, q, empty, empty, empty, {}, None)
-    offices = analysis.workbook_offices(product, ref)
-    assert offices == {"w.xlsx": RO, "q.xlsx": "Regional Office for CIS"}
+    office_of = offices.workbook_offices(product, ref)
+    assert office_of == {"w.xlsx": RO, "q.xlsx": "Regional Office for CIS"}
 
 
 # ----------------------------------------------------------------------------- summary

@@ -9,28 +9,33 @@ Words are used in one sense everywhere (the same in summary, tables and captions
 * **country-attributed spend**: allocation rows with a country (regional and global spend,
   which names no country, is excluded), actual and estimated unless ``basis`` says otherwise.
 
-Need signals are LDC/LLDC/SIDS status (:func:`cyber_mapping.analysis.spend.country_groups`) and the
-ITU Global Cybersecurity Index 2024 tier (:func:`cyber_mapping.reference.load_gci`), which is
-passed in as a frame so that a user's corrected file is used when given.
+Need signals are LDC/LLDC/SIDS status (:func:`country_groups`) and the ITU Global
+Cybersecurity Index 2024 tier (:func:`cyber_mapping.reference.load_gci`), which is passed in
+as a frame so that a user's corrected file is used when given.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
+from cyber_mapping.analysis.scope import member_states_in_scope, scope_allocations
 from cyber_mapping.analysis.shares import share_pct
-from cyber_mapping.analysis.spend import (
-    GROUPS,
-    country_groups,
-    member_states_in_scope,
-    scope_allocations,
-)
 from cyber_mapping.product import Product
 from cyber_mapping.reference import Reference
 
 DELIVERED = ("Completed", "Ongoing")
 PLANNED = "Planned"
 REACHED, PLANNED_ONLY, NOT_NAMED = "reached", "planned only", "not named"
+
+
+GROUPS = ("LDC", "LLDC", "SIDS")
+
+
+def country_groups(ref: Reference) -> dict[str, list[str]]:
+    """ISO3 -> the LDC/LLDC/SIDS groups it belongs to (non-UN SIDS count as SIDS)."""
+    groups = ref.groups.assign(group=ref.groups["group"].replace({"SIDS_nonUN": "SIDS"}))
+    groups = groups[groups["group"].isin(GROUPS)]
+    return groups.groupby("iso3")["group"].agg(lambda s: sorted(set(s))).to_dict()
 
 
 def _named(product: Product, region: str | None) -> pd.DataFrame:

@@ -1,7 +1,7 @@
 """Progress and results: planned against delivered work, targets against achievements.
 
 Every function takes the data product (and reference data) as arguments and an optional
-ITU region that scopes it, like :mod:`cyber_mapping.analysis.spend`. Results are as the offices
+ITU region that scopes it (:mod:`cyber_mapping.analysis.scope`). Results are as the offices
 reported them (not audited); only indicators marked ``additive`` in
 ``reference/indicators.csv`` are summed across activities.
 """
@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from cyber_mapping.analysis.scope import scope_activity_ids, scope_allocations
 from cyber_mapping.analysis.shares import share_pct
-from cyber_mapping.analysis.spend import scope_activity_ids, scope_allocations
 from cyber_mapping.product import Product
 from cyber_mapping.reference import Reference
 
@@ -228,3 +228,103 @@ def result_coverage(product: Product, region: str | None = None) -> ResultCovera
     acts = product.activities[product.activities["activity_id"].isin(ids - with_results)]
     delivered = int(acts["status"].isin(("Completed", "Ongoing")).sum())
     return ResultCoverage(len(ids), len(ids - with_results), delivered)
+
+
+@dataclass(frozen=True)
+class ResultStatements:
+    """How many activities in scope report at least one result (Results or Outputs row)."""
+
+    reporting: int
+    activities: int
+
+    @property
+    def not_reporting(self) -> int:
+        """Activities in scope that report no result at all."""
+        return self.activities - self.reporting
+
+
+def result_statements(product: Product, region: str | None = None) -> ResultStatements:
+    """Activities in scope reporting at least one result, out of all activities in scope.
+
+    Any row of ``results`` counts, whatever its level, target or achieved value, so
+    ``not_reporting`` is what a report must state plainly as "no result reported".
+    """
+    ids = scope_activity_ids(product, region)
+    results = product.results
+    reporting = set(results["activity_id"]) & ids if len(results) else set()
+    return ResultStatements(reporting=len(reporting), activities=len(ids))
+
+
+RESULT_COLUMNS = [
+    "indicator_id",
+    "indicator",
+    "level",
+    "unit",
+    "additive",
+    "results",
+    "compared",
+    "target",
+    "achieved",
+    "achieved_pct",
+]
+
+
+def results_vs_targets(
+    product: Product, ref: Reference, region: str | None = None
+) -> pd.DataFrame:
+    """Target against achieved per indicator, summed only where the indicator adds up.
+
+    Results of activities in scope; in a regional scope only rows for a country of the
+    region (or with no country) count. The sums are taken over the rows that give both a
+    target and an achieved value, so that the two are like for like.
+    An indicator whose values do not add up (``additive`` is not ``yes`` in
+    ``reference/indicators.csv``, e.g. a yes/no) and results outside the catalogue
+    (``other``) are listed with their counts and no sums.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``indicator_id``, ``indicator`` (the catalogue's name), ``level``, ``unit``,
+        ``additive`` (bool), ``results`` (rows in scope), ``compared`` (rows with both a
+        target and an achieved value), ``target`` and ``achieved`` (sums over the compared
+        rows; empty when not additive or none compared) and ``achieved_pct`` (achieved as a
+        percent of target, one decimal, half up; empty when the target sum is 0). Catalogue
+        order, other indicators last; indicators with no result in scope are not listed.
+    """
+    results = product.results
+    if results.empty:
+        return pd.DataFrame(columns=RESULT_COLUMNS)
+    rows = results[results["activity_id"].isin(scope_activity_ids(product, region))]
+    if region is not None:
+        country = rows["country_iso3"].fillna("").astype(str)
+        rows = rows[(country == "") | (country.map(ref.region_of()) == region)]
+    catalogue = ref.indicators.set_index("id")
+    known = list(catalogue.index)
+    order = known + sorted(set(rows["indicator_id"].astype(str)) - set(known))
+    out = []
+    for key in order:
+        mine = rows[rows["indicator_id"] == key]
+        if mine.empty:
+            continue
+        listed = key in catalogue.index
+        additive = listed and str(catalogue.at[key, "additive"]).strip().lower() == "yes"
+        both = mine[mine["target"].notna() & mine["achieved"].notna()]
+        target = float(both["target"].sum()) if additive and len(both) else float("nan")
+        achieved = float(both["achieved"].sum()) if additive and len(both) else float("nan")
+        # Half up in tenths of a percent (Python's round() would go to even on a tie).
+        pct = int(achieved * 1000 / target + 0.5) / 10 if target > 0 else float("nan")
+        out.append(
+            {
+                "indicator_id": key,
+                "indicator": catalogue.at[key, "name"] if listed else key,
+                "level": catalogue.at[key, "level"] if listed else "",
+                "unit": catalogue.at[key, "unit"] if listed else "",
+                "additive": additive,
+                "results": len(mine),
+                "compared": len(both),
+                "target": target,
+                "achieved": achieved,
+                "achieved_pct": pct,
+            }
+        )
+    return pd.DataFrame(out, columns=RESULT_COLUMNS)

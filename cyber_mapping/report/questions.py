@@ -6,7 +6,8 @@ edition. Each function returns a :class:`~cyber_mapping.report.blocks.Block` (a 
 table or figure, or a paragraph stating the finding) whose ``.data`` holds the numbers
 behind it.
 Every number comes from the :mod:`cyber_mapping.analysis` stage (spend, progress, need,
-trends, caveats, change); every sentence template is in ``templates/text_en.yaml``.
+clauses, offices, trends, caveats, change); every sentence template is in
+``templates/text_en.yaml``.
 """
 
 from __future__ import annotations
@@ -15,8 +16,18 @@ import datetime as dt
 
 import pandas as pd
 
-from cyber_mapping.analysis import caveats, change, need, progress, shares, trends
-from cyber_mapping.analysis import spend as analysis
+from cyber_mapping.analysis import (
+    caveats,
+    change,
+    clauses,
+    need,
+    offices,
+    progress,
+    scope,
+    shares,
+    spend,
+    trends,
+)
 from cyber_mapping.labels import resolution_label
 from cyber_mapping.money import chf_alike, chf_prose, chf_thousands, group_thousands
 from cyber_mapping.paths import PACKAGE_DIR
@@ -208,10 +219,10 @@ def outcomes_table(report: Report) -> Block:
 def clause_paragraph(report: Report) -> Block:
     """How many activities cite a clause, and how many clauses instructing BDT none cites."""
     t = report.t
-    data = analysis.clause_coverage(report.product, report.ref, report.region)
+    data = clauses.clause_coverage(report.product, report.ref, report.region)
     if data.empty:
         return paragraph(t["q_clauses_none_instruct"], data=data)
-    stated = analysis.clause_statements(report.product, report.region)
+    stated = clauses.clause_statements(report.product, report.region)
     uncited = int((data["activities"] == 0).sum())
     return paragraph(
         t["q_clauses"].format(
@@ -226,8 +237,8 @@ def clause_paragraph(report: Report) -> Block:
 def clause_table(report: Report) -> Block:
     """For each clause instructing BDT: citing activities and their spend; then 'not stated'."""
     t = report.t
-    data = analysis.clause_coverage(report.product, report.ref, report.region)
-    stated = analysis.clause_statements(report.product, report.region)
+    data = clauses.clause_coverage(report.product, report.ref, report.region)
+    stated = clauses.clause_statements(report.product, report.region)
     rows = [
         {
             "Resolution": r.resolution_id,
@@ -244,7 +255,7 @@ def clause_table(report: Report) -> Block:
                 "Clause (package catalogue, summary)": t["q_clause_not_stated"],
                 "Activities citing it": str(stated.not_stated),
                 "Spend, CHF thousands": chf_thousands(
-                    analysis.not_stated_spend(report.product, report.region)
+                    clauses.not_stated_spend(report.product, report.region)
                 ),
             }
         )
@@ -271,18 +282,16 @@ def trend_paragraph(report: Report) -> Block:
     t = report.t
     still_open = open_year(report)
     last = (still_open - 1) if still_open is not None else report.as_of.year
-    rows = analysis.scope_allocations(report.product, report.region)
+    rows = scope.scope_allocations(report.product, report.region)
     # A closed year whose spend is partly still estimated has incomplete actual spend too:
     # comparing it would report a fall that is only bookkeeping. Leave it out, and say so.
     by_year = rows.groupby(["year", "basis"], observed=True)["amount_cents"].sum()
     estimated_out: list[tuple[int, float]] = []
-    while by_year.get((last, analysis.ESTIMATED), 0) > 0:
+    while by_year.get((last, spend.ESTIMATED), 0) > 0:
         total = int(by_year.loc[last].sum())
-        estimated_out.append((last, 100 * by_year[(last, analysis.ESTIMATED)] / total))
+        estimated_out.append((last, 100 * by_year[(last, spend.ESTIMATED)] / total))
         last -= 1
-    trend = trends.spend_trend(
-        report.product, report.region, basis=analysis.ACTUAL, years=(0, last)
-    )
+    trend = trends.spend_trend(report.product, report.region, basis=spend.ACTUAL, years=(0, last))
     sentences = [trends.trend_sentence(trend, t["q_trend_subject"], t, chf_prose)]
     if still_open is not None and bool((rows["year"] >= still_open).any()):
         sentences.append(
@@ -309,8 +318,8 @@ def year_change(amounts: dict[int, int]) -> dict[int, int | None]:
 def yoy_table(report: Report) -> Block:
     """Actual spend per year and its change on the previous year; the open year marked."""
     t = report.t
-    rows = analysis.scope_allocations(report.product, report.region)
-    actual = rows[rows["basis"] == analysis.ACTUAL]
+    rows = scope.scope_allocations(report.product, report.region)
+    actual = rows[rows["basis"] == spend.ACTUAL]
     sums = actual.groupby("year")["amount_cents"].sum()
     amounts = {int(y): int(v) for y, v in sums.items()}
     changes = year_change(amounts)
@@ -460,7 +469,7 @@ def recipients_table(report: Report, top: int = 10) -> Block:
 
 def office_paragraph(report: Report) -> Block:
     """Headquarters against the Regional and Area Offices, with the split method stated."""
-    split = analysis.office_split(report.product, report.ref, report.region)
+    split = offices.office_split(report.product, report.ref, report.region)
     if split.hq_cents + split.field_cents + split.other_cents == 0:
         return paragraph(esc(report.t["no_data"]))
     return paragraph(
@@ -473,7 +482,7 @@ def office_paragraph(report: Report) -> Block:
 def office_table(report: Report, by: str = "region") -> Block:
     """HQ against Regional/Area Office spend by region or theme (equal implementor split)."""
     t = report.t
-    data = analysis.office_shares(report.product, report.ref, by, report.region)
+    data = offices.office_shares(report.product, report.ref, by, report.region)
     label = "Region" if by == "region" else "Theme"
     names = [_own(report, r) for r in data[by]] if by == "region" else list(data[by])
     out = pd.DataFrame(
@@ -498,7 +507,7 @@ def office_table(report: Report, by: str = "region") -> Block:
 
 def lead_table(report: Report) -> Block:
     """Activities and spend by lead implementor."""
-    data = analysis.lead_spend(report.product, report.region)
+    data = offices.lead_spend(report.product, report.region)
     out = pd.DataFrame(
         {
             "Lead implementor": data["lead"],
@@ -512,7 +521,7 @@ def lead_table(report: Report) -> Block:
 def joint_paragraph(report: Report) -> Block:
     """Joint activities and their spend; possible double reporting, pointing to its table."""
     t = report.t
-    work = analysis.joint_work(report.product, report.region)
+    work = offices.joint_work(report.product, report.region)
     sentences = []
     if work.joint == 0:
         sentences.append(t["q_joint_none"])
@@ -531,14 +540,14 @@ def joint_paragraph(report: Report) -> Block:
 def duplicates_table(report: Report) -> Block:
     """Possible double reporting in scope, each activity with its office, for them to resolve."""
     t = report.t
-    data = analysis.duplicates_in_scope(report.product, report.region)
-    offices = analysis.workbook_offices(report.product, report.ref)
+    data = offices.duplicates_in_scope(report.product, report.region)
+    office_of = offices.workbook_offices(report.product, report.ref)
     out = pd.DataFrame(
         {
             "Activity": data.get("activity_id_a", pd.Series(dtype=str)),
-            "Reported by": [offices.get(w, "") for w in data.get("workbook_a", [])],
+            "Reported by": [office_of.get(w, "") for w in data.get("workbook_a", [])],
             "Looks like": data.get("activity_id_b", pd.Series(dtype=str)),
-            "Reported by ": [offices.get(w, "") for w in data.get("workbook_b", [])],
+            "Reported by ": [office_of.get(w, "") for w in data.get("workbook_b", [])],
             "Why they look alike": data.get("reason", pd.Series(dtype=str)),
         }
     )
@@ -633,10 +642,10 @@ def need_paragraph(report: Report) -> Block:
 def uncited_paragraph(report: Report) -> Block:
     """Clauses instructing BDT that no activity cites, with the 'not stated' caveat."""
     t = report.t
-    data = analysis.uncovered_clauses(report.product, report.ref, report.region)
+    data = clauses.uncovered_clauses(report.product, report.ref, report.region)
     if data.empty:
         return paragraph(t["q_uncited_none"], data=data)
-    stated = analysis.clause_statements(report.product, report.region)
+    stated = clauses.clause_statements(report.product, report.region)
     return paragraph(
         t["q_uncited"].format(
             clauses=capital(plural(len(data), "clause")),
@@ -767,9 +776,9 @@ def quarantine_sentence(report: Report) -> str:
     bias = caveats.quarantine_bias(report.product)
     if not bias.material or bias.by_workbook.empty:
         return ""
-    offices = analysis.workbook_offices(report.product, report.ref)
+    office_of = offices.workbook_offices(report.product, report.ref)
     top = bias.by_workbook.iloc[0]
-    office = possessive(office_name(offices.get(str(top["workbook"]), "")) or "one office")
+    office = possessive(office_name(office_of.get(str(top["workbook"]), "")) or "one office")
     # Rows set aside cannot all be placed in a region (their activity may be unreadable),
     # so a regional report gives the figure for all submissions and says so.
     key = "summary_q" if report.region is None else "summary_q_all_regions"

@@ -1,7 +1,7 @@
 """The sections of the reports: sentences, numbered tables and figures, cover and annexes.
 
-Every number in a sentence comes from :mod:`cyber_mapping.analysis.spend` (or the analysis modules
-``trends``, ``need``, ``caveats``, ``change``); every sentence template and label lives in
+Every number in a sentence comes from the :mod:`cyber_mapping.analysis` stage (``spend``,
+``headline``, ``clauses``, ``caveats``...); every sentence template and label lives in
 ``templates/text_<lang>.yaml``.
 """
 
@@ -11,7 +11,7 @@ import itertools
 
 import pandas as pd
 
-from cyber_mapping.analysis import spend as analysis
+from cyber_mapping.analysis import caveats, clauses, headline, scope, spend
 from cyber_mapping.labels import (
     beneficiary_names,
     clean_revision,
@@ -47,7 +47,7 @@ def summary_sentences(report: Report) -> list[str]:
     from cyber_mapping.report import questions
 
     t, product, ref, region = report.t, report.product, report.ref, report.region
-    h = analysis.headline(product, ref, region)
+    h = headline.headline(product, ref, region)
     if h.activities == 0 or h.first_year is None:
         return [t["summary_1_none"].format(scope=report.scope)]
     actual, estimated, total = chf_alike(h.actual_cents, h.estimated_cents, h.total_cents)
@@ -82,9 +82,7 @@ def summary_sentences(report: Report) -> list[str]:
 def references_text(report: Report) -> str:
     """The Resolutions covered, by body, with their latest revision, then the request."""
     ids = set(report.product.activity_resolutions["resolution_id"])
-    ids &= set(
-        analysis.scope_allocations(report.product, report.region)["resolution_id"].astype(str)
-    )
+    ids &= set(scope.scope_allocations(report.product, report.region)["resolution_id"].astype(str))
     cat = report.ref.resolutions[report.ref.resolutions["resolution_id"].isin(ids)]
     parts = []
     cat = cat.assign(rev=cat["revision"].map(clean_revision))
@@ -128,7 +126,7 @@ def _chf_columns(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 
 def spend_table(report: Report, dimension: str, label: str, top: int | None = None):
     """Spend by one dimension: actual, estimated, total (CHF thousands) and share."""
-    data = analysis.spend_with_basis(report.product, dimension, report.region, top=top)
+    data = spend.spend_with_basis(report.product, dimension, report.region, top=top)
     if dimension == "resolution_id":
         data[dimension] = data[dimension].map(lambda r: resolution_label(r, report.ref))
     out = _chf_columns(data, ["actual", "estimated", "total"])
@@ -145,7 +143,7 @@ def spend_table(report: Report, dimension: str, label: str, top: int | None = No
 
 def year_spend_table(report: Report, dimension: str, label: str) -> Html:
     """Spend by ``dimension`` and accounting year (CHF thousands), with actual and estimated."""
-    data = analysis.year_table(report.product, dimension, report.region)
+    data = spend.year_table(report.product, dimension, report.region)
     out = data.reset_index()
     cols = [c for c in out.columns if c != dimension]
     out = _chf_columns(out, cols)
@@ -156,7 +154,7 @@ def year_spend_table(report: Report, dimension: str, label: str) -> Html:
 
 def clauses_table(report: Report) -> Html:
     """Clauses that instruct BDT that no activity in scope cites (explicit citations only)."""
-    data = analysis.uncovered_clauses(report.product, report.ref, report.region)
+    data = clauses.uncovered_clauses(report.product, report.ref, report.region)
     out = pd.DataFrame(
         {
             "Resolution": data["resolution_id"],
@@ -205,7 +203,7 @@ def mapping_table(report: Report, limit: int = ANNEX_ACTIVITY_LIMIT) -> Html:
     to the Excel annex.
     """
     product, ref, t = report.product, report.ref, report.t
-    rows = analysis.scope_allocations(product, report.region)
+    rows = scope.scope_allocations(product, report.region)
     acts = product.activities.set_index("activity_id").to_dict("index")
     names = ref.country_name()
     links = product.activity_resolutions.sort_values(["activity_id", "position"])
@@ -284,8 +282,8 @@ def mapping_table(report: Report, limit: int = ANNEX_ACTIVITY_LIMIT) -> Html:
                     results.append(
                         f"<span class='label'>{esc(label)}</span> {esc(month_text(text))}"
                     )
-            actual = spend_words(records[aid], analysis.ACTUAL)
-            estimated = spend_words(records[aid], analysis.ESTIMATED)
+            actual = spend_words(records[aid], spend.ACTUAL)
+            estimated = spend_words(records[aid], spend.ESTIMATED)
             body.append(
                 f"<tr><td>{first}</td><td>{clause_cell}</td>"
                 f"<td>{esc('; '.join(places))}</td>"
@@ -330,8 +328,8 @@ def _mapping_summary(
     out = []
     for rid in sorted(by_resolution):
         ids = by_resolution[rid]
-        actual = sum(c for a in ids for _, b, _, c in records[a] if b == analysis.ACTUAL)
-        estimated = sum(c for a in ids for _, b, _, c in records[a] if b == analysis.ESTIMATED)
+        actual = sum(c for a in ids for _, b, _, c in records[a] if b == spend.ACTUAL)
+        estimated = sum(c for a in ids for _, b, _, c in records[a] if b == spend.ESTIMATED)
         out.append(
             {
                 "Resolution": resolution_label(rid, report.ref),
@@ -374,7 +372,7 @@ def quality_tables(report: Report) -> list[Html]:
     """Data quality and method: quarantine by workbook, reconciliation, rules, rates, inputs."""
     t, product, ref = report.t, report.product, report.ref
     blocks: list[Html] = []
-    q = analysis.quarantine_by_workbook(product)
+    q = caveats.quarantine_by_workbook(product)
     q = q.assign(chf_cents=q["chf_cents"].map(chf_thousands))
     q.columns = [
         "Workbook",
@@ -400,7 +398,7 @@ def quality_tables(report: Report) -> list[Html]:
                 ),
             ),
             unconverted_sentence(report),
-            f"{percent(analysis.estimated_share(product, report.region))} of the recorded "
+            f"{percent(spend.estimated_share(product, report.region))} of the recorded "
             "spend in scope is estimated rather than actual.",
         )
     )
@@ -494,7 +492,7 @@ def sources_table(report: Report) -> Html:
 
 def year_overview_table(report: Report) -> Html:
     """Spend per accounting year, actual and estimated (CHF thousands), with activities."""
-    data = analysis.spend_with_basis(report.product, "year", report.region)
+    data = spend.spend_with_basis(report.product, "year", report.region)
     data = data.sort_values("year").drop(columns="share")
     out = _chf_columns(data, ["actual", "estimated", "total"])
     out["year"] = out["year"].astype(str)
@@ -503,7 +501,7 @@ def year_overview_table(report: Report) -> Html:
 
 
 def bars_finding(data: pd.DataFrame, dimension: str, t: dict[str, str]) -> str:
-    """The main finding of a bar chart of :func:`analysis.spend_with_basis` (its alt text).
+    """The main finding of a bar chart of :func:`spend.spend_with_basis` (its alt text).
 
     The largest named row (never ``Other``) with its total and share of the total.
     """
@@ -588,7 +586,7 @@ def year_figure(report: Report) -> Html:
     """Columns of actual and estimated spend per year, in time order."""
     from cyber_mapping.report import plotting
 
-    data = analysis.spend_with_basis(report.product, "year", report.region)
+    data = spend.spend_with_basis(report.product, "year", report.region)
     data = data.sort_values("year")
     svg = plotting.year_bars(data)
     units = plotting.bars_units(data)
@@ -605,7 +603,7 @@ def spend_figure(report: Report, dimension: str, label: str, top: int = 12) -> H
     """Bars of actual and estimated spend by one dimension (largest first)."""
     from cyber_mapping.report import plotting
 
-    data = analysis.spend_with_basis(report.product, dimension, report.region, top=top)
+    data = spend.spend_with_basis(report.product, dimension, report.region, top=top)
     svg = plotting.stacked_bars(data, dimension)
     units = plotting.bars_units(data)
     return figure(
@@ -621,7 +619,7 @@ def resolution_year_figure(report: Report) -> Html:
     """Lines of spend per year for the leading resolutions, in their catalogue colours."""
     from cyber_mapping.report import plotting
 
-    data = analysis.year_table(report.product, "resolution_id", report.region)
+    data = spend.year_table(report.product, "resolution_id", report.region)
     svg = plotting.year_lines(data, list(report.ref.resolutions["resolution_id"]))
     units = plotting.lines_units(data)
     shown = data.head(6).reset_index()
@@ -641,17 +639,17 @@ def heatmap_figure(report: Report, rows: str) -> Html:
     """Resolution or theme × region: spend (colour, CHF thousands) and activity counts."""
     from cyber_mapping.report import plotting
 
-    spend = analysis.coverage_matrix(report.product, report.ref, rows, "spend")
-    counts = analysis.coverage_matrix(report.product, report.ref, rows, "activities")
-    if spend.empty:  # no spend anywhere: a heat map of nothing would say nothing
+    cents = spend.coverage_matrix(report.product, report.ref, rows, "spend")
+    counts = spend.coverage_matrix(report.product, report.ref, rows, "activities")
+    if cents.empty:  # no spend anywhere: a heat map of nothing would say nothing
         return paragraph(esc(report.t["no_data"]))
     label = "Resolution" if rows == "resolution_id" else "Theme"
-    svg = plotting.heatmap(spend, counts, report.region)
+    svg = plotting.heatmap(cents, counts, report.region)
     own = report.t["heatmap_own"].format(region=report.region) if report.region else ""
     data = (
-        spend.map(chf_thousands).astype(str)
+        cents.map(chf_thousands).astype(str)
         + " ("
-        + counts.reindex(index=spend.index, columns=spend.columns, fill_value=0).astype(str)
+        + counts.reindex(index=cents.index, columns=cents.columns, fill_value=0).astype(str)
         + ")"
     )
     data = data.reset_index().rename(columns={rows: label})
@@ -660,7 +658,7 @@ def heatmap_figure(report: Report, rows: str) -> Html:
         svg,
         f"{label} by ITU region (all regions, for comparison{own}): spend in CHF thousands "
         "(colour and first number) and number of activities (in brackets)",
-        finding=heatmap_finding(spend, counts, report.t),
+        finding=heatmap_finding(cents, counts, report.t),
         data=data,
     )
 
@@ -669,13 +667,13 @@ def tile_figure(report: Report) -> Html:
     """Tile map of spend attributed to each beneficiary Member State."""
     from cyber_mapping.report import plotting
 
-    spend = analysis.country_spend(report.product, report.region)
+    by_country = spend.country_spend(report.product, report.region)
     grid = report.ref.tile_grid
     if report.region:
         grid = grid[grid["region"] == report.region]
-    svg = plotting.tile_map(spend, report.ref.tile_grid, report.region)
+    svg = plotting.tile_map(by_country, report.ref.tile_grid, report.region)
     names = report.ref.country_name()
-    shown = spend[spend["country_iso3"].isin(set(grid["iso3"]))]
+    shown = by_country[by_country["country_iso3"].isin(set(grid["iso3"]))]
     data = pd.DataFrame(
         {
             "Member State": [names.get(c, c) for c in shown["country_iso3"]],
@@ -687,7 +685,7 @@ def tile_figure(report: Report) -> Html:
         svg,
         f"Spend attributed to each Member State, {report.region or 'all regions'} (one tile "
         "each, in regional blocks, not a geographic map), CHF thousands",
-        finding=tile_finding(spend, grid, names, report.t),
+        finding=tile_finding(by_country, grid, names, report.t),
         data=data,
     )
 
