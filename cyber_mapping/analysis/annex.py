@@ -111,6 +111,16 @@ ANNEX_YEAR_COLUMNS: dict[str, str] = {
 }
 
 
+# The Mapping sheet's four amounts of an activity and Resolution: column -> (basis, cost type).
+_PARTS = {
+    "as_": (ACTUAL, "Staff"),
+    "an_": (ACTUAL, "Non-staff"),
+    "es_": (ESTIMATED, "Staff"),
+    "en_": (ESTIMATED, "Non-staff"),
+}
+_KEYS = ["activity_id", "resolution_id"]
+
+
 def annex_frames(product: Product, ref: Reference) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The Excel annex: the mapping (activity × resolution) and the allocations by year.
 
@@ -118,98 +128,133 @@ def annex_frames(product: Product, ref: Reference) -> tuple[pd.DataFrame, pd.Dat
     sort, sum and pivot; the by-year sheet holds every allocation summed by activity,
     resolution, region, country, year, funder, basis and cost type.
     """
+    return annex_mapping(product, ref), annex_by_year(product, ref)
+
+
+def annex_mapping(product: Product, ref: Reference) -> pd.DataFrame:
+    """The Mapping sheet: one row per activity and Resolution it cites (:data:`ANNEX_COLUMNS`)."""
     alloc = product.allocations
     acts = product.activities.set_index("activity_id")
     names = ref.country_name()
     labels = {r: resolution_label(r, ref) for r in ref.resolutions["resolution_id"]}
+    clause_of = _cited_clauses(product)
+    parts = _cents_by_part(alloc)
+    regions = _joined(alloc, "region", keep_empty=False)
+    funders = _joined(alloc, "funder")
+    out = []
+    for (aid, rid), row in parts.sort_index().iterrows():
+        out.append(
+            {
+                "Activity ID": aid,
+                "Resolution ID": rid,
+                "Resolution": labels.get(rid, rid),
+                "Clause (catalogue reference)": clause_of.get((aid, rid), ""),
+                "Region(s)": regions.get((aid, rid), ""),
+                "Funder(s)": funders.get((aid, rid), ""),
+                **_activity_cells(acts.loc[aid], names),
+                **_money_cells([int(row[c]) for c in _PARTS]),
+            }
+        )
+    return pd.DataFrame(out, columns=list(ANNEX_COLUMNS))
+
+
+def _cited_clauses(product: Product) -> dict[tuple[str, str], str]:
+    """(activity, Resolution) -> the catalogue clauses it cites, ``"; "``-joined."""
     # Only the clauses an activity cites (its Clauses column); nothing inferred from wording.
-    clause_of = (
-        product.activity_clauses.groupby(["activity_id", "resolution_id"])["clause_ref"]
+    if product.activity_clauses.empty:
+        return {}
+    return (
+        product.activity_clauses.groupby(_KEYS)["clause_ref"]
         .agg(lambda refs: "; ".join(sorted(refs)))
         .to_dict()
-        if not product.activity_clauses.empty
-        else {}
     )
-    keys = ["activity_id", "resolution_id"]
+
+
+def _cents_by_part(alloc: pd.DataFrame) -> pd.DataFrame:
+    """Cents per (activity, Resolution) in the four columns of ``_PARTS`` (0 where none)."""
     money = alloc.pivot_table(
-        index=keys,
+        index=_KEYS,
         columns=["basis", "cost_type"],
         values="amount_cents",
         aggfunc="sum",
         fill_value=0,
         observed=True,
     )
-
-    def part(basis: str, cost: str) -> pd.Series:
-        if (basis, cost) in money.columns:
-            return money[(basis, cost)].astype("int64")
-        return pd.Series(0, index=money.index, dtype="int64")
-
     frame = pd.DataFrame(index=money.index)
-    frame["as_"] = part(ACTUAL, "Staff")
-    frame["an_"] = part(ACTUAL, "Non-staff")
-    frame["es_"] = part(ESTIMATED, "Staff")
-    frame["en_"] = part(ESTIMATED, "Non-staff")
-    regions = alloc.groupby(keys, observed=True)["region"].agg(
-        lambda v: "; ".join(sorted({str(x) for x in v if str(x)}))
+    for column, key in _PARTS.items():
+        if key in money.columns:
+            frame[column] = money[key].astype("int64")
+        else:
+            frame[column] = pd.Series(0, index=money.index, dtype="int64")
+    return frame
+
+
+def _joined(alloc: pd.DataFrame, column: str, keep_empty: bool = True) -> pd.Series:
+    """The distinct values of ``column`` per (activity, Resolution), sorted, ``"; "``-joined."""
+    return alloc.groupby(_KEYS, observed=True)[column].agg(
+        lambda v: "; ".join(sorted({str(x) for x in v if keep_empty or str(x)}))
     )
-    funders = alloc.groupby(keys, observed=True)["funder"].agg(
-        lambda v: "; ".join(sorted({str(x) for x in v}))
-    )
-    out = []
-    for (aid, rid), row in frame.sort_index().iterrows():
-        act = acts.loc[aid]
-        implementors = [p.strip() for p in str(act["implementors"] or "").split(";") if p.strip()]
-        cents = [int(row[c]) for c in ("as_", "an_", "es_", "en_")]
-        out.append(
-            {
-                "Activity ID": aid,
-                "Activity": act["title"],
-                "Status": act["status"],
-                "Theme": act["theme"],
-                "Resolution ID": rid,
-                "Resolution": labels.get(rid, rid),
-                "Clause (catalogue reference)": clause_of.get((aid, rid), ""),
-                "Clause quoted": act["clause_quoted"] or "",
-                "Region(s)": regions.get((aid, rid), ""),
-                "Beneficiary countries": "; ".join(beneficiary_names(act["beneficiaries"], names)),
-                "Implementor(s)": "; ".join(implementors),
-                "Lead implementor": act.get("lead_implementor")
-                or (implementors[0] if implementors else ""),
-                "Funder(s)": funders.get((aid, rid), ""),
-                "Start": act["start_date"] if pd.notna(act["start_date"]) else None,
-                "End": act["end_date"] if pd.notna(act["end_date"]) else None,
-                "Actual staff (CHF)": cents[0] / 100,
-                "Actual non-staff (CHF)": cents[1] / 100,
-                "Estimated staff (CHF)": cents[2] / 100,
-                "Estimated non-staff (CHF)": cents[3] / 100,
-                "Actual (CHF)": (cents[0] + cents[1]) / 100,
-                "Estimated (CHF)": (cents[2] + cents[3]) / 100,
-                "Total (CHF)": sum(cents) / 100,
-                "Main outputs": month_text(act["outputs_text"]),
-                "Envisaged outcomes": month_text(act["outcomes_text"]),
-            }
-        )
-    mapping = pd.DataFrame(out, columns=list(ANNEX_COLUMNS))
-    by = [
-        "activity_id",
-        "resolution_id",
-        "region",
-        "country_iso3",
-        "year",
-        "funder",
-        "basis",
-        "cost_type",
-        "theme",
-    ]
+
+
+def _activity_cells(act: pd.Series, names: dict[str, str]) -> dict[str, object]:
+    """The Mapping columns that come from the activity itself, whatever the Resolution."""
+    implementors = [p.strip() for p in str(act["implementors"] or "").split(";") if p.strip()]
+    return {
+        "Activity": act["title"],
+        "Status": act["status"],
+        "Theme": act["theme"],
+        "Clause quoted": act["clause_quoted"] or "",
+        "Beneficiary countries": "; ".join(beneficiary_names(act["beneficiaries"], names)),
+        "Implementor(s)": "; ".join(implementors),
+        "Lead implementor": act.get("lead_implementor")
+        or (implementors[0] if implementors else ""),
+        "Start": act["start_date"] if pd.notna(act["start_date"]) else None,
+        "End": act["end_date"] if pd.notna(act["end_date"]) else None,
+        "Main outputs": month_text(act["outputs_text"]),
+        "Envisaged outcomes": month_text(act["outcomes_text"]),
+    }
+
+
+def _money_cells(cents: list[int]) -> dict[str, float]:
+    """The Mapping's CHF columns from the four amounts of ``_PARTS`` (in cents), and sums."""
+    actual_staff, actual_other, estimated_staff, estimated_other = cents
+    return {
+        "Actual staff (CHF)": actual_staff / 100,
+        "Actual non-staff (CHF)": actual_other / 100,
+        "Estimated staff (CHF)": estimated_staff / 100,
+        "Estimated non-staff (CHF)": estimated_other / 100,
+        "Actual (CHF)": (actual_staff + actual_other) / 100,
+        "Estimated (CHF)": (estimated_staff + estimated_other) / 100,
+        "Total (CHF)": sum(cents) / 100,
+    }
+
+
+# The By year sheet's grouping: one row per allocation cell with money.
+_BY_YEAR = [
+    "activity_id",
+    "resolution_id",
+    "region",
+    "country_iso3",
+    "year",
+    "funder",
+    "basis",
+    "cost_type",
+    "theme",
+]
+
+
+def annex_by_year(product: Product, ref: Reference) -> pd.DataFrame:
+    """The By year sheet: the allocations summed by :data:`ANNEX_YEAR_COLUMNS`' keys, in CHF."""
+    alloc = product.allocations
+    names = ref.country_name()
     years = (
         alloc.assign(country_iso3=alloc["country_iso3"].astype(object).fillna(""))
-        .groupby(by, observed=True, dropna=False)["amount_cents"]
+        .groupby(_BY_YEAR, observed=True, dropna=False)["amount_cents"]
         .sum()
         .reset_index()
     )
     years = years[years["amount_cents"] != 0]
-    by_year = pd.DataFrame(
+    return pd.DataFrame(
         {
             "Activity ID": years["activity_id"].astype(str),
             "Resolution ID": years["resolution_id"].astype(str),
@@ -223,4 +268,3 @@ def annex_frames(product: Product, ref: Reference) -> tuple[pd.DataFrame, pd.Dat
             "CHF": years["amount_cents"].astype("int64") / 100,
         }
     ).reset_index(drop=True)
-    return mapping, by_year
