@@ -80,10 +80,7 @@ def spend_by(
     return out
 
 
-# ============================================================================ report figures
-# Every number a report prints comes from one of these functions; each takes the product
-# (and reference data) as arguments and an optional ITU region that scopes it.
-
+# The two bases of spend: incurred, and estimated for ongoing and planned work.
 ACTUAL = "Actual"
 ESTIMATED = "Estimated"
 
@@ -213,6 +210,3 @@ def estimated_share(product: Product, region: str | None = None) -> float:
         return 0.0
     est = int(rows.loc[rows["basis"] == ESTIMATED, "amount_cents"].sum())
     return round(est * 100 / total, 1)
-
-
-# ============================================================================ questions 2 and 4

@@ -100,6 +100,10 @@ class Report:
             return self.t["scope_overall"]
         return self.t["scope_region"].format(region=self.region)
 
+    def region_label(self, region: str) -> str:
+        """A region in a table: ``Africa (this report)`` for the report's own region."""
+        return region + (self.t["q_this_report"] if region == self.region else "")
+
     @property
     def title(self) -> str:
         """The report title in capitals, with the region for a regional report."""

@@ -105,3 +105,20 @@ _REGION_ARTICLE = {"Americas": "the Americas", "Arab States": "the Arab States",
 def region_name(region: str) -> str:
     """An ITU region in a sentence: ``the Americas``, ``the Arab States``, ``Africa``."""
     return _REGION_ARTICLE.get(str(region), str(region))
+
+
+def verb(n: int, one: str = "is", many: str = "are") -> str:
+    """``is`` for one, ``are`` for more (or ``one`` and ``many``): ``1 clause is``."""
+    return one if n == 1 else many
+
+
+# GCI tiers shown as published; any other verification (inferred, unverified) is "not
+# available": a tier deduced by elimination is a guess, and a report must not guess.
+GCI_SHOWN = ("itu", "secondary", "verified")
+
+
+def gci_text(tier: object, name: object, verification: object, na: str) -> str:
+    """``3 (Establishing)`` for a published tier, ``not available`` otherwise."""
+    if pd.isna(tier) or str(verification) not in GCI_SHOWN:
+        return na
+    return f"{int(tier)} ({name})" if str(name or "") else str(int(tier))
