@@ -63,12 +63,61 @@ def mapping_table(report: Report, limit: int = ANNEX_ACTIVITY_LIMIT) -> Html:
     full. With more than ``limit`` activities it summarises by resolution instead and points
     to the Excel annex.
     """
-    product, ref, t = report.product, report.ref, report.t
-    rows = scope.scope_allocations(product, report.region)
+    t = report.t
+    records = spend_records(report)
+    by_resolution = by_first_resolution(report, records)
+    heading = (
+        f"<h2 id='{ANNEX_1_ID}'>{esc(t['annex_heading'])}<a class='anchor-link' "
+        f"href='#{ANNEX_1_ID}'>¶</a></h2>"
+    )
+    if len(records) > limit:
+        return Html(
+            f"<div class='annex-summary'>{heading}"
+            f"{_mapping_summary(report, by_resolution, records)}</div>"
+        )
+    n = report.number("table", "annex_mapping")
+    body = _table_body(report, by_resolution, records)
+    return Html(
+        f"<div class='annex-block'>{heading}<div class='table-block'>{_table_html(t, n, body)}"
+        f"<p class='source'>{esc(report.source())}</p></div></div>"
+    )
+
+
+Records = dict[str, list[tuple[str, str, str, int]]]
+
+
+def spend_records(report: Report) -> Records:
+    """Activity -> its spend in scope as sorted ``(funder, basis, cost type, cents)``."""
+    rows = scope.scope_allocations(report.product, report.region)
+    # One aggregation for the whole table, then plain Python per row: filtering pandas
+    # frames once per activity cost about a second on the overall report.
+    money = rows.groupby(["activity_id", "funder", "basis", "cost_type"], observed=True)[
+        "amount_cents"
+    ].sum()
+    records: Records = {}
+    for (aid, funder, basis, cost), cents in sorted(money.items()):
+        records.setdefault(str(aid), []).append((str(funder), str(basis), str(cost), int(cents)))
+    return records
+
+
+def by_first_resolution(report: Report, records: Records) -> dict[str, list[str]]:
+    """Resolution -> the activities of ``records`` citing it first, by Activity ID."""
+    links = report.product.activity_resolutions.sort_values(["activity_id", "position"])
+    primary = links.groupby("activity_id")["resolution_id"].first()
+    by_resolution: dict[str, list[str]] = {}
+    for aid in sorted(records):
+        by_resolution.setdefault(primary[aid], []).append(aid)
+    return by_resolution
+
+
+def _table_body(
+    report: Report, by_resolution: dict[str, list[str]], records: Records
+) -> list[str]:
+    """The rows of the annex table: a heading row per Resolution, then its activities."""
+    product, ref = report.product, report.ref
     acts = product.activities.set_index("activity_id").to_dict("index")
     names = ref.country_name()
     links = product.activity_resolutions.sort_values(["activity_id", "position"])
-    primary = links.groupby("activity_id")["resolution_id"].first()
     cited = links.groupby("activity_id")["resolution_id"].agg(list)
     # Only the clauses an activity cites (its Clauses column); nothing inferred from wording.
     matched = (
@@ -85,28 +134,6 @@ def mapping_table(report: Report, limit: int = ANNEX_ACTIVITY_LIMIT) -> Html:
             strict=True,
         )
     )
-    # One aggregation for the whole table, then plain Python per row: filtering pandas
-    # frames once per activity cost about a second on the overall report.
-    money = rows.groupby(["activity_id", "funder", "basis", "cost_type"], observed=True)[
-        "amount_cents"
-    ].sum()
-    records: dict[str, list[tuple[str, str, str, int]]] = {}
-    for (aid, funder, basis, cost), cents in sorted(money.items()):
-        records.setdefault(str(aid), []).append((str(funder), str(basis), str(cost), int(cents)))
-    by_resolution: dict[str, list[str]] = {}
-    for aid in sorted(records):
-        by_resolution.setdefault(primary[aid], []).append(aid)
-    heading = (
-        f"<h2 id='{ANNEX_1_ID}'>{esc(t['annex_heading'])}<a class='anchor-link' "
-        f"href='#{ANNEX_1_ID}'>¶</a></h2>"
-    )
-    if len(records) > limit:
-        return Html(
-            f"<div class='annex-summary'>{heading}"
-            f"{_mapping_summary(report, by_resolution, records)}</div>"
-        )
-    n = report.number("table", "annex_mapping")
-    head = t["table_caption"].format(n=n, caption=esc(t["annex_caption"]))
     body = []
     for rid in sorted(by_resolution):
         body.append(
@@ -115,74 +142,79 @@ def mapping_table(report: Report, limit: int = ANNEX_ACTIVITY_LIMIT) -> Html:
         )
         for aid in by_resolution[rid]:
             act = acts[aid]
-            places = beneficiary_names(act["beneficiaries"], names)
-            if len(places) > 8:
-                places = [*places[:7], f"and {len(places) - 7} more"]
             others = [r for r in cited.get(aid, []) if r != rid]
-            dates = " – ".join(
-                x
-                for x in dict.fromkeys(
-                    (month_year(act["start_date"]), month_year(act["end_date"]))
-                )
-                if x
-            )
-            first = (
-                f"{esc(act['title'])}<br>{esc(aid)} · {esc(act['status'])} · {esc(act['theme'])}"
-                + (f"<br>{esc(dates)}" if dates else "")
-            )
-            clause = str(matched.get(aid, "")) or t["annex_no_clause"]
-            clause_cell = esc(clause) + (
-                f"<br>{esc(t['annex_also'])} {esc(', '.join(others))}" if others else ""
-            )
-            results = []
-            for label, text in (
-                (t["annex_outputs"], act["outputs_text"]),
-                (t["annex_outcomes"], act["outcomes_text"]),
-            ):
-                if str(text or "").strip():
-                    results.append(
-                        f"<span class='label'>{esc(label)}</span> {esc(month_text(text))}"
-                    )
-            actual = spend_words(records[aid], spend.ACTUAL)
-            estimated = spend_words(records[aid], spend.ESTIMATED)
-            body.append(
-                f"<tr><td>{first}</td><td>{clause_cell}</td>"
-                f"<td>{esc('; '.join(places))}</td>"
-                f"<td>{esc(list_text(act['implementors']))}</td>"
-                f"<td>{'<br>'.join(esc(x) for x in actual) or '–'}</td>"
-                f"<td>{'<br>'.join(esc(x) for x in estimated) or '–'}</td>"
-                f"<td>{'<br>'.join(results)}</td></tr>"
-            )
+            clause = str(matched.get(aid, "")) or report.t["annex_no_clause"]
+            body.append(_activity_row(report.t, aid, act, clause, others, names, records[aid]))
+    return body
+
+
+def _activity_row(
+    t: dict[str, str],
+    aid: str,
+    act: dict,
+    clause: str,
+    others: list[str],
+    names: dict[str, str],
+    records: list[tuple[str, str, str, int]],
+) -> str:
+    """One activity's row: what and when, clauses, places, implementors, spend, results."""
+    places = beneficiary_names(act["beneficiaries"], names)
+    if len(places) > 8:
+        places = [*places[:7], f"and {len(places) - 7} more"]
+    dates = " – ".join(
+        x for x in dict.fromkeys((month_year(act["start_date"]), month_year(act["end_date"]))) if x
+    )
+    first = f"{esc(act['title'])}<br>{esc(aid)} · {esc(act['status'])} · {esc(act['theme'])}" + (
+        f"<br>{esc(dates)}" if dates else ""
+    )
+    clause_cell = esc(clause) + (
+        f"<br>{esc(t['annex_also'])} {esc(', '.join(others))}" if others else ""
+    )
+    results = []
+    for label, text in (
+        (t["annex_outputs"], act["outputs_text"]),
+        (t["annex_outcomes"], act["outcomes_text"]),
+    ):
+        if str(text or "").strip():
+            results.append(f"<span class='label'>{esc(label)}</span> {esc(month_text(text))}")
+    actual = spend_words(records, spend.ACTUAL)
+    estimated = spend_words(records, spend.ESTIMATED)
+    return (
+        f"<tr><td>{first}</td><td>{clause_cell}</td>"
+        f"<td>{esc('; '.join(places))}</td>"
+        f"<td>{esc(list_text(act['implementors']))}</td>"
+        f"<td>{'<br>'.join(esc(x) for x in actual) or '–'}</td>"
+        f"<td>{'<br>'.join(esc(x) for x in estimated) or '–'}</td>"
+        f"<td>{'<br>'.join(results)}</td></tr>"
+    )
+
+
+def _table_html(t: dict[str, str], n: int, body: list[str]) -> str:
+    """The numbered table of ``body`` rows (in its scroll box), or its caption and 'no data'."""
+    head = t["table_caption"].format(n=n, caption=esc(t["annex_caption"]))
     if not body:
-        table_html = f"<p class='caption'>{head}</p><p class='no-data'>{esc(t['no_data'])}</p>"
-    else:
-        headers = "".join(
-            f"<th scope='col'>{esc(h)}</th>"
-            for h in (
-                t["annex_col_activity"],
-                t["annex_col_clause"],
-                "Beneficiary countries",
-                "Implementors",
-                "Actual, CHF thousands",
-                "Estimated, CHF thousands",
-                "Main outputs and envisaged outcomes",
-            )
+        return f"<p class='caption'>{head}</p><p class='no-data'>{esc(t['no_data'])}</p>"
+    headers = "".join(
+        f"<th scope='col'>{esc(h)}</th>"
+        for h in (
+            t["annex_col_activity"],
+            t["annex_col_clause"],
+            "Beneficiary countries",
+            "Implementors",
+            "Actual, CHF thousands",
+            "Estimated, CHF thousands",
+            "Main outputs and envisaged outcomes",
         )
-        table_html = scroller(
-            f"<table class='data mapping'><caption>{head}</caption><thead><tr>{headers}</tr>"
-            "</thead><tbody>" + "".join(body) + "</tbody></table>",
-            t["table_caption"].format(n=n, caption=t["annex_caption"]),
-        )
-    return Html(
-        f"<div class='annex-block'>{heading}<div class='table-block'>{table_html}"
-        f"<p class='source'>{esc(report.source())}</p></div></div>"
+    )
+    return scroller(
+        f"<table class='data mapping'><caption>{head}</caption><thead><tr>{headers}</tr>"
+        "</thead><tbody>" + "".join(body) + "</tbody></table>",
+        t["table_caption"].format(n=n, caption=t["annex_caption"]),
     )
 
 
 def _mapping_summary(
-    report: Report,
-    by_resolution: dict[str, list[str]],
-    records: dict[str, list[tuple[str, str, str, int]]],
+    report: Report, by_resolution: dict[str, list[str]], records: Records
 ) -> Html:
     """The annex for a long report: one row per resolution, and where the full list is."""
     t = report.t
