@@ -145,7 +145,8 @@ def large() -> None:
             "Excel annex": [
                 sys.executable,
                 "-c",
-                "import sys; from pathlib import Path; from cyber_mapping import rendering; "
+                "import sys; from pathlib import Path; "
+                "from cyber_mapping.report import rendering; "
                 "rendering.write_annex(Path(sys.argv[1]), Path(sys.argv[2]))",
                 str(work / "processed"),
                 str(work / "annex.xlsx"),
