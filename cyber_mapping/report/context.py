@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cyber_mapping import __version__
+from cyber_mapping.exceptions import ReportConfigError
 from cyber_mapping.paths import TEMPLATES_DIR
 from cyber_mapping.product import Product, load
 from cyber_mapping.reference import Reference, load_reference, read_yaml
@@ -144,8 +145,6 @@ def open_report(
     ReportConfigError
         For an unknown region (naming the valid ones) or a malformed date.
     """
-    from cyber_mapping.exceptions import ReportConfigError
-
     ref = load_reference()
     if region and region not in ref.region_names:
         raise ReportConfigError(

@@ -8,6 +8,8 @@ import json
 from pathlib import Path
 
 from cyber_mapping.paths import atomic_path
+from cyber_mapping.report.context import texts
+from cyber_mapping.report.formats import long_date
 from cyber_mapping.report.jobs import ANNEX_NAME
 from cyber_mapping.report.page import CSS_PATH
 
@@ -18,8 +20,6 @@ def write_index(out_dir: Path, processed_dir: Path, state: dict) -> Path:
     The title, what the reports are, one row per report (region, as-of date, PDF pages,
     links to its web page and PDF), the Excel annex, and which reports failed, if any.
     """
-    from cyber_mapping.narrative import long_date, texts
-
     t = texts()
     manifest = json.loads((processed_dir / "manifest.json").read_text())
     built = dt.date.fromisoformat(str(manifest["built_at"])[:10])

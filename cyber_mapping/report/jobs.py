@@ -209,7 +209,9 @@ def plan(
     extra: dict[str, object] | None = None,
 ) -> list[Job]:
     """The jobs for ``regions`` ("" = overall), with the template's parameters checked."""
-    from cyber_mapping.narrative import texts
+    # The templates load pandas (through the product): workers import this module, to
+    # receive their jobs, and need none.
+    from cyber_mapping.report.context import texts
 
     defaults = parameters_cell(template)
     unknown = sorted(set(extra or {}) - set(defaults))

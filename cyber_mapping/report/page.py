@@ -47,6 +47,7 @@ def html_exporter() -> object:
     Building it (templates, Jinja environment) costs more than exporting a report with it,
     and it keeps no state between documents.
     """
+    # nbconvert only where pages are exported (the workers); the driver needs none.
     from nbconvert import HTMLExporter
 
     return HTMLExporter(

@@ -26,7 +26,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from cyber_mapping.exceptions import ProductNotFoundError, ReportConfigError
-from cyber_mapping.paths import PROCESSED_DIR, REPORT_NOTEBOOK, REPORTS_DIR, atomic_path
+from cyber_mapping.paths import PROCESSED_DIR, REPORT_NOTEBOOK, REPORTS_DIR
+from cyber_mapping.report.formats import long_date
 from cyber_mapping.report.index import write_index
 from cyber_mapping.report.jobs import (
     ANNEX_NAME,
@@ -47,7 +48,9 @@ from cyber_mapping.report.state import (
     job_key,
     outputs_intact,
     product_fingerprint,
+    read_state,
     timestamp,
+    write_state,
 )
 
 logger = logging.getLogger(__name__)
@@ -109,13 +112,35 @@ def render(
     jobs = [replace(job, cell_timeout=cell_timeout) for job in jobs]
     out_dir.mkdir(parents=True, exist_ok=True)
     state_path = out_dir / STATE_FILE
-    try:
-        state = json.loads(state_path.read_text()) if state_path.is_file() else {}
-    except ValueError:  # a damaged state trusts nothing: everything is rendered again
-        state = {}
-    if not isinstance(state, dict):
-        state = {}
-    code, product = code_fingerprint(), product_fingerprint(processed_dir)
+    state = read_state(state_path)
+    code, product = code_fingerprint(), _inputs_fingerprint(processed_dir, parameters)
+    keys = {job.name: job_key(job, code, product) for job in jobs}
+    outcomes, todo = _unchanged(jobs, keys, state, out_dir, force)
+    # The Excel annex is written by a thread of this (otherwise waiting) process while the
+    # workers render.
+    annex_key = product + code
+    annex = None
+    helper = concurrent.futures.ThreadPoolExecutor(max_workers=1)
+    annex_intact = outputs_intact(out_dir, state.get("_annex_outputs"), [ANNEX_NAME])
+    if state.get("_annex") != annex_key or not annex_intact or force:
+        annex = helper.submit(write_annex, processed_dir, out_dir / ANNEX_NAME)
+    if todo:
+        outcomes.update(run_pool(todo, workers, progress))
+        _record(state, todo, outcomes, keys, processed_dir, out_dir)
+    ordered = [outcomes[job.name] for job in jobs]
+    helper.shutdown(wait=True)
+    if annex is not None:
+        annex.result()  # re-raises what went wrong
+        state["_annex"] = annex_key
+        state["_annex_outputs"] = fingerprints(out_dir, [ANNEX_NAME])
+    write_state(state_path, state)
+    write_index(out_dir, processed_dir, state)
+    return Summary(ordered, out_dir, time.perf_counter() - start)
+
+
+def _inputs_fingerprint(processed_dir: Path, parameters: dict[str, object] | None) -> str:
+    """The data product's fingerprint, and the previous edition's when one is compared."""
+    product = product_fingerprint(processed_dir)
     compare_dir = str((parameters or {}).get("compare_dir") or "")
     if compare_dir:  # the previous edition is an input of the report too
         if not (Path(compare_dir) / "manifest.json").is_file():
@@ -123,7 +148,13 @@ def render(
                 f"no previous data product in {compare_dir} (manifest.json missing)."
             )
         product += product_fingerprint(Path(compare_dir))
-    keys = {job.name: job_key(job, code, product) for job in jobs}
+    return product
+
+
+def _unchanged(
+    jobs: list[Job], keys: dict[str, str], state: dict, out_dir: Path, force: bool
+) -> tuple[dict[str, Outcome], list[Job]]:
+    """The outcomes of the reports left as they are (skipped), and the jobs to render."""
     outcomes: dict[str, Outcome] = {}
     todo = []
     for job in jobs:
@@ -136,46 +167,36 @@ def render(
             )
         else:
             todo.append(job)
-    # The Excel annex is written by a thread of this (otherwise waiting) process while the
-    # workers render.
-    annex_key = product + code
-    annex = None
-    helper = concurrent.futures.ThreadPoolExecutor(max_workers=1)
-    annex_intact = outputs_intact(out_dir, state.get("_annex_outputs"), [ANNEX_NAME])
-    if state.get("_annex") != annex_key or not annex_intact or force:
-        annex = helper.submit(write_annex, processed_dir, out_dir / ANNEX_NAME)
-    if todo:
-        outcomes.update(run_pool(todo, workers, progress))
-        for job in todo:
-            o = outcomes[job.name]
-            label = job.region or "Overall"
-            if o.ok:
-                state[job.name] = {
-                    "key": keys[job.name],
-                    "pages": o.pages,
-                    "at": timestamp(),
-                    "region": label,
-                    "as_of": _as_of(job, processed_dir),
-                    "outputs": fingerprints(out_dir, job_files(job)),
-                }
-            else:  # no key: rendered again next time; the index shows the failure
-                state[job.name] = {"error": o.error, "at": timestamp(), "region": label}
-    ordered = [outcomes[job.name] for job in jobs]
-    helper.shutdown(wait=True)
-    if annex is not None:
-        annex.result()  # re-raises what went wrong
-        state["_annex"] = annex_key
-        state["_annex_outputs"] = fingerprints(out_dir, [ANNEX_NAME])
-    with atomic_path(state_path) as tmp:
-        tmp.write_text(json.dumps(state, indent=2, sort_keys=True))
-    write_index(out_dir, processed_dir, state)
-    return Summary(ordered, out_dir, time.perf_counter() - start)
+    return outcomes, todo
+
+
+def _record(
+    state: dict,
+    todo: list[Job],
+    outcomes: dict[str, Outcome],
+    keys: dict[str, str],
+    processed_dir: Path,
+    out_dir: Path,
+) -> None:
+    """Write into ``state`` what became of each report just rendered."""
+    for job in todo:
+        o = outcomes[job.name]
+        label = job.region or "Overall"
+        if o.ok:
+            state[job.name] = {
+                "key": keys[job.name],
+                "pages": o.pages,
+                "at": timestamp(),
+                "region": label,
+                "as_of": _as_of(job, processed_dir),
+                "outputs": fingerprints(out_dir, job_files(job)),
+            }
+        else:  # no key: rendered again next time; the index shows the failure
+            state[job.name] = {"error": o.error, "at": timestamp(), "region": label}
 
 
 def _as_of(job: Job, processed_dir: Path) -> str:
     """The report's as-of date in words: its parameter, else the day the product was built."""
-    from cyber_mapping.narrative import long_date
-
     text = str(job.parameters.get("as_of") or "")
     if not text:
         text = str(json.loads((processed_dir / "manifest.json").read_text())["built_at"])[:10]
@@ -188,14 +209,16 @@ def write_annex(processed_dir: Path, path: Path) -> Path:
     Sheets: ``About`` (what, units, source, every column explained), ``Mapping`` (one row
     per activity and resolution it cites) and ``By year`` (the allocations, for pivoting).
     """
-    from cyber_mapping import narrative
+    # Imported by the annex thread while the workers start: planning needs none of them.
+    from cyber_mapping.analysis.annex import ANNEX_COLUMNS, ANNEX_YEAR_COLUMNS, annex_frames
     from cyber_mapping.excel import writing
     from cyber_mapping.product import load
     from cyber_mapping.reference import load_reference
+    from cyber_mapping.report.context import data_version, texts
 
     product = load(processed_dir)
     ref = load_reference()
-    mapping, by_year = narrative.annex_frames(product, ref)
+    mapping, by_year = annex_frames(product, ref)
     about = [
         "Mapping of BDT cybersecurity capacity-building activities to ITU Resolutions",
         "Mapping: one row per activity and Resolution it cites; spend is the share of the "
@@ -203,15 +226,15 @@ def write_annex(processed_dir: Path, path: Path) -> Path:
         "cent, shown without decimals), split into actual (incurred) and estimated (ongoing "
         "and planned), staff and non-staff. By year: the same spend by accounting year, "
         "region, country, funder, basis and cost type, one number per row, for pivot tables.",
-        f"Source: BDT submissions, data version {narrative.data_version(product.manifest)}; "
+        f"Source: BDT submissions, data version {data_version(product.manifest)}; "
         f"product built {str(product.manifest['built_at'])[:10]}; "
         f"cyber_mapping {product.manifest['package_version']}.",
     ]
     if product.manifest.get("sample"):
-        about.insert(0, narrative.texts()["illustrative"])
+        about.insert(0, texts()["illustrative"])
     return writing.write_table_workbook(
         path,
         {"Mapping": mapping, "By year": by_year},
         about,
-        {"Mapping": narrative.ANNEX_COLUMNS, "By year": narrative.ANNEX_YEAR_COLUMNS},
+        {"Mapping": ANNEX_COLUMNS, "By year": ANNEX_YEAR_COLUMNS},
     )

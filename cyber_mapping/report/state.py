@@ -11,7 +11,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from cyber_mapping.paths import PACKAGE_DIR
+from cyber_mapping.paths import PACKAGE_DIR, atomic_path
 from cyber_mapping.report.jobs import Job
 
 STATE_FILE = ".render-state.json"
@@ -87,3 +87,20 @@ def outputs_intact(folder: Path, recorded: object, names: list[str]) -> bool:
 def timestamp() -> str:
     """Now, in UTC to the second, as the render state records when a report was rendered."""
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+
+
+def read_state(path: Path) -> dict:
+    """The render state at ``path``; empty when missing or damaged (nothing is trusted)."""
+    try:
+        state = json.loads(path.read_text()) if path.is_file() else {}
+    except ValueError:  # a damaged state trusts nothing: everything is rendered again
+        state = {}
+    if not isinstance(state, dict):
+        state = {}
+    return state
+
+
+def write_state(path: Path, state: dict) -> None:
+    """Write the render state (atomically: a killed run leaves the previous one)."""
+    with atomic_path(path) as tmp:
+        tmp.write_text(json.dumps(state, indent=2, sort_keys=True))

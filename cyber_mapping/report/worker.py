@@ -14,6 +14,7 @@ import logging
 import os
 import sys
 import time
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -69,7 +70,7 @@ def execute_job(job: Job) -> tuple[Outcome, str]:
 def print_job(job: Job, page: str) -> tuple[int, float]:
     """Typeset the HTML ``page`` of ``job`` to its A4 PDF; return pages and seconds."""
     with _stderr_to_log(job, "a"):
-        from weasyprint import HTML
+        from weasyprint import HTML  # a worker's import (see the module's docstring)
 
         start = time.perf_counter()
         rendered = HTML(
@@ -88,9 +89,7 @@ def local_url_fetcher(root: Path) -> object:
     never reaches the network or reads files that are not the report's. WeasyPrint logs the
     refusal and prints the page without the resource.
     """
-    import urllib.parse
-
-    from weasyprint import urls
+    from weasyprint import urls  # a worker's import (see the module's docstring)
 
     base = Path(root).resolve()
 
@@ -125,6 +124,7 @@ def local_url_fetcher(root: Path) -> object:
 
 
 def _execute_job(job: Job) -> tuple[Outcome, str]:
+    # A worker's imports (see the module's docstring).
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -157,7 +157,7 @@ def _execute_job(job: Job) -> tuple[Outcome, str]:
     except Exception as exc:  # noqa: BLE001 - a kernel that cannot start is this report's fault
         outcome.error = f"{type(exc).__name__}: {exc}"
     if nb is not None:
-        import nbformat
+        import nbformat  # a worker's import (see the module's docstring)
 
         # papermill's injected cell has a random id: same inputs must give the same bytes.
         stable_cell_ids(nb, job.template)
