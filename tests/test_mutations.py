@@ -130,15 +130,15 @@ def two_regions(tmp_path_factory):
 
 def test_regional_results_count_only_the_regions_countries(two_regions, ref):
     # Kills: regional results not filtered to the region. The outputs are result rows
-    # (achieved, no target). Africa: Kenya 10 + no country 2; Europe: France 5 + no country
-    # 2; overall: 10 + 5 + 2.
-    def achieved(region):
-        out = progress.indicator_progress(two_regions, ref, ref.indicators, "region", region)
-        return dict(zip(out["region"], out["achieved"], strict=True))
+    # (achieved, no target). Africa: the Kenya row and the row with no country; Europe: the
+    # France row and the row with no country; overall: all three.
+    def attributed(region):
+        out = progress.results_vs_targets(two_regions, ref, region, by="region")
+        return dict(zip(out["region"], out["results"], strict=True))
 
-    assert achieved("Africa") == {"Africa": 10, "Not stated": 2}
-    assert achieved("Europe") == {"Europe": 5, "Not stated": 2}
-    assert achieved(None) == {"Africa": 10, "Europe": 5, "Not stated": 2}
+    assert attributed("Africa") == {"Africa": 1, "Not stated": 1}
+    assert attributed("Europe") == {"Europe": 1, "Not stated": 1}
+    assert attributed(None) == {"Africa": 1, "Europe": 1, "Not stated": 1}
 
     def rows(region):
         return progress.results_vs_targets(two_regions, ref, region)["results"].tolist()

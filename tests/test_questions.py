@@ -31,7 +31,6 @@ from cyber_mapping.report.context import Report
 from tests.handmade import AS_OF, current, previous
 
 HQ, RO = "BDT (HQ)", "Regional Office for Africa"
-INDICATORS = results._indicators()
 
 
 def result(aid, iid, name, target, achieved, unit, country, level="Output"):
@@ -285,38 +284,67 @@ def test_status_counts_and_status_year(full):
     }
 
 
-def test_indicator_progress_by_region_and_resolution(full, ref):
-    by_region = progress.indicator_progress(full, ref, INDICATORS, "region")
+def test_results_vs_targets_by_region_and_resolution(full, ref):
+    by_region = progress.results_vs_targets(full, ref, by="region")
+    additive = by_region[by_region["additive"]]
     got = {
-        (r.indicator, r.region): (r.target, r.achieved, r.reporting)
-        for r in by_region.itertuples()
+        (r.indicator, r.region): (r.results, r.compared, r.target, r.achieved)
+        for r in additive.itertuples()
     }
-    # Africa: targets 20 + 10 + 30 = 60; achieved 15 + 30 = 45 (UGA's missing value is not
-    # a zero); A1 and A2 report. Drill countries are not additive: left out.
+    # Africa: 3 rows, 2 state both (20 / 15 KEN, 30 / 30 UGA): target 50, achieved 45. UGA's
+    # 10 / - is pending and counts in neither. Drill countries are not additive: no sums.
     assert got == {
-        ("National cybersecurity strategies adopted", "Africa"): (1, 1, 1),
-        ("Participants trained", "Africa"): (60, 45, 2),
-        ("Participants trained", "Asia and the Pacific"): (40, 10, 1),
+        ("Participants trained", "Africa"): (3, 2, 50, 45),
+        ("Participants trained", "Asia and the Pacific"): (1, 1, 40, 10),
+        ("National cybersecurity strategies adopted", "Africa"): (1, 1, 1, 1),
     }
-    by_res = progress.indicator_progress(full, ref, INDICATORS, "resolution_id")
+    drill = by_region[by_region["indicator_id"] == "drill_countries"].iloc[0]
+    assert drill["results"] == 1 and pd.isna(drill["target"])
+    by_res = progress.results_vs_targets(full, ref, by="resolution_id")
     people = by_res[by_res["indicator"] == "Participants trained"]
-    # A1 -> PP-130 (30 / 15), A2 -> WTDC-45 (30 / 30), A4 -> WTDC-69 (40 / 10)
+    # A1 -> PP-130 (20 / 15; its 10 / - is pending), A2 -> WTDC-45 (30 / 30), A4 -> WTDC-69
+    # (40 / 10)
     assert dict(zip(people["resolution_id"], people["target"], strict=True)) == {
-        "PP-130": 30,
+        "PP-130": 20,
         "WTDC-45": 30,
         "WTDC-69": 40,
     }
-    top = progress.leading_indicator(by_region)
-    # Participants trained: target 60 + 40 = 100, achieved 45 + 10 = 55 -> 55.0%
-    assert (top.indicator, top.target, top.achieved, top.achieved_pct) == (
+    top = progress.leading_indicator(progress.results_vs_targets(full, ref))
+    # Participants trained: target 20 + 30 + 40 = 90, achieved 15 + 30 + 10 = 55
+    # -> 61.11...% -> 61.1%
+    assert (top.indicator, top.target, top.achieved, top.achieved_pct, top.compared) == (
         "Participants trained",
-        100,
+        90,
         55,
-        55.0,
+        61.1,
+        3,
     )
     # In the Africa report A4's Fiji rows are out of scope
-    africa = progress.indicator_progress(full, ref, INDICATORS, "region", "Africa")
+    africa = progress.results_vs_targets(full, ref, "Africa", by="region")
     assert set(africa["region"]) == {"Africa"}
+
+
+def test_achieved_against_target_is_one_figure_in_report_and_explore(ref):
+    # A1 40 / 30 (both stated), A1 20 / - (not achieved yet), A2 - / 25 (no target).
+    # Over every target and achievement: 55 of 60 = 91.7%. Over the rows that state both,
+    # the one definition: 30 of 40 = 75.0%, in the report and in the explore notebook alike.
+    people = ("participants_trained", "Participants trained")
+    rows = [
+        result("A1", *people, 40, 30, "people", "KEN"),
+        result("A1", *people, 20, np.nan, "people", "UGA"),
+        result("A2", *people, np.nan, 25, "people", "UGA"),
+    ]
+    product = dataclasses.replace(current(), results=pd.DataFrame(rows))
+    explore = progress.results_vs_targets(product, ref, None)  # as explore.ipynb calls it
+    assert explore[["compared", "target", "achieved", "achieved_pct"]].values.tolist() == [
+        [1, 40, 30, 75.0]
+    ]
+    block = results.indicator_paragraph(report_of(product, ref))
+    assert "30 people achieved against a target of 40 (75.0% of the target)" in text(block)
+    assert block.data["achieved_pct"].tolist() == [75.0]
+    table = results.indicator_table(report_of(product, ref), "region")
+    assert table.data[["region", "target", "achieved"]].values.tolist() == [["Africa", 40, 30]]
+    assert "30 / 40" in text(table)
 
 
 def test_outcomes_and_result_coverage(full, ref):

@@ -10,7 +10,6 @@ import pandas as pd
 
 from cyber_mapping.analysis import caveats, progress
 from cyber_mapping.money import chf_thousands, group_thousands
-from cyber_mapping.paths import PACKAGE_DIR
 from cyber_mapping.report.blocks import Block, esc, paragraph, table
 from cyber_mapping.report.context import Report
 from cyber_mapping.report.formats import (
@@ -22,10 +21,6 @@ from cyber_mapping.report.formats import (
     plural,
     verb,
 )
-
-
-def _indicators() -> pd.DataFrame:
-    return pd.read_csv(PACKAGE_DIR / "reference" / "indicators.csv", dtype=str)
 
 
 def status_paragraph(report: Report) -> Block:
@@ -93,11 +88,9 @@ def status_year_table(report: Report) -> Block:
 def indicator_paragraph(report: Report) -> Block:
     """The indicator with the largest combined target: achieved against target."""
     t = report.t
-    data = progress.indicator_progress(
-        report.product, report.ref, _indicators(), "region", report.region
-    )
+    data = progress.results_vs_targets(report.product, report.ref, report.region)
     top = progress.leading_indicator(data)
-    if top is None or top.target == 0:
+    if top is None:
         return paragraph(t["q_indicator_none"], data=data)
     return paragraph(
         t["q_indicator"].format(
@@ -115,11 +108,12 @@ def indicator_table(report: Report, by: str = "resolution_id") -> Block:
     """Target against achieved per additive indicator, by resolution or by region.
 
     One row per indicator, one column per resolution (or region), each cell
-    ``achieved / target``; ``.data`` holds the long table with the activities reporting.
+    ``achieved / target`` over the results that report both (``–`` where none does);
+    ``.data`` holds the long table of :func:`~cyber_mapping.analysis.progress.results_vs_targets`.
     """
     t = report.t
-    product, ref = report.product, report.ref
-    data = progress.indicator_progress(product, ref, _indicators(), by, report.region)
+    data = progress.results_vs_targets(report.product, report.ref, report.region, by)
+    data = data[data["additive"].astype(bool)].reset_index(drop=True)
     label = "Resolution" if by == "resolution_id" else "Region"
     keys = sorted(data[by].unique()) if not data.empty else []
     rows = []
@@ -127,7 +121,7 @@ def indicator_table(report: Report, by: str = "resolution_id") -> Block:
         cells = mine.set_index(by)
         row = {"Indicator": indicator, "Unit": unit}
         for key in keys:
-            if key in cells.index:
+            if key in cells.index and cells.loc[key, "compared"] > 0:
                 rec = cells.loc[key]
                 row[key] = (
                     f"{group_thousands(round(rec['achieved']))} / "
