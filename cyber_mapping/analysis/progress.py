@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from cyber_mapping.analysis.scope import scope_activity_ids, scope_allocations
+from cyber_mapping.analysis.scope import results_in_scope, scope_activity_ids, scope_allocations
 from cyber_mapping.analysis.shares import share_pct
 from cyber_mapping.product import Product
 from cyber_mapping.reference import Reference
@@ -59,19 +59,6 @@ def status_year(product: Product, region: str | None = None) -> pd.DataFrame:
     return out.sort_values(["_o", "status", "year"]).drop(columns="_o").reset_index(drop=True)
 
 
-def _results_in_scope(product: Product, ref: Reference, region: str | None) -> pd.DataFrame:
-    """Result rows of activities in scope.
-
-    In a regional report, only rows for a country of the region or with no country.
-    """
-    ids = scope_activity_ids(product, region)
-    rows = product.results[product.results["activity_id"].isin(ids)]
-    if region is not None:
-        country = rows["country_iso3"].fillna("").astype(str)
-        rows = rows[(country == "") | (country.map(ref.region_of()) == region)]
-    return rows
-
-
 def additive_ids(ref_indicators: pd.DataFrame) -> set[str]:
     """Indicator ids whose values may be added across activities (``additive`` = yes)."""
     flag = ref_indicators["additive"].astype(str).str.strip().str.lower()
@@ -91,7 +78,7 @@ def outcomes_by_country(
         ``activities``; countries by name. Rows with no country are left out.
     """
     columns = ["country_iso3", "name", "region", "outcomes", "activities"]
-    rows = _results_in_scope(product, ref, region)
+    rows = results_in_scope(product, ref, region)
     # An outcome achieved 0 times (a strategy not yet adopted) is not an outcome reported.
     achieved = pd.to_numeric(rows["achieved"], errors="coerce")
     rows = rows[(rows["level"].astype(str) == "Outcome") & (achieved > 0)]
@@ -195,8 +182,8 @@ def results_vs_targets(
     is not yes in ``reference/indicators.csv``, e.g. a yes/no) and results outside the
     catalogue (``other``) are listed with their counts and no sums.
 
-    Results of activities in scope; in a regional scope only rows for a country of the
-    region (or with no country) count. ``by="resolution_id"`` attributes each result to the
+    Results in scope (:func:`~cyber_mapping.analysis.scope.results_in_scope`).
+    ``by="resolution_id"`` attributes each result to the
     first Resolution its activity cites (so no result counts twice); ``by="region"`` to the
     region of its country (rows with no country: ``Not stated``).
 
@@ -214,13 +201,9 @@ def results_vs_targets(
     if by not in (None, "resolution_id", "region"):
         raise ValueError("by is None, 'resolution_id' or 'region'")
     columns = RESULT_COLUMNS if by is None else [*RESULT_COLUMNS[:4], by, *RESULT_COLUMNS[4:]]
-    results = product.results
-    if results.empty:
+    if product.results.empty:
         return pd.DataFrame(columns=columns)
-    rows = results[results["activity_id"].isin(scope_activity_ids(product, region))]
-    if region is not None:
-        country = rows["country_iso3"].fillna("").astype(str)
-        rows = rows[(country == "") | (country.map(ref.region_of()) == region)]
+    rows = results_in_scope(product, ref, region)
     catalogue = ref.indicators.set_index("id")
     adds = additive_ids(ref.indicators)
     known = list(catalogue.index)

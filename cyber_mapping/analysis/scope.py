@@ -85,3 +85,18 @@ def mapping_period(product: Product) -> tuple[int, int]:
     """First and last year of the product's mapping period (from its manifest)."""
     first, last = product.manifest["parameters"]["mapping_period"]
     return int(first), int(last)
+
+
+def results_in_scope(product: Product, ref: Reference, region: str | None = None) -> pd.DataFrame:
+    """Result rows of the activities in scope; in a region, only its countries' rows.
+
+    A regional activity may name countries of other regions too: its rows for those
+    countries belong to their regions' reports. Rows with no country stay with the activity.
+    The one region filter of result rows, for every table and figure of results.
+    """
+    ids = scope_activity_ids(product, region)
+    rows = product.results[product.results["activity_id"].isin(ids)]
+    if region is not None:
+        country = rows["country_iso3"].fillna("").astype(str)
+        rows = rows[(country == "") | (country.map(ref.region_of()) == region)]
+    return rows
