@@ -28,7 +28,7 @@ from pathlib import Path
 
 from cyber_mapping.paths import RAW_DIR, REPORT_NOTEBOOK
 from cyber_mapping.product.build import build
-from cyber_mapping.report import rendering
+from cyber_mapping.report import jobs, page, rendering
 
 BIN = Path(sys.executable).parent
 
@@ -52,7 +52,7 @@ def floor(kernels: int = 7, parallel: int = 2) -> float:
     return time.perf_counter() - start
 
 
-def full(work: Path) -> tuple[float, float, rendering.Summary]:
+def full(work: Path) -> tuple[float, float, jobs.Summary]:
     """Seconds for build + render of every report; also the render time alone."""
     start = time.perf_counter()
     build(RAW_DIR, work / "processed")
@@ -107,10 +107,10 @@ def naive(work: Path, regions: list[str]) -> float:
     """Seconds for papermill + nbconvert + weasyprint commands per report, in sequence."""
     out = work / "naive"
     out.mkdir()
-    css = rendering.CSS_PATH
+    css = page.CSS_PATH
     start = time.perf_counter()
     for region in regions:
-        name = f"report_{rendering.slug(region)}"
+        name = f"report_{jobs.slug(region)}"
         notebook = out / f"{name}.ipynb"
         run = [
             str(BIN / "papermill"),

@@ -7,8 +7,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cyber_mapping.analysis import spend as an
-from cyber_mapping.analysis.spend import share_of_total, spend_by
+from cyber_mapping.analysis import caveats, clauses, headline, offices, progress, scope, spend
+from cyber_mapping.analysis.shares import rounded_shares
+from cyber_mapping.analysis.spend import spend_by
 
 ROWS = [
     # activity, resolution, country, region, year, funder, cost, basis, status, theme, cents
@@ -116,7 +117,7 @@ def test_filters(alloc):
 def test_shares_and_errors(alloc):
     by_region = spend_by(alloc, ["region"])
     # Africa 17500 / 25000 = 70%; Europe 7500 / 25000 = 30%
-    assert share_of_total(by_region).tolist() == [70.0, 30.0]
+    assert rounded_shares(list(by_region["amount_cents"])) == [70.0, 30.0]
     with pytest.raises(ValueError, match="unknown dimension"):
         spend_by(alloc, ["colour"])
 
@@ -129,20 +130,22 @@ def test_shares_and_errors(alloc):
 
 
 def test_headline_overall_by_hand(small, ref):
-    h = an.headline(small, ref)
+    h = headline.headline(small, ref)
     assert (h.activities, h.states_reached, h.states_in_scope) == (4, 2, 194)
     assert (h.actual_cents, h.estimated_cents) == (8_000_000, 2_000_000)
     assert (h.first_year, h.last_year) == (2019, 2025)
     # Incident response: A1's 40 000 of 100 000; PP-130 likewise; regular budget
     # 10 000 + 20 000 + 5 000 + 20 000 = 55 000; RO Africa: half of A1 (20 000) + A2 (25 000).
-    assert h.leaders["theme"] == an.Leader("Incident response and CIRTs", 4_000_000, 40.0)
-    assert h.leaders["resolution_id"] == an.Leader("PP-130", 4_000_000, 40.0)
-    assert h.leaders["funder"] == an.Leader("ITU regular budget", 5_500_000, 55.0)
-    assert h.leaders["implementor"] == an.Leader("Regional Office for Africa", 4_500_000, 45.0)
+    assert h.leaders["theme"] == headline.Leader("Incident response and CIRTs", 4_000_000, 40.0)
+    assert h.leaders["resolution_id"] == headline.Leader("PP-130", 4_000_000, 40.0)
+    assert h.leaders["funder"] == headline.Leader("ITU regular budget", 5_500_000, 55.0)
+    assert h.leaders["implementor"] == headline.Leader(
+        "Regional Office for Africa", 4_500_000, 45.0
+    )
 
 
 def test_headline_africa_by_hand(small, ref):
-    h = an.headline(small, ref, "Africa")
+    h = headline.headline(small, ref, "Africa")
     # A1, A2, A4 name Kenya or Uganda; A3 (Europe) is out. 44 Member States in Africa.
     assert (h.activities, h.states_reached, h.states_in_scope) == (3, 2, 44)
     assert (h.actual_cents, h.estimated_cents) == (8_000_000, 500_000)
@@ -153,7 +156,7 @@ def test_headline_africa_by_hand(small, ref):
 
 
 def test_implementor_spend_splits_joint_work_equally(small):
-    out = an.implementor_spend(small)
+    out = spend.implementor_spend(small)
     assert dict(zip(out["implementor"], out["amount_cents"], strict=True)) == {
         "Regional Office for Africa": 4_500_000,
         "BDT (HQ)": 4_000_000,  # half of A1 (20 000) + A4 (20 000)
@@ -162,12 +165,12 @@ def test_implementor_spend_splits_joint_work_equally(small):
 
 
 def test_coordination_counts_joint_hq_and_field_office(small, ref):
-    co = an.coordination(small, ref)
-    assert co == an.Coordination(1, 4, 4_000_000, 10_000_000)
+    co = offices.coordination(small, ref)
+    assert co == offices.Coordination(1, 4, 4_000_000, 10_000_000)
 
 
 def test_spend_with_basis_and_shares(small):
-    t = an.spend_with_basis(small, "theme")
+    t = spend.spend_with_basis(small, "theme")
     rows = {r.theme: (r.actual, r.estimated, r.total, r.share) for r in t.itertuples()}
     assert rows["Cybersecurity strategy and governance"] == (2_000_000, 500_000, 2_500_000, 25.0)
     assert rows["Child online protection"] == (0, 1_500_000, 1_500_000, 15.0)
@@ -176,59 +179,63 @@ def test_spend_with_basis_and_shares(small):
 
 
 def test_year_table_and_cost_types(small):
-    t = an.year_table(small, "resolution_id")
+    t = spend.year_table(small, "resolution_id")
     assert t.loc["WTDC-45", 2022] == 2_000_000 and t.loc["WTDC-45", 2024] == 500_000
     assert t.loc["WTDC-45", "actual"] == 2_000_000 and t.loc["WTDC-45", "estimated"] == 500_000
     assert int(t["total"].sum()) == 10_000_000
-    ct = an.cost_type_table(small).set_index("cost_type")
+    ct = spend.spend_with_basis(small, "cost_type").set_index("cost_type")
     assert ct.loc["Staff", "total"] == 1_000_000 and ct.loc["Non-staff", "total"] == 9_000_000
 
 
 def test_gaps_planned_only_and_clauses(small, ref):
-    planned = an.planned_only_themes(small)
+    from cyber_mapping.analysis import need
+
+    themes = spend.spend_with_basis(small, "theme")
+    planned = themes[(themes["actual"] == 0) & (themes["estimated"] > 0)]
     assert list(planned["theme"]) == ["Child online protection"]
-    assert len(an.unreached_states(small, ref)) == 192  # 194 less Kenya and Uganda
-    africa = an.unreached_states(small, ref, "Africa")
+    # Not named by any activity: 194 Member States less Kenya and Uganda.
+    reach = need.state_reach(small, ref)
+    assert int((reach["reach"] == need.NOT_NAMED).sum()) == 192
+    africa = need.need_table(small, ref, "Africa")
+    africa = africa[africa["reach"] == need.NOT_NAMED]
     assert len(africa) == 42 and "Ethiopia" in set(africa["name"])
     assert "LDC" in africa.set_index("name").loc["Ethiopia", "groups"]
     # Only A1 cites a clause (PP-130/instructs-BDT/CIRTs). A2 quotes words close to
     # WTDC-45's strategies clause but cites none: that is "clause not stated", not coverage.
     instructing = int(ref.clauses["instructs_bdt"].astype(bool).sum())
-    uncovered = an.uncovered_clauses(small, ref)
+    uncovered = clauses.uncovered_clauses(small, ref)
     assert len(uncovered) == instructing - 1
     assert "PP-130/instructs-BDT/CIRTs" not in set(uncovered["clause_ref"])
     assert "WTDC-45/instructs-BDT/strategies" in set(uncovered["clause_ref"])
-    stated = an.clause_statements(small)
+    stated = clauses.clause_statements(small)
     assert (stated.stating, stated.activities, stated.not_stated) == (1, 4, 3)
     # In Europe's scope only A3 (no clause): every instructing clause is uncited there.
-    assert len(an.uncovered_clauses(small, ref, "Europe")) == instructing
-    assert an.clause_statements(small, "Europe").not_stated == 1
+    assert len(clauses.uncovered_clauses(small, ref, "Europe")) == instructing
+    assert clauses.clause_statements(small, "Europe").not_stated == 1
 
 
 def test_outputs_and_coverage(small, ref):
-    by_country = an.outputs_by(small, "country_iso3")
-    got = {(r.indicator, r.country_iso3): r.value for r in by_country.itertuples()}
-    # 45 + 30 participants in Kenya. "CIRT established" is an Outcome in the indicator
-    # catalogue (National CIRTs established or strengthened), so it is not an output.
-    assert got == {("Participants trained", "KEN"): 75}
-    spend = an.coverage_matrix(small, ref, "theme", "spend")
-    assert spend.loc["Child online protection", "Europe"] == 1_500_000
-    counts = an.coverage_matrix(small, ref, "resolution_id", "activities")
+    by_region = progress.results_vs_targets(small, ref, by="region")
+    got = {(r.indicator, r.region): (r.results, r.compared) for r in by_region.itertuples()}
+    # The outputs are result rows with no target: 45 and 30 participants in Kenya (Africa);
+    # the CIRT established in Uganda (Africa) is an Outcome in the indicator catalogue
+    # (National CIRTs established or strengthened). None states a target: none compared.
+    assert got == {
+        ("Participants trained", "Africa"): (2, 0),
+        ("National CIRTs established or strengthened", "Africa"): (1, 0),
+    }
+    cells = spend.coverage_matrix(small, ref, "theme", "spend")
+    assert cells.loc["Child online protection", "Europe"] == 1_500_000
+    counts = spend.coverage_matrix(small, ref, "resolution_id", "activities")
     assert counts.loc["PP-130", "Africa"] == 1 and int(counts.to_numpy().sum()) == 4
-    assert an.estimated_share(small) == 20.0
-    kenya = an.country_spend(small).set_index("country_iso3").loc["KEN", "amount_cents"]
+    assert spend.estimated_share(small) == 20.0
+    kenya = spend.country_spend(small).set_index("country_iso3").loc["KEN", "amount_cents"]
     assert kenya == 6_000_000  # A1 40 000 + A4 20 000
-
-
-def test_top_with_other_keeps_totals():
-    t = pd.DataFrame({"g": ["x"] * 4, "k": list("abcd"), "v": [5, 4, 3, 1]})
-    out = an.top_with_other(t, "g", "k", "v", top=2)
-    assert list(out["k"]) == ["a", "b", "All others (2)"] and list(out["v"]) == [5, 4, 4]
 
 
 @given(st.lists(st.integers(min_value=0, max_value=10**9), min_size=1, max_size=30))
 def test_rounded_shares_add_up_to_100_as_printed(values):
-    shares = an.rounded_shares(values)
+    shares = rounded_shares(values)
     if sum(values) == 0:
         assert set(shares) == {0.0}
     else:
@@ -256,26 +263,22 @@ def test_quarantine_by_workbook_by_hand(tmp_path):
         ],
     )
     build(raw, tmp_path / "p")
-    row = an.quarantine_by_workbook(load(tmp_path / "p")).iloc[0]
+    row = caveats.quarantine_by_workbook(load(tmp_path / "p")).iloc[0]
     # 2 activity rows + 4 expenditure rows read; the bad activity, the 2 unreadable amounts
     # and the bad activity's 500 CHF line are quarantined (that line with its activity).
     assert (row.rows_read, row.quarantined, row.with_activity) == (6, 4, 1)
     assert row.chf_cents == 50_000 and row.main_reason == "Amount (2)"
 
 
-def test_resolution_revisions_in_force_or_current(small, ref):
+def test_revision_in_force_or_current(small, ref):
     # A1 starts 1 Jan 2021 and cites PP-130: in force then Rev. Dubai, 2018 (16 Nov 2018);
     # the catalogue's current revision is Rev. Bucharest, 2022. A3 (WTDC-67) starts
     # 1 Jan 2025: Rev. Kigali, 2022 in force (Baku closes 28 Nov 2025).
-    in_force = an.resolution_revisions(small, ref).set_index("activity_id")
-    assert in_force.loc["A1", "revision"] == "Rev. Dubai, 2018"
-    assert in_force.loc["A3", "revision"] == "Rev. Kigali, 2022"
-    assert set(in_force["which"]) == {"in_force"}
-    current = an.resolution_revisions(small, ref, which="current").set_index("activity_id")
-    assert current.loc["A1", "revision"] == "Rev. Bucharest, 2022"
-    assert set(current["which"]) == {"current"}
-    with pytest.raises(ValueError, match="in_force"):
-        an.resolution_revisions(small, ref, which="latest")
+    in_force = small.activity_resolutions.set_index("activity_id")["revision_in_force"]
+    assert in_force.loc["A1"] == "Rev. Dubai, 2018"
+    assert in_force.loc["A3"] == "Rev. Kigali, 2022"
+    current = ref.resolutions.set_index("resolution_id")["revision"]
+    assert current.loc["PP-130"] == "Rev. Bucharest, 2022"
 
 
 def test_reports_use_the_products_implementor_split(small):
@@ -285,15 +288,15 @@ def test_reports_use_the_products_implementor_split(small):
         rows = impl if region is None else impl[impl["region"] == region]
         expected = rows.groupby("implementor")["amount_cents"].sum()
         expected = expected[expected > 0].to_dict()
-        got = an.implementor_spend(small, region)
+        got = spend.implementor_spend(small, region)
         assert dict(zip(got["implementor"], got["amount_cents"], strict=True)) == expected
-        total = int(an.scope_allocations(small, region)["amount_cents"].sum())
+        total = int(scope.scope_allocations(small, region)["amount_cents"].sum())
         assert int(got["amount_cents"].sum()) == total
 
 
 def test_implementor_spend_in_the_africa_region_by_hand(small):
     # Africa: A1 (40 000, HQ + RO Africa: 20 000 each), A2 (25 000, RO Africa), A4 (20 000, HQ).
-    out = an.implementor_spend(small, "Africa")
+    out = spend.implementor_spend(small, "Africa")
     assert dict(zip(out["implementor"], out["amount_cents"], strict=True)) == {
         "Regional Office for Africa": 4_500_000,
         "BDT (HQ)": 4_000_000,
@@ -347,7 +350,7 @@ def test_results_vs_targets_by_hand(small, ref):
         ]
     )
     product = dataclasses.replace(small, results=results)
-    table = an.results_vs_targets(product, ref).set_index("indicator_id")
+    table = progress.results_vs_targets(product, ref).set_index("indicator_id")
     # Catalogue order (participants, CIRTs established, CIRT operational), other last.
     assert list(table.index) == [
         "participants_trained",
@@ -368,7 +371,7 @@ def test_results_vs_targets_by_hand(small, ref):
         assert pd.isna(table.loc[key, "target"]) and pd.isna(table.loc[key, "achieved_pct"])
     # Africa: A3 (Europe) and its French row drop out: target 40 + 20 = 60, achieved 55;
     # 55 / 60 = 91.666...% -> 91.7.
-    africa = an.results_vs_targets(product, ref, "Africa").set_index("indicator_id")
+    africa = progress.results_vs_targets(product, ref, "Africa").set_index("indicator_id")
     row = africa.loc["participants_trained"]
     assert (row["compared"], row["target"], row["achieved"], row["achieved_pct"]) == (
         2,
@@ -381,24 +384,26 @@ def test_results_vs_targets_by_hand(small, ref):
         small,
         results=_results([("A1", "Output", "participants_trained", 16, 1, "people", "KEN")]),
     )
-    assert an.results_vs_targets(half, ref)["achieved_pct"].tolist() == [6.3]
+    assert progress.results_vs_targets(half, ref)["achieved_pct"].tolist() == [6.3]
     empty = dataclasses.replace(small, results=results.iloc[0:0])
-    assert an.results_vs_targets(empty, ref).empty
+    assert progress.results_vs_targets(empty, ref).empty
 
 
 def test_result_statements_by_hand(small):
     # Results (version 1 Outputs) of A1 (Kenya), A4 (Kenya) and A2 (Uganda); A3 none.
-    assert an.result_statements(small) == an.ResultStatements(reporting=3, activities=4)
-    assert an.result_statements(small).not_reporting == 1
+    assert progress.result_statements(small) == progress.ResultStatements(
+        reporting=3, activities=4
+    )
+    assert progress.result_statements(small).not_reporting == 1
     # Africa: A1, A2, A4 all report; Europe: A3 (Region: Europe) reports nothing.
-    assert an.result_statements(small, "Africa") == an.ResultStatements(3, 3)
-    assert an.result_statements(small, "Europe").not_reporting == 1
+    assert progress.result_statements(small, "Africa") == progress.ResultStatements(3, 3)
+    assert progress.result_statements(small, "Europe").not_reporting == 1
 
 
 def test_lead_implementors_by_hand(small):
     import dataclasses
 
-    table = an.lead_implementors(small, "Africa")
+    table = offices.lead_implementors(small, "Africa")
     # A1 names BDT (HQ) first, so it leads by default; A3 (Europe) is out of scope.
     assert table[["activity_id", "lead_implementor", "joint_with"]].values.tolist() == [
         ["A1", "BDT (HQ)", ""],
@@ -406,5 +411,5 @@ def test_lead_implementors_by_hand(small):
         ["A4", "BDT (HQ)", ""],
     ]
     links = pd.DataFrame({"activity_id": ["A1", "A1", "A2"], "joint_with": ["A4", "A2", "A1"]})
-    joined = an.lead_implementors(dataclasses.replace(small, joint_links=links))
+    joined = offices.lead_implementors(dataclasses.replace(small, joint_links=links))
     assert joined["joint_with"].tolist() == ["A2; A4", "A1", "", ""]

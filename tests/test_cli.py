@@ -51,13 +51,13 @@ def test_missing_folder_is_a_message_not_a_traceback(tmp_path):
 
 
 def test_report_passes_its_options_to_the_renderer(monkeypatch, tmp_path, capsys):
-    from cyber_mapping.report import rendering
+    from cyber_mapping.report import jobs, rendering
 
     seen = {}
 
     def fake_render(regions, **kwargs):
         seen.update(kwargs, regions=regions)
-        return rendering.Summary([], tmp_path, 0.0)
+        return jobs.Summary([], tmp_path, 0.0)
 
     monkeypatch.setattr(rendering, "render", fake_render)
     code = main(
@@ -70,13 +70,13 @@ def test_report_passes_its_options_to_the_renderer(monkeypatch, tmp_path, capsys
 
 
 def test_report_compare_passes_an_absolute_folder(monkeypatch, tmp_path):
-    from cyber_mapping.report import rendering
+    from cyber_mapping.report import jobs, rendering
 
     seen = {}
 
     def fake_render(regions, **kwargs):
         seen.update(kwargs)
-        return rendering.Summary([], tmp_path, 0.0)
+        return jobs.Summary([], tmp_path, 0.0)
 
     monkeypatch.setattr(rendering, "render", fake_render)
     monkeypatch.chdir(tmp_path)

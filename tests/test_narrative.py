@@ -272,7 +272,12 @@ def test_regional_report_scope(small_product_dir):
     # A3 is regional (no Member State named): nothing reached, said as "none of the 46"
     assert "Completed or ongoing activities reached none of the 46 Member States in scope" in text
     assert report.title.endswith(" – EUROPE REGION")
-    assert "Child online protection (CHF 15" in nv.planned_only_paragraph(report)
+    # A3's spend is only planned: estimated CHF 15 000, nothing actual.
+    themes = nv.spend_table(report, "theme", "Theme").data.set_index("theme")
+    assert themes.loc["Child online protection", ["actual", "estimated"]].tolist() == [
+        0,
+        1_500_000,
+    ]
 
 
 def test_beneficiary_names():

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cyber_mapping.analysis import need
+from cyber_mapping.analysis import need, shares
 from tests.handmade import current
 
 
@@ -28,12 +28,12 @@ def gci_frame():
 
 
 def test_share_pct_by_hand():
-    assert need.share_pct(1, 8) == 12.5
+    assert shares.share_pct(1, 8) == 12.5
     # 1/16 = 6.25 % -> 6.3 (half up, not 6.2 from binary floats or banker's rounding)
-    assert need.share_pct(1, 16) == 6.3
-    assert need.share_pct(8000, 17000) == 47.1  # 47.0588...
-    assert need.share_pct(5, 0) == 0.0
-    assert need.share_pct(-100, 2000) == -5.0
+    assert shares.share_pct(1, 16) == 6.3
+    assert shares.share_pct(8000, 17000) == 47.1  # 47.0588...
+    assert shares.share_pct(5, 0) == 0.0
+    assert shares.share_pct(-100, 2000) == -5.0
 
 
 def test_reach_uses_delivered_only(cur, ref):
@@ -123,7 +123,7 @@ def test_share_pct_is_the_exact_share_rounded(part, whole):
     from fractions import Fraction
 
     exact = Fraction(part * 100, whole)
-    assert abs(Fraction(need.share_pct(part, whole)).limit_denominator(10) - exact) <= Fraction(
+    assert abs(Fraction(shares.share_pct(part, whole)).limit_denominator(10) - exact) <= Fraction(
         1, 20
     )
 
@@ -154,8 +154,11 @@ def test_reach_partitions_the_states(ref, named):
     assert int(per["country_cents"].sum()) == sum(v for _, _, v in named)
 
 
-def test_not_reached_lists_planned_only_and_not_named(cur, ref):
-    # Africa: 44 Member States, KEN and UGA reached -> 42 (41 not named + TZA planned only).
-    out = need.not_reached(cur, ref, "Africa", gci=gci_frame())
+def test_need_table_lists_planned_only_and_not_named_first(cur, ref):
+    # Africa: 44 Member States, KEN and UGA reached -> 42 (41 not named + TZA planned only),
+    # listed before the reached ones.
+    table = need.need_table(cur, ref, "Africa", gci=gci_frame())
+    assert set(table["reach"].iloc[42:]) == {need.REACHED}
+    out = table.iloc[:42]
     assert len(out) == 42 and out.loc[0, "iso3"] == "BDI"
     assert out["reach"].value_counts().to_dict() == {"not named": 41, "planned only": 1}

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from cyber_mapping import narrative as nv
-from cyber_mapping.analysis import spend as an
+from cyber_mapping.analysis import spend
 from cyber_mapping.cli import build_parser, main
 from cyber_mapping.contract import DEFAULT_PERIOD
 from cyber_mapping.exceptions import ReportConfigError
@@ -50,7 +50,7 @@ def test_the_product_records_its_period(product_2016):
 
 def test_year_table_uses_the_products_period(product_2016):
     product = load(product_2016)
-    table = an.year_table(product, "resolution_id")
+    table = spend.year_table(product, "resolution_id")
     years = [c for c in table.columns if isinstance(c, int)]
     assert years == list(range(2016, 2026))
     # Each resolution (PP-130, WTDC-69) gets half: 2016 500, 2021 250 -> 750 each.

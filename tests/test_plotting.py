@@ -6,7 +6,7 @@ import re
 
 import pandas as pd
 
-from cyber_mapping.analysis import spend as analysis
+from cyber_mapping.analysis import spend
 from cyber_mapping.report import plotting
 
 PRINT_WIDTH_PT = plotting.PRINT_WIDTH_IN * 72
@@ -21,7 +21,7 @@ def _smallest_print_font(svg: str) -> float:
 
 
 def test_bars_are_svg_with_units_and_no_title(small):
-    table = analysis.spend_with_basis(small, "theme")
+    table = spend.spend_with_basis(small, "theme")
     svg = plotting.stacked_bars(table, "theme")
     # The small product's largest theme has CHF 40 000: the axis is in CHF thousands.
     assert svg.startswith("<svg") and "CHF thousands" in svg
@@ -37,18 +37,18 @@ def test_empty_chart_says_no_data():
 def test_no_text_below_7_pt_at_print_size_and_no_cut_labels(small, ref):
     long = "Cyber skills and workforce development"
     bars = pd.DataFrame({"theme": [long, "B"], "actual": [5_000_000, 1], "estimated": [0, 2]})
-    spend = analysis.coverage_matrix(small, ref, "theme", "spend")
-    counts = analysis.coverage_matrix(small, ref, "theme", "activities")
-    years = analysis.spend_with_basis(small, "year")
-    lines = analysis.year_table(small, "resolution_id")
+    cells = spend.coverage_matrix(small, ref, "theme", "spend")
+    counts = spend.coverage_matrix(small, ref, "theme", "activities")
+    years = spend.spend_with_basis(small, "year")
+    lines = spend.year_table(small, "resolution_id")
     keys = list(ref.resolutions["resolution_id"])
     charts = {
         "bars": plotting.stacked_bars(bars, "theme"),
         "years": plotting.year_bars(years),
         "lines": plotting.year_lines(lines, keys),
-        "heatmap": plotting.heatmap(spend, counts, "Africa"),
-        "world tiles": plotting.tile_map(analysis.country_spend(small), ref.tile_grid, None),
-        "region tiles": plotting.tile_map(analysis.country_spend(small), ref.tile_grid, "Africa"),
+        "heatmap": plotting.heatmap(cells, counts, "Africa"),
+        "world tiles": plotting.tile_map(spend.country_spend(small), ref.tile_grid, None),
+        "region tiles": plotting.tile_map(spend.country_spend(small), ref.tile_grid, "Africa"),
     }
     for name, svg in charts.items():
         assert _smallest_print_font(svg) >= plotting.MIN_FONT_PT, name
@@ -57,7 +57,7 @@ def test_no_text_below_7_pt_at_print_size_and_no_cut_labels(small, ref):
 
 
 def test_years_run_left_to_right_in_time_order(small):
-    years = analysis.spend_with_basis(small, "year")  # sorted by spend, not by year
+    years = spend.spend_with_basis(small, "year")  # sorted by spend, not by year
     svg = plotting.year_bars(years)
     # Tick labels are drawn in x order: the years must come out ascending.
     found = [int(y) for y in re.findall(r">(20\d\d)</text>", svg)]
@@ -81,11 +81,11 @@ def test_one_style_per_resolution_in_every_report(ref):
 
 
 def test_heatmap_highlights_the_reports_region(small, ref):
-    spend = analysis.coverage_matrix(small, ref, "theme", "spend")
-    counts = analysis.coverage_matrix(small, ref, "theme", "activities")
-    assert "#d55e00" in plotting.heatmap(spend, counts, "Africa").lower()
-    assert "#d55e00" not in plotting.heatmap(spend, counts, None).lower()
-    tiles = plotting.tile_map(analysis.country_spend(small), ref.tile_grid, "Africa")
+    cells = spend.coverage_matrix(small, ref, "theme", "spend")
+    counts = spend.coverage_matrix(small, ref, "theme", "activities")
+    assert "#d55e00" in plotting.heatmap(cells, counts, "Africa").lower()
+    assert "#d55e00" not in plotting.heatmap(cells, counts, None).lower()
+    tiles = plotting.tile_map(spend.country_spend(small), ref.tile_grid, "Africa")
     assert "KEN" in tiles and "FRA" not in tiles  # only the region's tiles
 
 

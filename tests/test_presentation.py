@@ -19,7 +19,7 @@ import pytest
 
 from cyber_mapping.paths import RAW_DIR
 from cyber_mapping.product.build import build
-from cyber_mapping.report import rendering
+from cyber_mapping.report import jobs, rendering
 
 pytestmark = pytest.mark.slow
 
@@ -206,7 +206,7 @@ def test_reports_link_to_the_index_each_other_and_have_contents(sample_reports):
     index = (sample_reports / "index.html").read_text(encoding="utf-8")
     # A landing page: no build log (ISO timestamps, hashes, notebooks).
     assert ".ipynb" not in index and "T0" not in index and "sha256" not in index.lower()
-    assert "report_africa.pdf" in index and rendering.ANNEX_NAME in index
+    assert "report_africa.pdf" in index and jobs.ANNEX_NAME in index
 
 
 def test_no_python_reprs_leak_into_the_reports(sample_reports):

@@ -15,15 +15,22 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cyber_mapping.analysis import need, progress
-from cyber_mapping.analysis import spend as analysis
-from cyber_mapping.report import formats, questions
+from cyber_mapping import money
+from cyber_mapping.analysis import clauses, need, offices, progress
+from cyber_mapping.report import (
+    changes,
+    coordination,
+    cover,
+    formats,
+    investment,
+    mandate,
+    results,
+)
 from cyber_mapping.report.blocks import Block, table
 from cyber_mapping.report.context import Report
 from tests.handmade import AS_OF, current, previous
 
 HQ, RO = "BDT (HQ)", "Regional Office for Africa"
-INDICATORS = questions._indicators()
 
 
 def result(aid, iid, name, target, achieved, unit, country, level="Output"):
@@ -195,10 +202,10 @@ def test_counts_are_worded_as_prose():
 
 def test_one_precision_per_sentence():
     # CHF 426 909 next to CHF 4.3 million: both in millions, 426 909 -> 0.4 (half up)
-    assert formats.chf_alike(42_690_900, 430_000_000) == ["CHF 0.4 million", "CHF 4.3 million"]
+    assert money.chf_alike(42_690_900, 430_000_000) == ["CHF 0.4 million", "CHF 4.3 million"]
     # both below a million: whole francs (49.99 -> 50)
-    assert formats.chf_alike(4_999, 24_500_000) == ["CHF 50", "CHF 245\u202f000"]
-    assert formats.chf_millions(4_999_999) == "CHF 0.0 million"  # 0.049 999 99 million
+    assert money.chf_alike(4_999, 24_500_000) == ["CHF 50", "CHF 245\u202f000"]
+    assert money.chf_millions(4_999_999) == "CHF 0.0 million"  # 0.049 999 99 million
 
 
 def test_names_take_their_article():
@@ -215,14 +222,14 @@ def test_names_take_their_article():
 
 
 def test_gci_tier_is_never_guessed():
-    assert questions.gci_text(3, "Establishing", "secondary", "n/a") == "3 (Establishing)"
-    assert questions.gci_text(4, "Evolving", "inferred", "n/a") == "n/a"  # by elimination
-    assert questions.gci_text(pd.NA, "", "unverified", "n/a") == "n/a"
+    assert formats.gci_text(3, "Establishing", "secondary", "n/a") == "3 (Establishing)"
+    assert formats.gci_text(4, "Evolving", "inferred", "n/a") == "n/a"  # by elimination
+    assert formats.gci_text(pd.NA, "", "unverified", "n/a") == "n/a"
 
 
 def test_year_on_year_change_by_hand():
     # 200 -> 116 is -42%; 116 -> 0 is -100%; from nothing no percentage
-    assert questions.year_change({2019: 200, 2020: 116, 2021: 0, 2022: 50}) == {
+    assert investment.year_change({2019: 200, 2020: 116, 2021: 0, 2022: 50}) == {
         2019: None,
         2020: -42,
         2021: -100,
@@ -249,13 +256,13 @@ def test_blocks_are_numbered_by_key_and_carry_their_data(full, ref):
 
 def test_cross_reference_to_a_table_not_yet_made_is_left_out(full, ref):
     report = report_of(full, ref)
-    sentence = text(questions.uncited_paragraph(report))
+    sentence = text(mandate.uncited_paragraph(report))
     assert "(Table" not in sentence
-    questions.clause_table(report)
-    from cyber_mapping.report.sections import clauses_table
+    mandate.clause_table(report)
+    from cyber_mapping.report.mandate import clauses_table
 
     clauses_table(report)
-    assert "(Table 2)" in text(questions.uncited_paragraph(report))
+    assert "(Table 2)" in text(mandate.uncited_paragraph(report))
 
 
 # ----------------------------------------------------------------------------- 1 progress
@@ -277,38 +284,67 @@ def test_status_counts_and_status_year(full):
     }
 
 
-def test_indicator_progress_by_region_and_resolution(full, ref):
-    by_region = progress.indicator_progress(full, ref, INDICATORS, "region")
+def test_results_vs_targets_by_region_and_resolution(full, ref):
+    by_region = progress.results_vs_targets(full, ref, by="region")
+    additive = by_region[by_region["additive"]]
     got = {
-        (r.indicator, r.region): (r.target, r.achieved, r.reporting)
-        for r in by_region.itertuples()
+        (r.indicator, r.region): (r.results, r.compared, r.target, r.achieved)
+        for r in additive.itertuples()
     }
-    # Africa: targets 20 + 10 + 30 = 60; achieved 15 + 30 = 45 (UGA's missing value is not
-    # a zero); A1 and A2 report. Drill countries are not additive: left out.
+    # Africa: 3 rows, 2 state both (20 / 15 KEN, 30 / 30 UGA): target 50, achieved 45. UGA's
+    # 10 / - is pending and counts in neither. Drill countries are not additive: no sums.
     assert got == {
-        ("National cybersecurity strategies adopted", "Africa"): (1, 1, 1),
-        ("Participants trained", "Africa"): (60, 45, 2),
-        ("Participants trained", "Asia and the Pacific"): (40, 10, 1),
+        ("Participants trained", "Africa"): (3, 2, 50, 45),
+        ("Participants trained", "Asia and the Pacific"): (1, 1, 40, 10),
+        ("National cybersecurity strategies adopted", "Africa"): (1, 1, 1, 1),
     }
-    by_res = progress.indicator_progress(full, ref, INDICATORS, "resolution_id")
+    drill = by_region[by_region["indicator_id"] == "drill_countries"].iloc[0]
+    assert drill["results"] == 1 and pd.isna(drill["target"])
+    by_res = progress.results_vs_targets(full, ref, by="resolution_id")
     people = by_res[by_res["indicator"] == "Participants trained"]
-    # A1 -> PP-130 (30 / 15), A2 -> WTDC-45 (30 / 30), A4 -> WTDC-69 (40 / 10)
+    # A1 -> PP-130 (20 / 15; its 10 / - is pending), A2 -> WTDC-45 (30 / 30), A4 -> WTDC-69
+    # (40 / 10)
     assert dict(zip(people["resolution_id"], people["target"], strict=True)) == {
-        "PP-130": 30,
+        "PP-130": 20,
         "WTDC-45": 30,
         "WTDC-69": 40,
     }
-    top = progress.leading_indicator(by_region)
-    # Participants trained: target 60 + 40 = 100, achieved 45 + 10 = 55 -> 55.0%
-    assert (top.indicator, top.target, top.achieved, top.achieved_pct) == (
+    top = progress.leading_indicator(progress.results_vs_targets(full, ref))
+    # Participants trained: target 20 + 30 + 40 = 90, achieved 15 + 30 + 10 = 55
+    # -> 61.11...% -> 61.1%
+    assert (top.indicator, top.target, top.achieved, top.achieved_pct, top.compared) == (
         "Participants trained",
-        100,
+        90,
         55,
-        55.0,
+        61.1,
+        3,
     )
     # In the Africa report A4's Fiji rows are out of scope
-    africa = progress.indicator_progress(full, ref, INDICATORS, "region", "Africa")
+    africa = progress.results_vs_targets(full, ref, "Africa", by="region")
     assert set(africa["region"]) == {"Africa"}
+
+
+def test_achieved_against_target_is_one_figure_in_report_and_explore(ref):
+    # A1 40 / 30 (both stated), A1 20 / - (not achieved yet), A2 - / 25 (no target).
+    # Over every target and achievement: 55 of 60 = 91.7%. Over the rows that state both,
+    # the one definition: 30 of 40 = 75.0%, in the report and in the explore notebook alike.
+    people = ("participants_trained", "Participants trained")
+    rows = [
+        result("A1", *people, 40, 30, "people", "KEN"),
+        result("A1", *people, 20, np.nan, "people", "UGA"),
+        result("A2", *people, np.nan, 25, "people", "UGA"),
+    ]
+    product = dataclasses.replace(current(), results=pd.DataFrame(rows))
+    explore = progress.results_vs_targets(product, ref, None)  # as explore.ipynb calls it
+    assert explore[["compared", "target", "achieved", "achieved_pct"]].values.tolist() == [
+        [1, 40, 30, 75.0]
+    ]
+    block = results.indicator_paragraph(report_of(product, ref))
+    assert "30 people achieved against a target of 40 (75.0% of the target)" in text(block)
+    assert block.data["achieved_pct"].tolist() == [75.0]
+    table = results.indicator_table(report_of(product, ref), "region")
+    assert table.data[["region", "target", "achieved"]].values.tolist() == [["Africa", 40, 30]]
+    assert "30 / 40" in text(table)
 
 
 def test_outcomes_and_result_coverage(full, ref):
@@ -327,7 +363,7 @@ def test_outcomes_and_result_coverage(full, ref):
 
 
 def test_status_paragraph_by_hand(full, ref):
-    sentence = text(questions.status_paragraph(report_of(full, ref)))
+    sentence = text(results.status_paragraph(report_of(full, ref)))
     assert sentence.startswith(
         "Of the 6 activities in scope, 2 are completed, 2 are ongoing and 2 are planned."
     )
@@ -340,7 +376,7 @@ def test_status_paragraph_by_hand(full, ref):
 
 
 def test_clause_coverage_counts_explicit_citations_and_their_resolution_spend(full, ref):
-    data = analysis.clause_coverage(full, ref).set_index("clause_ref")
+    data = clauses.clause_coverage(full, ref).set_index("clause_ref")
     x, y = clause_refs(ref, "PP-130", 1)[0], clause_refs(ref, "WTDC-45", 1)[0]
     # X: A1 and A4 cite it; spend on PP-130 is A1's 6 000 (A4 has none on PP-130)
     assert (data.loc[x, "activities"], data.loc[x, "cents"]) == (2, 6000)
@@ -353,9 +389,9 @@ def test_clause_coverage_counts_explicit_citations_and_their_resolution_spend(fu
         == 0
     )
     # Not stated: A3 1 000 + A5 5 000 + A6 0 = 6 000; in Africa only A3's 1 000
-    assert analysis.not_stated_spend(full) == 6000
-    assert analysis.not_stated_spend(full, "Africa") == 1000
-    sentence = text(questions.clause_paragraph(report_of(full, ref)))
+    assert clauses.not_stated_spend(full) == 6000
+    assert clauses.not_stated_spend(full, "Africa") == 1000
+    sentence = text(mandate.clause_paragraph(report_of(full, ref)))
     n = len(data)
     assert sentence == (
         f"3 of the 6 activities cite at least one clause; {n - 2} of the {n} clauses "
@@ -384,8 +420,8 @@ def test_low_spend_and_region_rank(full, ref):
 
 def test_open_year_is_left_out_of_actual_trend(full, ref):
     report = report_of(full, ref)  # as of 30 June 2025: 2025 is open
-    assert questions.open_year(report) == 2025
-    sentence = text(questions.trend_paragraph(report))
+    assert investment.open_year(report) == 2025
+    sentence = text(investment.trend_paragraph(report))
     # Actual by year up to 2024: 2021 6 000, 2022 4 000 -> fell 33% (2 000 / 6 000)
     assert sentence.startswith("Actual spend fell 33% in 2022.")
     assert "2025 is left out because it had not ended on 30 June 2025" in sentence
@@ -396,8 +432,8 @@ def test_a_closed_year_still_partly_estimated_is_left_out_of_actual_trend(full, 
     # estimated (50.0%): its actual spend is incomplete, so the trend stops at 2024, as in
     # the open-year test above (2021 6 000 -> 2022 4 000: fell 33%).
     report = dataclasses.replace(report_of(full, ref), as_of=dt.date(2026, 1, 31))
-    assert questions.open_year(report) == 2026
-    sentence = text(questions.trend_paragraph(report))
+    assert investment.open_year(report) == 2026
+    sentence = text(investment.trend_paragraph(report))
     assert sentence.startswith("Actual spend fell 33% in 2022.")
     assert "2025 is left out because 50.0% of its recorded spend is still estimated" in sentence
     assert "2026 is left out" not in sentence  # nothing recorded in 2026
@@ -407,7 +443,7 @@ def test_a_closed_year_still_partly_estimated_is_left_out_of_actual_trend(full, 
 
 
 def test_office_shares_split_equally(full, ref):
-    data = analysis.office_shares(full, ref, "region").set_index("region")
+    data = offices.office_shares(full, ref, "region").set_index("region")
     # Africa: HQ 1 500 + 1 500 = 3 000; offices 3 000 + 4 000 + 1 000 = 8 000 -> 27.3%
     assert data.loc["Africa", ["hq_cents", "field_cents", "hq_share"]].tolist() == [
         3000,
@@ -415,24 +451,24 @@ def test_office_shares_split_equally(full, ref):
         27.3,
     ]
     assert data.loc["Europe", "other_cents"] == 5000 and data.loc["Europe", "hq_share"] == 0.0
-    split = analysis.office_split(full, ref)
+    split = offices.office_split(full, ref)
     # HQ 9 000, offices 8 000, other 5 000 of 22 000: 40.9% and 36.4% (not forced to 100)
     assert (split.hq_share, split.field_share) == (40.9, 36.4)
-    sentence = text(questions.office_paragraph(report_of(full, ref)))
+    sentence = text(coordination.office_paragraph(report_of(full, ref)))
     assert "BDT headquarters accounts for 40.9%" in sentence and "split equally" in sentence
 
 
 def test_lead_joint_duplicates(full, ref):
-    lead = analysis.lead_spend(full)
+    lead = offices.lead_spend(full)
     # RO Africa leads A1 (named), A2, A3, A6: 6 000 + 4 000 + 1 000 + 0; HQ A4; UNODC A5
     assert lead.values.tolist() == [[RO, 4, 11000], [HQ, 1, 6000], ["UNODC", 1, 5000]]
-    work = analysis.joint_work(full)
+    work = offices.joint_work(full)
     # A1 (two implementors), A2 and A6 (linked): 6 000 + 4 000 + 0 = 10 000 of 22 000
     assert (work.joint, work.linked, work.joint_cents, work.total_cents) == (3, 2, 10000, 22000)
-    sentence = text(questions.joint_paragraph(report_of(full, ref)))
+    sentence = text(coordination.joint_paragraph(report_of(full, ref)))
     assert sentence.startswith("3 of the 6 activities are carried out jointly")
     assert "(45.5% of the spend in scope)" in sentence  # 10 000 / 22 000 = 45.45 -> 45.5
-    africa = analysis.duplicates_in_scope(full, "Africa")
+    africa = offices.duplicates_in_scope(full, "Africa")
     assert africa[["activity_id_a", "activity_id_b"]].values.tolist() == [["A1", "A4"]]
 
 
@@ -448,15 +484,15 @@ def test_workbook_office_from_id_prefixes(ref):
     q = pd.DataFrame({"workbook": ["q.xlsx"], "activity_id": ["RO-CIS-2021-001"]})
     empty = pd.DataFrame()
     product = Product(acts, empty, empty, empty, empty, empty, q, empty, empty, empty, {}, None)
-    offices = analysis.workbook_offices(product, ref)
-    assert offices == {"w.xlsx": RO, "q.xlsx": "Regional Office for CIS"}
+    office_of = offices.workbook_offices(product, ref)
+    assert office_of == {"w.xlsx": RO, "q.xlsx": "Regional Office for CIS"}
 
 
 # ----------------------------------------------------------------------------- summary
 
 
 def test_reach_sentence_counts_delivered_only(full, ref):
-    sentence = questions.reach_sentence(report_of(full, ref, "Africa"))
+    sentence = cover.reach_sentence(report_of(full, ref, "Africa"))
     members = int((ref.member_states["region"] == "Africa").sum())
     # KEN (A1 Completed, A6 Ongoing) and UGA (A1, A2) reached; TZA named by Planned A3 only
     assert sentence == (
@@ -477,7 +513,7 @@ def test_quarantine_sentence_names_the_office_above_one_percent(full, ref):
     )
     manifest = {"chf_cents": {"read": 100_000, "processed": 95_000, "quarantined": 5000}}
     product = dataclasses.replace(full, quarantine=q, manifest=manifest)
-    sentence = questions.quarantine_sentence(report_of(product, ref))
+    sentence = cover.quarantine_sentence(report_of(product, ref))
     # 5 000 of 100 000 = 5.0%; ro_afr.xlsx holds 4 000 of 5 000 = 80.0%
     assert sentence.startswith(
         "CHF 50 (5.0% of the spend submitted) was set aside because its rows failed "
@@ -485,20 +521,20 @@ def test_quarantine_sentence_names_the_office_above_one_percent(full, ref):
     )
     assert "xlsx" not in sentence and "quarantin" not in sentence
     # A regional report gives the same all-submissions figure and says it is for all regions.
-    regional = questions.quarantine_sentence(report_of(product, ref, "Africa"))
+    regional = cover.quarantine_sentence(report_of(product, ref, "Africa"))
     assert regional.startswith("Across all submissions (all regions), CHF 50 (5.0% of")
     small = dataclasses.replace(
         product, manifest={"chf_cents": {"read": 1_000_000, "quarantined": 5000}}
     )
-    assert questions.quarantine_sentence(report_of(small, ref)) == ""  # 0.5%: not stated
+    assert cover.quarantine_sentence(report_of(small, ref)) == ""  # 0.5%: not stated
 
 
 # ----------------------------------------------------------------------------- 6 changes
 
 
 def test_changes_section_by_hand(full, ref):
-    assert questions.changes_section(report_of(full, ref)) == ""  # no previous edition
-    block = questions.changes_section(report_of(current(), ref, previous_product=previous()))
+    assert changes.changes_section(report_of(full, ref)) == ""  # no previous edition
+    block = changes.changes_section(report_of(current(), ref, previous_product=previous()))
     sentence = text(block)
     # New: A3, A4, A5, A6; completed since: A1; status changes: A1, A2
     assert (
@@ -517,25 +553,25 @@ def test_changes_section_by_hand(full, ref):
 
 def test_as_of_with_a_closed_year_keeps_every_year(full, ref):
     report = dataclasses.replace(report_of(full, ref), as_of=dt.date(2025, 12, 31))
-    assert questions.open_year(report) is None
+    assert investment.open_year(report) is None
 
 
 def test_investment_sentences_by_hand(full, ref):
     # Country-attributed: Africa KEN 3 000, UGA 3 000 + 4 000, TZA 1 000 = 11 000 over 3
     # beneficiaries = 3 666.67 -> 3 667 cents (CHF 37); Asia FJI 6 000 over 1 (CHF 60);
     # Europe's A5 is regional (no Member State), so Europe has no beneficiary.
-    overall = text(questions.per_state_paragraph(report_of(full, ref)))
+    overall = text(investment.per_state_paragraph(report_of(full, ref)))
     assert overall == (
         "Spend per beneficiary Member State is highest in Asia and the Pacific (CHF 60) and "
         "lowest in Africa (CHF 37)."
     )
     africa = report_of(full, ref, "Africa")
-    assert text(questions.per_state_paragraph(africa)) == (
+    assert text(investment.per_state_paragraph(africa)) == (
         "Africa ranks second of 2 regions in spend per beneficiary Member State (CHF 37)."
     )
     # LDC/LLDC/SIDS in Africa: UGA (LDC, LLDC) 7 000 + TZA (LDC) 1 000 = 8 000 of 11 000 =
     # 72.7%; the largest recipient is Uganda, 7 000 of 11 000 = 63.6%
-    assert text(questions.recipients_paragraph(africa)) == (
+    assert text(investment.recipients_paragraph(africa)) == (
         "LDCs, LLDCs and SIDS received 72.7% of the spend attributed to Member States "
         "(CHF 80). The largest recipient is Uganda (CHF 70, 63.6% of the spend attributed "
         "to Member States)."
@@ -543,10 +579,10 @@ def test_investment_sentences_by_hand(full, ref):
 
 
 def test_stale_statuses_are_listed_for_the_offices(full, ref):
-    from cyber_mapping.report.sections import stale_table
+    from cyber_mapping.report.annex_method import stale_table
 
     block = stale_table(report_of(full, ref))
     # A2 Ongoing ended June 2023; A3 Planned ended March 2025; A4 Completed starts 2026
     assert block.data["activity_id"].tolist() == ["A2", "A3", "A4"]
     assert "June 2023" in block and "completed, but starts after the as-of date" in block
-    assert "Annex 2 lists them" in text(questions.status_paragraph(report_of(full, ref)))
+    assert "Annex 2 lists them" in text(results.status_paragraph(report_of(full, ref)))

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from cyber_mapping.cli import main
 from cyber_mapping.exceptions import ProductNotFoundError, ReportConfigError
 from cyber_mapping.paths import REPORT_NOTEBOOK
-from cyber_mapping.report import rendering
+from cyber_mapping.report import jobs, page, pool, rendering, state
 
 N = "\u202f"
 
@@ -47,7 +47,7 @@ PARAMS = 'region = ""\nperiod = "2017-2025"\nprocessed_dir = ""\nas_of = ""'
 
 
 def test_the_template_has_one_literal_parameters_cell():
-    params = rendering.parameters_cell(REPORT_NOTEBOOK)
+    params = jobs.parameters_cell(REPORT_NOTEBOOK)
     # Empty defaults: the overall report, over the data product's own mapping period.
     assert params["region"] == "" and params["period"] == ""
     nb = json.loads(REPORT_NOTEBOOK.read_text())
@@ -63,7 +63,7 @@ def test_papermill_reads_every_parameter_of_the_template(caplog):
 
     with caplog.at_level(logging.WARNING):
         found = papermill.inspect_notebook(str(REPORT_NOTEBOOK))
-    assert set(found) == set(rendering.parameters_cell(REPORT_NOTEBOOK))
+    assert set(found) == set(jobs.parameters_cell(REPORT_NOTEBOOK))
     assert not [r for r in caplog.records if "Unable to parse" in r.getMessage()]
 
 
@@ -79,17 +79,17 @@ def test_papermill_reads_every_parameter_of_the_template(caplog):
 )
 def test_bad_templates_are_refused(tmp_path, cells, message):
     with pytest.raises(ReportConfigError, match=re.escape(message)):
-        rendering.parameters_cell(_notebook(tmp_path, cells))
+        jobs.parameters_cell(_notebook(tmp_path, cells))
 
 
 def test_unknown_region_is_refused_before_any_kernel(tmp_path, capsys):
     with pytest.raises(ReportConfigError, match="unknown region 'Atlantis'; choose one of: Af"):
-        rendering.resolve_regions(["Atlantis"], False)
+        jobs.resolve_regions(["Atlantis"], False)
     assert main(["report", "--region", "Atlantis", "--out", str(tmp_path)]) == 1
     assert "choose one of" in capsys.readouterr().err
     assert not any(tmp_path.iterdir())  # nothing started, nothing written
-    assert rendering.resolve_regions(["asia and the pacific"], False) == ["Asia and the Pacific"]
-    assert rendering.resolve_regions(None, True)[0] == ""
+    assert jobs.resolve_regions(["asia and the pacific"], False) == ["Asia and the Pacific"]
+    assert jobs.resolve_regions(None, True)[0] == ""
 
 
 def test_missing_product_is_a_clear_error(tmp_path):
@@ -156,8 +156,8 @@ def test_index_and_excel_annex(rendered):
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "report_overall.pdf" in index and "report_africa.html" in index
     assert "31 January 2025" in index  # each report's as-of date, in words
-    assert "name='viewport'" in index and rendering.ANNEX_NAME in index
-    wb = openpyxl.load_workbook(out / rendering.ANNEX_NAME)
+    assert "name='viewport'" in index and jobs.ANNEX_NAME in index
+    wb = openpyxl.load_workbook(out / jobs.ANNEX_NAME)
     assert wb.sheetnames == ["About", "Mapping", "By year"]
     ws = wb["Mapping"]
     assert ws.freeze_panes == "A2" and ws.print_title_rows == "$1:$1"
@@ -246,15 +246,15 @@ def test_a_pdf_that_cannot_be_written_fails_only_its_report(tmp_path, small_prod
     assert (out / "report_cis.pdf").is_file() and summary.outcomes[1].pages >= 1
 
 
-def _job(region: str) -> rendering.Job:
-    return rendering.Job(f"report_{region or 'overall'}", region, Path("t"), Path("o"), {}, (), "")
+def _job(region: str) -> jobs.Job:
+    return jobs.Job(f"report_{region or 'overall'}", region, Path("t"), Path("o"), {}, (), "")
 
 
 def test_next_task_prints_the_overall_report_first_and_short_prints_last():
     overall, africa, cis, europe = _job(""), _job("Africa"), _job("CIS"), _job("Europe")
     to_execute, to_print = [cis, europe], [(africa, "a"), (overall, "o")]
     order = []
-    while task := rendering.next_task(to_execute, to_print):
+    while task := pool.next_task(to_execute, to_print):
         function, args = task
         order.append((function.__name__, args[0].region or "overall"))
     assert order == [
@@ -292,18 +292,18 @@ def test_navigation_links_reports_and_lists_sections():
         "<h3 id='1.1-Scope'>1.1 Scope<a class='anchor-link' href='#s'>¶</a></h3>"
     )
     links = (("Overall", "report_overall.html"), ("Africa", "report_africa.html"))
-    bar, toc = rendering.navigation(body, "report_africa", links)
+    bar, toc = page.navigation(body, "report_africa", links)
     assert "<a href='index.html'>All reports</a>" in bar
     assert "<a href='report_overall.html'>Overall</a>" in bar
     assert "href='report_africa.html' aria-current='page'" in bar
     # Sections (h2) only, in order, linked to their anchors.
     assert toc.count("<li>") == 2 and "1.1 Scope" not in toc
     assert toc.index("#1-Introduction") < toc.index("#Annex-1-–-Mapping")
-    assert rendering.navigation("<p>no headings</p>", "x", ())[1] == ""
+    assert page.navigation("<p>no headings</p>", "x", ())[1] == ""
     # A heading written by a block has no anchor link: its entry is its text, never the
     # section's body (the changes section's entry once swallowed its tables).
     block = "<h2 id='changes'>What changed</h2><p>Body text</p><table></table>"
-    toc = rendering.navigation(block + body, "x", ())[1]
+    toc = page.navigation(block + body, "x", ())[1]
     assert "<li><a href='#changes'>What changed</a></li>" in toc
     assert "Body text" not in toc and "<table" not in toc
 
@@ -330,9 +330,9 @@ def test_compare_adds_the_changes_section_and_enters_the_render_key(
     page = (out / "report_overall.html").read_text(encoding="utf-8")
     assert "What changed since the previous edition" in page
     assert "1 activity was added" in page
-    state = json.loads((out / rendering.STATE_FILE).read_text())
+    recorded = json.loads((out / state.STATE_FILE).read_text())
     # Without --compare the report is rendered again (the key differs) and has no section.
     assert main(args[:-2]) == 0
-    again = json.loads((out / rendering.STATE_FILE).read_text())
-    assert again["report_overall"]["key"] != state["report_overall"]["key"]
+    again = json.loads((out / state.STATE_FILE).read_text())
+    assert again["report_overall"]["key"] != recorded["report_overall"]["key"]
     assert "What changed" not in (out / "report_overall.html").read_text(encoding="utf-8")

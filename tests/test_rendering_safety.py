@@ -11,7 +11,7 @@ import tinycss2
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cyber_mapping.report import rendering
+from cyber_mapping.report import jobs, page, rendering, state, worker
 from tests.test_rendering import PARAMS, _cell, _notebook
 
 HOSTILE = 'Doc"; } </style><script>alert(5)</script> @import url(http://x/) \\'
@@ -31,7 +31,7 @@ def _header_strings(css: str) -> list[str]:
 
 
 def test_operator_text_stays_a_css_string():
-    css = rendering.page_css("Title", HOSTILE)
+    css = page.page_css("Title", HOSTILE)
     assert "</style" not in css.lower() and "<script" not in css.lower()
     assert f"{HOSTILE} – Title"[:110] in _header_strings(css)
     # Provenance once, in Annex 2: no data version in the running header.
@@ -42,9 +42,9 @@ def test_operator_text_cannot_leave_the_style_element(tmp_path):
     import nbformat
 
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("Body text")])
-    page = rendering.notebook_html(nb, "Title", HOSTILE)
-    assert page.lower().count("</style>") == 1 and page.lower().count("<style>") == 1
-    assert "<script" not in page.lower()
+    text = page.notebook_html(nb, "Title", HOSTILE)
+    assert text.lower().count("</style>") == 1 and text.lower().count("<style>") == 1
+    assert "<script" not in text.lower()
 
 
 class _Counter(http.server.BaseHTTPRequestHandler):
@@ -87,7 +87,7 @@ def test_printing_fetches_no_url_but_the_reports_own_files(tmp_path, server):
         f"p {{ background: url({server}/bg.png) }}</style></head>"
         f"<body><p>text</p><img src='{server}/img.png'></body></html>"
     )
-    fetcher = rendering.local_url_fetcher(report)
+    fetcher = worker.local_url_fetcher(report)
     HTML(string=page, base_url=str(report), url_fetcher=fetcher).write_pdf(tmp_path / "x.pdf")
     assert _Counter.hits == []  # the network was never asked
     # Without the fetcher the same page does reach the server (the test can see a fetch).
@@ -137,12 +137,12 @@ def test_damaged_outputs_are_rendered_again(tmp_path, small_product_dir, light):
     with (out / "report_cis.pdf").open("r+b") as handle:
         handle.truncate(len(good_pdf) // 2)
     (out / "report_europe.html").write_text("")
-    (out / rendering.ANNEX_NAME).write_bytes(b"")
+    (out / jobs.ANNEX_NAME).write_bytes(b"")
     second = render()
     assert [o.skipped for o in second.outcomes] == [False, False], second.text()
     assert (out / "report_cis.pdf").read_bytes() == good_pdf
     assert (out / "report_europe.html").stat().st_size > 1000
-    assert (out / rendering.ANNEX_NAME).stat().st_size > 1000
+    assert (out / jobs.ANNEX_NAME).stat().st_size > 1000
     # Same size, other bytes: the hash catches it.
     html = (out / "report_cis.html").read_bytes()
     (out / "report_cis.html").write_bytes(html.replace(b"report for", b"REPORT FOR"))
@@ -150,11 +150,11 @@ def test_damaged_outputs_are_rendered_again(tmp_path, small_product_dir, light):
     assert [o.skipped for o in third.outcomes] == [False, True]
     # Nothing is left under a temporary name.
     assert not [p.name for p in out.iterdir() if ".tmp" in p.name]
-    state = json.loads((out / rendering.STATE_FILE).read_text())
-    assert state["report_cis"]["outputs"]["report_cis.pdf"]["size"] == len(good_pdf)
-    assert set(state["_annex_outputs"]) == {rendering.ANNEX_NAME}
+    recorded = json.loads((out / state.STATE_FILE).read_text())
+    assert recorded["report_cis"]["outputs"]["report_cis.pdf"]["size"] == len(good_pdf)
+    assert set(recorded["_annex_outputs"]) == {jobs.ANNEX_NAME}
     # A damaged render state trusts nothing.
-    (out / rendering.STATE_FILE).write_text('{"report_cis": ')
+    (out / state.STATE_FILE).write_text('{"report_cis": ')
     assert not any(o.skipped for o in render().outcomes)
 
 
@@ -202,7 +202,7 @@ def test_two_forced_runs_give_identical_files(tmp_path, small_product_dir, light
 def test_any_operator_text_reads_back_as_itself(text):
     # Whatever an operator types, CSS reads back exactly that text, and the <style>
     # element cannot be closed from inside it.
-    css = rendering.page_css("T", text)
+    css = page.page_css("T", text)
     assert "<" not in css
     head = f"{text} – T" if text else "T"
     expected = head[:110].replace("\0", "\ufffd")  # CSS reads NUL as U+FFFD

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from cyber_mapping import narrative as nv
-from cyber_mapping.analysis import spend as an
+from cyber_mapping.analysis import headline, spend
 from cyber_mapping.paths import REPORT_NOTEBOOK
 from cyber_mapping.product.build import build
 from cyber_mapping.product.store import load
@@ -101,17 +101,17 @@ def test_every_section_renders(sparse, region):
 def test_sparse_figures_by_hand(sparse):
     name, folder = sparse
     product = load(folder)
-    h = an.headline(product, nv.load_reference())
+    h = headline.headline(product, nv.load_reference())
     if name == "every activity quarantined":
         # 1000 + 1000 CHF read, all quarantined with their activities.
         assert (h.activities, h.actual_cents, h.estimated_cents) == (0, 0, 0)
         assert product.manifest["chf_cents"]["quarantined"] == 200_000
     if name == "no country-level activities":
-        assert an.country_spend(product).empty and h.states_reached == 0
+        assert spend.country_spend(product).empty and h.states_reached == 0
     if name == "single activity":
         assert h.actual_cents == 100 and h.activities == 1
     if name == "no estimated spend":
-        assert an.estimated_share(product) == 0.0 and h.estimated_cents == 0
+        assert spend.estimated_share(product) == 0.0 and h.estimated_cents == 0
 
 
 @pytest.mark.slow

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from cyber_mapping.analysis.need import share_pct
-from cyber_mapping.analysis.spend import scope_activity_ids
+from cyber_mapping.analysis.scope import scope_activity_ids
+from cyber_mapping.analysis.shares import share_pct
 from cyber_mapping.product.store import Product
 
 # Rule -> (status, date column, comparison with the as-of date). "Before" and "after" are
@@ -128,3 +128,33 @@ def quarantine_bias(product: Product, threshold_pct: float = 1.0) -> QuarantineB
         threshold_pct=threshold_pct,
         by_workbook=table.reset_index(drop=True),
     )
+
+
+def quarantine_by_workbook(product: Product) -> pd.DataFrame:
+    """Per input file: rows read, quarantined, CHF quarantined (cents) and why.
+
+    ``with_activity`` counts rows quarantined because their activity was rejected;
+    ``main_reason`` is the most frequent direct reason (the column at fault) with its count.
+    """
+    q = product.quarantine.copy()
+    reasons = q["reasons"].astype(str)
+    follows = reasons.str.startswith("its activity")
+    # "Header: message" -> the column at fault.
+    q["reason"] = reasons.str.split(":").str[0]
+    rows = []
+    for item in product.manifest.get("inputs", []):
+        name = item["file"]
+        mine = q[q["workbook"] == name]
+        direct = mine.loc[~follows.loc[mine.index], "reason"].value_counts()
+        rows.append(
+            {
+                "workbook": name,
+                "rows_read": sum(int(v) for v in (item.get("rows") or {}).values()),
+                "quarantined": len(mine),
+                "with_activity": int(follows.loc[mine.index].sum()),
+                "chf_cents": int(pd.to_numeric(mine["amount_cents"]).fillna(0).sum()),
+                "main_reason": f"{direct.index[0]} ({int(direct.iloc[0])})" if len(direct) else "",
+            }
+        )
+    columns = ["workbook", "rows_read", "quarantined", "with_activity", "chf_cents", "main_reason"]
+    return pd.DataFrame(rows, columns=columns)

@@ -9,21 +9,17 @@ Words are used in one sense everywhere (the same in summary, tables and captions
 * **country-attributed spend**: allocation rows with a country (regional and global spend,
   which names no country, is excluded), actual and estimated unless ``basis`` says otherwise.
 
-Need signals are LDC/LLDC/SIDS status (:func:`cyber_mapping.analysis.spend.country_groups`) and the
-ITU Global Cybersecurity Index 2024 tier (:func:`cyber_mapping.reference.load_gci`), which is
-passed in as a frame so that a user's corrected file is used when given.
+Need signals are LDC/LLDC/SIDS status (:func:`country_groups`) and the ITU Global
+Cybersecurity Index 2024 tier (:func:`cyber_mapping.reference.load_gci`), which is passed in
+as a frame so that a user's corrected file is used when given.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from cyber_mapping.analysis.spend import (
-    GROUPS,
-    country_groups,
-    member_states_in_scope,
-    scope_allocations,
-)
+from cyber_mapping.analysis.scope import member_states_in_scope, scope_allocations
+from cyber_mapping.analysis.shares import share_pct
 from cyber_mapping.product.store import Product
 from cyber_mapping.reference import Reference
 
@@ -32,20 +28,14 @@ PLANNED = "Planned"
 REACHED, PLANNED_ONLY, NOT_NAMED = "reached", "planned only", "not named"
 
 
-def share_pct(part: int, whole: int, decimals: int = 1) -> float:
-    """``part`` as a percent of ``whole``, rounded half away from zero (0.0 if ``whole`` is 0).
+GROUPS = ("LDC", "LLDC", "SIDS")
 
-    Integer arithmetic, so 1 of 8 is 12.5 and 1 of 16 is 6.3 (6.25 rounded up), never a
-    float artefact. Shares from this function are not forced to add up to 100.
-    """
-    if whole == 0:
-        return 0.0
-    unit = 10**decimals
-    num = abs(part) * 100 * unit
-    den = abs(whole)
-    value = (2 * num + den) // (2 * den)
-    sign = -1 if part * whole < 0 else 1
-    return sign * value / unit
+
+def country_groups(ref: Reference) -> dict[str, list[str]]:
+    """ISO3 -> the LDC/LLDC/SIDS groups it belongs to (non-UN SIDS count as SIDS)."""
+    groups = ref.groups.assign(group=ref.groups["group"].replace({"SIDS_nonUN": "SIDS"}))
+    groups = groups[groups["group"].isin(GROUPS)]
+    return groups.groupby("iso3")["group"].agg(lambda s: sorted(set(s))).to_dict()
 
 
 def _named(product: Product, region: str | None) -> pd.DataFrame:
@@ -264,20 +254,6 @@ def need_table(
     )
     index = keys.sort_values(list(keys.columns), kind="stable").index
     return out.loc[index].reset_index(drop=True)
-
-
-def not_reached(
-    product: Product,
-    ref: Reference,
-    region: str | None = None,
-    gci: pd.DataFrame | None = None,
-) -> pd.DataFrame:
-    """Member States in scope with no delivered activity (``planned only`` or ``not named``).
-
-    The rows of :func:`need_table` that are not ``reached``, in the same order.
-    """
-    table = need_table(product, ref, region, gci)
-    return table[table["reach"] != REACHED].reset_index(drop=True)
 
 
 def _split_list(text: object) -> list[str]:

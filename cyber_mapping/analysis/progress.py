@@ -1,7 +1,7 @@
 """Progress and results: planned against delivered work, targets against achievements.
 
 Every function takes the data product (and reference data) as arguments and an optional
-ITU region that scopes it, like :mod:`cyber_mapping.analysis.spend`. Results are as the offices
+ITU region that scopes it (:mod:`cyber_mapping.analysis.scope`). Results are as the offices
 reported them (not audited); only indicators marked ``additive`` in
 ``reference/indicators.csv`` are summed across activities.
 """
@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from cyber_mapping.analysis.need import share_pct
-from cyber_mapping.analysis.spend import scope_activity_ids, scope_allocations
+from cyber_mapping.analysis.scope import results_in_scope, scope_activity_ids, scope_allocations
+from cyber_mapping.analysis.shares import share_pct
 from cyber_mapping.product.store import Product
 from cyber_mapping.reference import Reference
 
@@ -59,110 +59,10 @@ def status_year(product: Product, region: str | None = None) -> pd.DataFrame:
     return out.sort_values(["_o", "status", "year"]).drop(columns="_o").reset_index(drop=True)
 
 
-def _results_in_scope(product: Product, ref: Reference, region: str | None) -> pd.DataFrame:
-    """Result rows of activities in scope.
-
-    In a regional report, only rows for a country of the region or with no country.
-    """
-    ids = scope_activity_ids(product, region)
-    rows = product.results[product.results["activity_id"].isin(ids)]
-    if region is not None:
-        country = rows["country_iso3"].fillna("").astype(str)
-        rows = rows[(country == "") | (country.map(ref.region_of()) == region)]
-    return rows
-
-
 def additive_ids(ref_indicators: pd.DataFrame) -> set[str]:
     """Indicator ids whose values may be added across activities (``additive`` = yes)."""
     flag = ref_indicators["additive"].astype(str).str.strip().str.lower()
     return set(ref_indicators.loc[flag.isin(("yes", "true", "1")), "id"].astype(str))
-
-
-def indicator_progress(
-    product: Product,
-    ref: Reference,
-    indicators: pd.DataFrame,
-    by: str = "resolution_id",
-    region: str | None = None,
-) -> pd.DataFrame:
-    """Target against achieved per additive indicator, by resolution or by region.
-
-    ``by="resolution_id"`` attributes each result to the first resolution its activity
-    cites (so no result counts twice); ``by="region"`` to the region of its country (rows
-    with no country: ``Not stated``). ``target`` sums the targets stated, ``achieved`` the
-    achievements reported (a missing value counts as not reported, not as zero);
-    ``reporting`` counts the activities with at least one achievement reported.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``indicator``, ``unit``, ``by``, ``target``, ``achieved``, ``reporting``; indicators
-        by name, then ``by``.
-    """
-    if by not in ("resolution_id", "region"):
-        raise ValueError("by is 'resolution_id' or 'region'")
-    columns = ["indicator", "unit", by, "target", "achieved", "reporting"]
-    rows = _results_in_scope(product, ref, region)
-    rows = rows[rows["indicator_id"].astype(str).isin(additive_ids(indicators))]
-    if rows.empty:
-        return pd.DataFrame(columns=columns)
-    if by == "resolution_id":
-        links = product.activity_resolutions.sort_values(["activity_id", "position"])
-        first = links.groupby("activity_id")["resolution_id"].first()
-        key = rows["activity_id"].map(first).fillna(NOT_STATED)
-    else:
-        country = rows["country_iso3"].fillna("").astype(str)
-        key = country.map(ref.region_of()).fillna("").replace("", NOT_STATED)
-    frame = pd.DataFrame(
-        {
-            "indicator": rows["indicator"].astype(str),
-            "unit": rows["unit"].fillna("").astype(str),
-            by: key.astype(str),
-            "target": pd.to_numeric(rows["target"], errors="coerce"),
-            "achieved": pd.to_numeric(rows["achieved"], errors="coerce"),
-            "activity_id": rows["activity_id"].astype(str),
-        }
-    )
-    reporting = (
-        frame[frame["achieved"].notna()]
-        .groupby(["indicator", "unit", by])["activity_id"]
-        .nunique()
-    )
-    out = frame.groupby(["indicator", "unit", by]).agg(
-        target=("target", lambda s: s.sum(min_count=0)),
-        achieved=("achieved", lambda s: s.sum(min_count=0)),
-    )
-    out["reporting"] = reporting.reindex(out.index).fillna(0).astype("int64")
-    return out.reset_index().sort_values(["indicator", by]).reset_index(drop=True)[columns]
-
-
-@dataclass(frozen=True)
-class IndicatorTotal:
-    """One additive indicator's target and achievement over the scope."""
-
-    indicator: str
-    unit: str
-    target: float
-    achieved: float
-    rows: int  # result rows of the indicator in scope
-
-    @property
-    def achieved_pct(self) -> float:
-        """Achieved as a percent of the target (one decimal, half up; 0 with no target)."""
-        return share_pct(round(self.achieved), round(self.target))
-
-
-def leading_indicator(progress: pd.DataFrame) -> IndicatorTotal | None:
-    """The indicator of :func:`indicator_progress` with the largest target (ties: by name)."""
-    if progress.empty:
-        return None
-    sums = progress.groupby(["indicator", "unit"])[["target", "achieved"]].sum().reset_index()
-    sums = sums.sort_values(["target", "indicator"], ascending=[False, True])
-    top = sums.iloc[0]
-    n = int(progress.loc[progress["indicator"] == top["indicator"], "reporting"].sum())
-    return IndicatorTotal(
-        str(top["indicator"]), str(top["unit"]), float(top["target"]), float(top["achieved"]), n
-    )
 
 
 def outcomes_by_country(
@@ -178,7 +78,7 @@ def outcomes_by_country(
         ``activities``; countries by name. Rows with no country are left out.
     """
     columns = ["country_iso3", "name", "region", "outcomes", "activities"]
-    rows = _results_in_scope(product, ref, region)
+    rows = results_in_scope(product, ref, region)
     # An outcome achieved 0 times (a strategy not yet adopted) is not an outcome reported.
     achieved = pd.to_numeric(rows["achieved"], errors="coerce")
     rows = rows[(rows["level"].astype(str) == "Outcome") & (achieved > 0)]
@@ -228,3 +128,162 @@ def result_coverage(product: Product, region: str | None = None) -> ResultCovera
     acts = product.activities[product.activities["activity_id"].isin(ids - with_results)]
     delivered = int(acts["status"].isin(("Completed", "Ongoing")).sum())
     return ResultCoverage(len(ids), len(ids - with_results), delivered)
+
+
+@dataclass(frozen=True)
+class ResultStatements:
+    """How many activities in scope report at least one result (Results or Outputs row)."""
+
+    reporting: int
+    activities: int
+
+    @property
+    def not_reporting(self) -> int:
+        """Activities in scope that report no result at all."""
+        return self.activities - self.reporting
+
+
+def result_statements(product: Product, region: str | None = None) -> ResultStatements:
+    """Activities in scope reporting at least one result, out of all activities in scope.
+
+    Any row of ``results`` counts, whatever its level, target or achieved value, so
+    ``not_reporting`` is what a report must state plainly as "no result reported".
+    """
+    ids = scope_activity_ids(product, region)
+    results = product.results
+    reporting = set(results["activity_id"]) & ids if len(results) else set()
+    return ResultStatements(reporting=len(reporting), activities=len(ids))
+
+
+RESULT_COLUMNS = [
+    "indicator_id",
+    "indicator",
+    "level",
+    "unit",
+    "additive",
+    "results",
+    "compared",
+    "target",
+    "achieved",
+    "achieved_pct",
+]
+
+
+def results_vs_targets(
+    product: Product, ref: Reference, region: str | None = None, by: str | None = None
+) -> pd.DataFrame:
+    """Achievement against target per indicator, and per Resolution or region with ``by``.
+
+    The one definition of "achieved against target", used by the report and the explore
+    notebook alike: achievement and target are summed only over the result rows that report
+    both a target and an achieved value (``compared``). An activity without a target never
+    raises a percentage, and the target of a row with no achieved value yet is pending, not
+    failed. Only indicators that add up are summed: one whose values do not (``additive``
+    is not yes in ``reference/indicators.csv``, e.g. a yes/no) and results outside the
+    catalogue (``other``) are listed with their counts and no sums.
+
+    Results in scope (:func:`~cyber_mapping.analysis.scope.results_in_scope`).
+    ``by="resolution_id"`` attributes each result to the
+    first Resolution its activity cites (so no result counts twice); ``by="region"`` to the
+    region of its country (rows with no country: ``Not stated``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``indicator_id``, ``indicator`` (the catalogue's name), ``level``, ``unit`` (the
+        catalogue's), then the ``by`` column if any, ``additive`` (bool), ``results`` (rows
+        in scope), ``compared`` (rows with both a target and an achieved value), ``target``
+        and ``achieved`` (sums over the compared rows; empty when not additive or none
+        compared) and ``achieved_pct`` (achieved as a percent of target, one decimal, half
+        up; empty when the target sum is 0). Catalogue order, other indicators last, then
+        ``by``; indicators with no result in scope are not listed.
+    """
+    if by not in (None, "resolution_id", "region"):
+        raise ValueError("by is None, 'resolution_id' or 'region'")
+    columns = RESULT_COLUMNS if by is None else [*RESULT_COLUMNS[:4], by, *RESULT_COLUMNS[4:]]
+    if product.results.empty:
+        return pd.DataFrame(columns=columns)
+    rows = results_in_scope(product, ref, region)
+    catalogue = ref.indicators.set_index("id")
+    adds = additive_ids(ref.indicators)
+    known = list(catalogue.index)
+    order = known + sorted(set(rows["indicator_id"].astype(str)) - set(known))
+    keys = _attributed_to(product, ref, rows, by) if by is not None else None
+    out = []
+    for key in order:
+        mine = rows[rows["indicator_id"] == key]
+        if mine.empty:
+            continue
+        listed = key in catalogue.index
+        about = {
+            "indicator_id": key,
+            "indicator": catalogue.at[key, "name"] if listed else key,
+            "level": catalogue.at[key, "level"] if listed else "",
+            "unit": catalogue.at[key, "unit"] if listed else "",
+            "additive": key in adds,
+        }
+        parts = [(None, mine)] if keys is None else mine.groupby(keys.loc[mine.index], sort=True)
+        for part, cell in parts:
+            where = {} if by is None else {by: part}
+            out.append({**about, **where, **_achievement(cell, key in adds)})
+    return pd.DataFrame(out, columns=columns)
+
+
+def _attributed_to(product: Product, ref: Reference, rows: pd.DataFrame, by: str) -> pd.Series:
+    """Each result row's Resolution (the first its activity cites) or region, as text."""
+    if by == "resolution_id":
+        links = product.activity_resolutions.sort_values(["activity_id", "position"])
+        first = links.groupby("activity_id")["resolution_id"].first()
+        key = rows["activity_id"].map(first).fillna(NOT_STATED)
+    else:
+        country = rows["country_iso3"].fillna("").astype(str)
+        key = country.map(ref.region_of()).fillna("").replace("", NOT_STATED)
+    return key.astype(str)
+
+
+def _achievement(rows: pd.DataFrame, additive: bool) -> dict[str, object]:
+    """Counts, and target against achieved over the rows that report both (if additive)."""
+    both = rows[rows["target"].notna() & rows["achieved"].notna()]
+    summed = additive and len(both) > 0
+    target = float(both["target"].sum()) if summed else float("nan")
+    achieved = float(both["achieved"].sum()) if summed else float("nan")
+    # Half up in tenths of a percent (Python's round() would go to even on a tie).
+    pct = int(achieved * 1000 / target + 0.5) / 10 if target > 0 else float("nan")
+    return {
+        "results": len(rows),
+        "compared": len(both),
+        "target": target,
+        "achieved": achieved,
+        "achieved_pct": pct,
+    }
+
+
+@dataclass(frozen=True)
+class IndicatorTotal:
+    """One additive indicator's target and achievement over the scope (compared rows only)."""
+
+    indicator: str
+    unit: str
+    target: float
+    achieved: float
+    achieved_pct: float  # as :func:`results_vs_targets` computes it
+    compared: int  # result rows reporting both a target and an achieved value
+
+
+def leading_indicator(table: pd.DataFrame) -> IndicatorTotal | None:
+    """The additive indicator with the largest target (ties: by name); ``None`` if none.
+
+    ``table`` is :func:`results_vs_targets` of the scope (without ``by``).
+    """
+    rows = table[table["additive"].astype(bool) & (table["target"] > 0)]
+    if rows.empty:
+        return None
+    top = rows.sort_values(["target", "indicator"], ascending=[False, True], kind="stable").iloc[0]
+    return IndicatorTotal(
+        str(top["indicator"]),
+        str(top["unit"]),
+        float(top["target"]),
+        float(top["achieved"]),
+        float(top["achieved_pct"]),
+        int(top["compared"]),
+    )

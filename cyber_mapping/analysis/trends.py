@@ -13,6 +13,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from cyber_mapping.analysis.scope import scope_allocations
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -261,8 +263,6 @@ def spend_trend(
         year not yet closed on the as-of date (its actual spend is partial, and a "fall" in
         it would mislead).
     """
-    from cyber_mapping.analysis.spend import scope_allocations
-
     rows = scope_allocations(product, region)
     if basis is not None:
         rows = rows[rows["basis"] == basis]

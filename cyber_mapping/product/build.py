@@ -18,6 +18,7 @@ from cyber_mapping.contract import DEFAULT_PERIOD
 from cyber_mapping.exceptions import StrictBuildError
 from cyber_mapping.intake.schemas import IssueTable, QuarantineTable
 from cyber_mapping.intake.validation import Validated, validate_folder
+from cyber_mapping.money import chf_exact
 from cyber_mapping.product.schemas import AllocationTable, ImplementorAllocationTable
 from cyber_mapping.product.store import build_lock, check_out_dir, publish, recover, write_table
 from cyber_mapping.reference import Reference, load_reference
@@ -35,9 +36,7 @@ def write_validation(result: Validated, out_dir: Path) -> None:
 
 
 def _chf(cents: int) -> str:
-    # The one money formatter family (formats.py), with BDT's apostrophe for the console.
-    from cyber_mapping.report.formats import chf_exact
-
+    # The one money formatter family (money.py), with BDT's apostrophe for the console.
     return chf_exact(int(cents), sep="'")
 
 

@@ -1,1 +1,1 @@
-"""The report: formats, words, blocks, sections, plotting and rendering."""
+"""The report: formats, blocks, the cover, the six questions, figures, annexes, rendering."""

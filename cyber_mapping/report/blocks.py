@@ -12,6 +12,7 @@ import re
 
 import pandas as pd
 
+from cyber_mapping.money import chf_thousands
 from cyber_mapping.report.context import Report
 
 
@@ -186,3 +187,11 @@ def paragraph(*sentences: str, data: pd.DataFrame | None = None) -> Block:
     ``data`` is the DataFrame the sentences were computed from, if any.
     """
     return Block("<p>" + " ".join(s for s in sentences if s) + "</p>", data=data)
+
+
+def chf_columns(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """A copy of ``frame`` with the cents of ``columns`` as CHF thousands (table cells)."""
+    out = frame.copy()
+    for c in columns:
+        out[c] = out[c].map(chf_thousands)
+    return out

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cyber_mapping import __version__
+from cyber_mapping.exceptions import ReportConfigError
 from cyber_mapping.paths import TEMPLATES_DIR
 from cyber_mapping.product.store import Product, load
 from cyber_mapping.reference import Reference, load_reference, read_yaml
@@ -100,6 +101,10 @@ class Report:
             return self.t["scope_overall"]
         return self.t["scope_region"].format(region=self.region)
 
+    def region_label(self, region: str) -> str:
+        """A region in a table: ``Africa (this report)`` for the report's own region."""
+        return region + (self.t["q_this_report"] if region == self.region else "")
+
     @property
     def title(self) -> str:
         """The report title in capitals, with the region for a regional report."""
@@ -140,8 +145,6 @@ def open_report(
     ReportConfigError
         For an unknown region (naming the valid ones) or a malformed date.
     """
-    from cyber_mapping.exceptions import ReportConfigError
-
     ref = load_reference()
     if region and region not in ref.region_names:
         raise ReportConfigError(

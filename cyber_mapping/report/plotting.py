@@ -2,7 +2,7 @@
 
 Each function takes a table from :mod:`cyber_mapping.analysis.spend` and returns the SVG of a
 chart with its units on the axis and no title inside the image:
-:func:`cyber_mapping.narrative.figure` adds the numbered caption and the Source line.
+:func:`cyber_mapping.report.blocks.figure` adds the numbered caption and the Source line.
 Charts are drawn at print size (at most :data:`PRINT_WIDTH_IN` wide, the A4 text width),
 with no text smaller than :data:`MIN_FONT_PT`. Matplotlib runs without a display (Agg).
 """
