@@ -3,7 +3,8 @@
 The public API is deliberately small:
 
 - :func:`load` returns the processed data product (run ``make build`` first);
-- :mod:`cyber_mapping.analysis.spend` holds the query helpers notebooks use;
+- :mod:`cyber_mapping.analysis` holds the query helpers notebooks use (spend, progress,
+  need, trends, caveats, change...);
 - the ``cyber-mapping`` command validates, builds and renders.
 """
 
