@@ -14,6 +14,7 @@ import logging
 import sys
 from pathlib import Path
 
+from cyber_mapping.console import shown
 from cyber_mapping.contract import DEFAULT_PERIOD
 from cyber_mapping.exceptions import CyberMappingError, UsageError
 from cyber_mapping.paths import (
@@ -35,6 +36,33 @@ def _period(text: str) -> tuple[int, int]:
     return first, last
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of seconds") from exc
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"'{text}' must be a number of seconds above 0")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from exc
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"'{text}' must be 0 or more")
+    return value
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose refusals are one line (``error: ...``, exit 2), as ours are."""
+
+    def error(self, message: str) -> None:  # noqa: D102 - argparse's interface
+        self.exit(2, f"error: {shown(self.prog)}: {shown(message)} (see '{self.prog} -h').\n")
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
     from cyber_mapping.intake import validation
     from cyber_mapping.product import build
@@ -54,7 +82,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         written = feedback.write_feedback(result, args.feedback, raw_dir=args.raw)
         print(f"{len(written)} feedback workbook(s) written to {args.feedback}:")
         for path in written:
-            print(f"  {path.name}")
+            print(f"  {shown(path.name)}")
     return 1 if result.n_errors else 0
 
 
@@ -86,7 +114,7 @@ def _cmd_template(args: argparse.Namespace) -> int:
             name = f"submission_template_{slug}.xlsx"
         out = Path.cwd() / name
     path = template.write_template(out, ref, implementor=args.implementor, period=args.period)
-    print(f"wrote {path}")
+    print(f"wrote {shown(path)}")
     return 0
 
 
@@ -132,8 +160,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
 def _cmd_sample(args: argparse.Namespace) -> int:
     from cyber_mapping.sample.generate import generate_sample
 
-    for path in generate_sample(args.out, seed=args.seed):
-        print(f"wrote {path}")
+    for path in generate_sample(args.out, seed=args.seed, force=args.force):
+        print(f"wrote {shown(path)}")
     return 0
 
 
@@ -161,7 +189,7 @@ def os_error_message(exc: OSError) -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for tests and documentation)."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="cyber-mapping",
         description="Map BDT cybersecurity capacity-building activities to ITU Resolutions.",
     )
@@ -245,7 +273,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument(
         "--cell-timeout",
-        type=int,
+        type=_positive,
         default=600,
         metavar="SECONDS",
         help="fail a report whose notebook cell runs longer than this (default 600)",
@@ -254,7 +282,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("sample", help="regenerate the illustrative sample workbooks")
     p.add_argument("--out", type=Path, default=RAW_DIR)
-    p.add_argument("--seed", type=int, default=2017)
+    p.add_argument("--seed", type=_seed, default=2017, help="any whole number from 0")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="replace files of the sample's names that the generator did not write",
+    )
     p.set_defaults(func=_cmd_sample)
     return parser
 
@@ -269,14 +302,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except UsageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {shown(exc)}", file=sys.stderr)
         return 2
     except CyberMappingError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {shown(exc)}", file=sys.stderr)
         return 1
     except OSError as exc:
         # A folder or file the operator pointed at that cannot be used: say which and why.
-        print(f"error: {os_error_message(exc)}", file=sys.stderr)
+        print(f"error: {shown(os_error_message(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

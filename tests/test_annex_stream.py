@@ -282,7 +282,11 @@ def test_written_atomically(tmp_path, monkeypatch):
     target.write_bytes(b"previous")
 
     def boom(self, filename):
-        Path(filename).write_bytes(b"half")
+        # The workbook is saved into memory, then written under a temporary name.
+        if isinstance(filename, str | Path):
+            Path(filename).write_bytes(b"half")
+        else:
+            filename.write(b"half")
         raise OSError("disk full")
 
     monkeypatch.setattr(openpyxl.Workbook, "save", boom)

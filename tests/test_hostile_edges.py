@@ -488,4 +488,5 @@ def test_a_newline_in_a_file_name_is_printed_escaped(tmp_path):
             line for line in text.splitlines() if line.startswith("Reconciliation: balances.x")
         ]
         assert forged == [], text
-        assert "evil\\nReconciliation" in text, text
+        if argv == ("validate",):  # build names no workbook; validate names each one
+            assert "evil\\nReconciliation" in text, text

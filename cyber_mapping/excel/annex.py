@@ -26,6 +26,7 @@ from cyber_mapping import paths
 from cyber_mapping.analysis.change import product_as_of
 from cyber_mapping.excel.cells import (
     BOLD,
+    FIXED_STAMP,
     HEADER_FILL,
     WRAP,
     fit_width,
@@ -50,6 +51,7 @@ def write_table_workbook(
     about: list[str],
     columns: dict[str, dict[str, str]] | None = None,
     doc_title: str | None = None,
+    stamp: dt.datetime = FIXED_STAMP,
 ) -> Path:
     """Write tables for people and for pivoting: one sheet each, as Excel tables.
 
@@ -60,7 +62,9 @@ def write_table_workbook(
     nothing from a submission can run as a formula. Each sheet is an Excel table object
     (banded, with filters), its header row frozen and repeated on every printed page;
     everything prints on A4, one page wide.
-    ``doc_title``, when given, is the workbook's document title (its properties).
+    ``doc_title``, when given, is the workbook's document title (its properties);
+    ``stamp`` is the time the workbook records (the data product's build time, so that the
+    same product gives the same bytes).
 
     The workbook is streamed (openpyxl's write-only mode): rows go to the file as they are
     made instead of living as cell objects in memory, which makes the annex of a
@@ -79,7 +83,7 @@ def write_table_workbook(
         wb.properties.title = doc_title
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    save_atomic(wb, path)
+    save_atomic(wb, path, stamp)
     return path
 
 
@@ -282,8 +286,10 @@ def export_table(
         )
     t = read_yaml(paths.TEMPLATES_DIR / "text_en.yaml")
     about = [t["export_title"].format(name=name), t["export_units"]]
+    stamp = FIXED_STAMP
     if product is not None:
         manifest = getattr(product, "manifest", {}) or {}
+        stamp = built_time(manifest)
         as_of = product_as_of(product)  # type: ignore[arg-type]
         about.append(
             t["export_source"].format(
@@ -298,11 +304,21 @@ def export_table(
     target_dir.mkdir(parents=True, exist_ok=True)
     staging = target_dir / f".{stem}.xlsx.tmp"
     try:
-        write_table_workbook(staging, {stem[:31]: table}, about, doc_title=EXPORT_MARK)
+        write_table_workbook(
+            staging, {stem[:31]: table}, about, doc_title=EXPORT_MARK, stamp=stamp
+        )
         staging.replace(path)
     finally:
         staging.unlink(missing_ok=True)
     return path
+
+
+def built_time(manifest: dict) -> dt.datetime:
+    """When the data product of ``manifest`` was built (UTC), the time its workbooks record."""
+    try:
+        return dt.datetime.fromisoformat(str(manifest["built_at"])).replace(tzinfo=None)
+    except (KeyError, ValueError):
+        return FIXED_STAMP
 
 
 def _exported_by_us(path: Path) -> bool:

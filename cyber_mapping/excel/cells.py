@@ -7,6 +7,10 @@ for normal sheets, :func:`stream_cell` for write-only (streamed) ones.
 
 from __future__ import annotations
 
+import datetime as dt
+import io
+import re
+import zipfile
 from collections.abc import Iterable
 from copy import copy
 from pathlib import Path
@@ -30,15 +34,43 @@ WARNING_FILL = PatternFill("solid", fgColor="FFEB9C")
 BOLD = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
 AUTHOR = "cyber_mapping"
+# A workbook records when it was made: twice in docProps/core.xml and once per part of its
+# zip. Left to openpyxl these are the moment of saving, so identical inputs would give
+# different bytes. The package writes the data's time instead (the product's build time,
+# the submission's own date) or, for what comes from no data (a blank template), this one.
+FIXED_STAMP = dt.datetime(2025, 1, 31, 12, 0, 0)
+_CORE_DATES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)")
 
 
-def save_atomic(wb: openpyxl.Workbook, path: Path) -> Path:
-    """Save ``wb`` under a temporary name beside ``path``, then rename it into place.
+def pinned_xlsx(data: bytes, stamp: dt.datetime = FIXED_STAMP) -> bytes:
+    """The workbook ``data`` with every timestamp set to ``stamp`` (same content, same bytes)."""
+    stamp = stamp.replace(tzinfo=None, microsecond=0)
+    text = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            payload = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                payload = _CORE_DATES.sub(rb"\g<1>" + text + rb"\2", payload)
+            fixed = zipfile.ZipInfo(info.filename, date_time=stamp.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(fixed, payload)
+    return out.getvalue()
 
-    A run killed while saving never leaves a half-written workbook under the final name.
+
+def save_atomic(wb: openpyxl.Workbook, path: Path, stamp: dt.datetime = FIXED_STAMP) -> Path:
+    """Save ``wb``, its timestamps pinned to ``stamp``, as ``path`` through a temporary name.
+
+    A run killed while saving never leaves a half-written workbook under the final name,
+    and the same workbook saved twice is the same bytes (:func:`pinned_xlsx`).
     """
+    buffer = io.BytesIO()
+    wb.save(buffer)
     with atomic_path(Path(path)) as tmp:
-        wb.save(tmp)
+        tmp.write_bytes(pinned_xlsx(buffer.getvalue(), stamp))
     return Path(path)
 
 

@@ -7,6 +7,7 @@ workbook is offered what contract version 2 adds.
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 import openpyxl
@@ -20,6 +21,7 @@ from cyber_mapping.contract import ACTIVITIES, ERROR, RESULTS, WARNING, fold_hea
 from cyber_mapping.excel.cells import (
     BOLD,
     ERROR_FILL,
+    FIXED_STAMP,
     HEADER_FILL,
     WARNING_FILL,
     WRAP,
@@ -52,6 +54,43 @@ _ISSUE_HEADERS = ["Severity", "Sheet", "Row", "Column", "Value", "Message", "Go 
 def feedback_name(workbook: str) -> str:
     """File name of the feedback copy of ``workbook`` (always ``.xlsx``: no macros)."""
     return f"{Path(workbook).stem}_feedback.xlsx"
+
+
+_PLAIN_RANGE = re.compile(
+    r"(?:'[^'\[\]]+'|[A-Za-z_][\w.]*)!\$?[A-Z]{1,3}\$?\d+(?::\$?[A-Z]{1,3}\$?\d+)?"
+)
+
+
+def inert_copy(wb: openpyxl.Workbook) -> None:
+    """Make a submission's copy carry values, never anything that runs or links out.
+
+    A formula (``=HYPERLINK("http://...")``, ``=1000+1``) is kept as its text, shown as
+    typed with Excel's quote prefix, so the office sees what it wrote and BDT's file never
+    computes or opens a link; hyperlinks that leave the workbook are dropped (their cell
+    text stays), and so are defined names other than plain ranges of its own sheets (the
+    template's drop-down lists are such ranges).
+    """
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    text = (
+                        cell.value
+                        if isinstance(cell.value, str)
+                        else getattr(cell.value, "text", str(cell.value))
+                    )
+                    cell.value = text if str(text).startswith("=") else f"={text}"
+                    cell.data_type = "s"
+                    cell.quotePrefix = True
+                if (
+                    cell.hyperlink is not None
+                    and not str(cell.hyperlink.target or "").startswith("#")
+                    and cell.hyperlink.location is None
+                ):
+                    cell.hyperlink = None
+    for name, defined in list(wb.defined_names.items()):
+        if not _PLAIN_RANGE.fullmatch(defined.attr_text or ""):
+            del wb.defined_names[name]
 
 
 def _sorted_issues(issues: pd.DataFrame) -> pd.DataFrame:
@@ -335,10 +374,15 @@ def write_feedback(
             except Exception as exc:  # noqa: BLE001 - fall back to the Issues sheet alone
                 logger.warning("cannot annotate %s (%s); Issues sheet only", info.name, exc)
         where: dict[int, str] = {}
+        stamp = FIXED_STAMP
         if wb is None:
             wb = openpyxl.Workbook()
             wb.remove(wb.active)
         else:
+            # The copy is dated as the submission is, so the same submission gives the
+            # same copy; and it carries values only (see inert_copy).
+            stamp = wb.properties.modified or wb.properties.created or FIXED_STAMP
+            inert_copy(wb)
             where = _annotate(wb, mine)
             offer_version_2(wb, ref)
         _issues_sheet(wb, mine, where)
@@ -347,6 +391,6 @@ def write_feedback(
             if not own.empty:
                 _suggestions_sheet(wb, own)
         wb.properties.title = f"Feedback on {info.name}"
-        save_atomic(wb, target)
+        save_atomic(wb, target, stamp)
         written.append(target)
     return written

@@ -14,13 +14,20 @@ import pandas as pd
 
 from cyber_mapping import __version__
 from cyber_mapping.allocation import allocate
+from cyber_mapping.console import shown
 from cyber_mapping.contract import DEFAULT_PERIOD
 from cyber_mapping.exceptions import StrictBuildError
 from cyber_mapping.intake.schemas import IssueTable, QuarantineTable
 from cyber_mapping.intake.validation import Validated, validate_folder
 from cyber_mapping.money import chf_exact
 from cyber_mapping.product.schemas import AllocationTable, ImplementorAllocationTable
-from cyber_mapping.product.store import build_lock, check_out_dir, publish, recover, write_table
+from cyber_mapping.product.store import (
+    build_lock,
+    check_out_dir,
+    publish,
+    recover,
+    write_validation_tables,
+)
 from cyber_mapping.reference import Reference, load_reference
 
 # Rows of the allocation table validated at a time (see build).
@@ -29,10 +36,7 @@ _VALIDATION_SLICE = 250_000
 
 def write_validation(result: Validated, out_dir: Path) -> None:
     """Write ``issues`` and ``quarantine`` (CSV and Parquet) for ``cyber-mapping validate``."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    write_table(result.issues, out_dir, "issues")
-    write_table(result.quarantine, out_dir, "quarantine")
+    write_validation_tables(result.issues, result.quarantine, Path(out_dir))
 
 
 def _chf(cents: int) -> str:
@@ -57,7 +61,7 @@ def summary_text(result: Validated, first: int = 5) -> str:
         rows = ", ".join(f"{k} {n}" for k, n in info.rows.items())
         rows = f"{rows} rows" if info.status == "read" else info.status
         lines.append(
-            f"{info.name}: {rows}; {errors} error(s), {warnings} warning(s); "
+            f"{shown(info.name)}: {rows}; {errors} error(s), {warnings} warning(s); "
             f"{_chf(chf_q)} quarantined"
             + (
                 f"; {info.unused_template_rows} unused template row(s) skipped"
@@ -66,9 +70,10 @@ def summary_text(result: Validated, first: int = 5) -> str:
             )
         )
         for rec in mine.sort_values("severity").head(first).itertuples(index=False):
-            where = f"{rec.sheet} row {rec.row}" if pd.notna(rec.row) else (rec.sheet or "file")
-            col = f", column '{rec.column}'" if rec.column else ""
-            lines.append(f"  - {rec.severity.upper()} {where}{col}: {rec.message}")
+            sheet = shown(rec.sheet)
+            where = f"{sheet} row {rec.row}" if pd.notna(rec.row) else (sheet or "file")
+            col = f", column '{shown(rec.column)}'" if rec.column else ""
+            lines.append(f"  - {rec.severity.upper()} {where}{col}: {shown(rec.message)}")
         if len(mine) > first:
             lines.append(f"  … and {len(mine) - first} more in issues.csv")
     r = result.reconciliation
@@ -313,5 +318,5 @@ def _coordination_lines(coordination: dict) -> list[str]:
         f"Possible double reporting: {len(pairs)} pair(s) of activities of different workbooks "
         "look alike (warnings in issues.csv; possible_duplicates.csv). Their spend is counted; "
         "the offices should delete one row or link them with 'Joint with':",
-        *(f"  {p}" for p in pairs),
+        *(f"  {shown(p)}" for p in pairs),
     ]

@@ -48,10 +48,14 @@ PRODUCT_TABLES = (
     "activity_implementors",
     "mappings",
 )
-# The files a build writes, and so the only files it ever deletes.
+# What `validate` writes into a folder (issues and quarantine tables), and the note that
+# says so: a later build into that folder replaces them as its own.
+VALIDATION_TABLES = ("issues", "quarantine")
+VALIDATION_NOTE = "validation.json"
+# The files a build (or validate) writes, and so the only files it ever deletes.
 PRODUCT_FILES = frozenset(
     {f"{t}.{ext}" for t in PRODUCT_TABLES for ext in ("csv", "parquet")}
-    | {"manifest.json", "reconciliation.txt"}
+    | {"manifest.json", "reconciliation.txt", VALIDATION_NOTE}
 )
 # The product a build replaces is kept in this sub-folder of the product folder, so that
 # ``cyber-mapping report --compare`` can say what changed since the previous edition.
@@ -126,6 +130,43 @@ def write_table(frame: pd.DataFrame, folder: Path, name: str) -> None:
         pq.to_parquet(tmp, index=False, compression="zstd")
 
 
+def validation_files(folder: Path) -> set[str]:
+    """The files of ``folder`` that ``validate`` wrote there (its note lists them)."""
+    try:
+        note = json.loads((Path(folder) / VALIDATION_NOTE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return set()
+    written = note.get("files", []) if isinstance(note, dict) else []
+    return {name for name in written if name in PRODUCT_FILES} | {VALIDATION_NOTE}
+
+
+def write_validation_tables(issues: pd.DataFrame, quarantine: pd.DataFrame, folder: Path) -> None:
+    """Write what ``validate`` writes (issues, quarantine) and the note that lists them.
+
+    Raises
+    ------
+    UsageError
+        When ``folder`` holds a file of one of those names that neither ``validate`` nor a
+        build wrote (the user's own ``issues.csv``): it is never replaced.
+    """
+    folder = Path(folder)
+    names = [f"{t}.{ext}" for t in VALIDATION_TABLES for ext in ("csv", "parquet")]
+    if folder.is_dir() and not is_product(folder):
+        ours = validation_files(folder)
+        clash = [n for n in [*names, VALIDATION_NOTE] if (folder / n).exists() and n not in ours]
+        if clash:
+            raise UsageError(
+                f"--out {folder} holds {', '.join(clash)}, which cyber_mapping did not write; "
+                "not replacing it. Move it away or choose another folder (--out)."
+            )
+    folder.mkdir(parents=True, exist_ok=True)
+    write_table(issues, folder, "issues")
+    write_table(quarantine, folder, "quarantine")
+    if not is_product(folder):
+        with atomic_path(folder / VALIDATION_NOTE) as tmp:
+            tmp.write_text(json.dumps({"written_by": "cyber-mapping validate", "files": names}))
+
+
 def is_product(folder: Path) -> bool:
     """Whether ``folder`` holds a data product of this package (judged by its manifest)."""
     try:
@@ -143,8 +184,9 @@ def check_out_dir(out_dir: Path, raw_dir: Path, force: bool = False) -> None:
     Raises
     ------
     UsageError
-        When ``out_dir`` is, contains or lies inside the raw folder; when it is a file; or
-        when it is a non-empty folder that holds no previous product and ``force`` is false.
+        When ``out_dir`` is, contains or lies inside the raw folder; when it is a file; when
+        it is a non-empty folder that holds no previous product and ``force`` is false; and,
+        whatever ``force``, when such a folder holds a file of a name the product writes.
     """
     out_dir, raw_dir = Path(out_dir), Path(raw_dir)
     if is_within(out_dir, raw_dir) or is_within(raw_dir, out_dir):
@@ -157,7 +199,20 @@ def check_out_dir(out_dir: Path, raw_dir: Path, force: bool = False) -> None:
     check_writable_folder(out_dir.resolve().parent, "the data product (built beside it)")
     if not out_dir.is_dir() or is_product(out_dir):
         return
-    others = sorted(p.name for p in out_dir.iterdir() if p.name.lower() != "readme.md")
+    ours = validation_files(out_dir)
+    others = sorted(
+        p.name for p in out_dir.iterdir() if p.name.lower() != "readme.md" and p.name not in ours
+    )
+    # --force writes beside the user's files, never over them: a file of a name the build
+    # writes, in a folder that holds no product, is not the package's to replace.
+    clash = [name for name in others if name in PRODUCT_FILES or name == PREVIOUS_NAME]
+    if clash:
+        shown = ", ".join(clash[:5]) + (", ..." if len(clash) > 5 else "")
+        raise UsageError(
+            f"--out {out_dir} holds no data product (no manifest.json of cyber_mapping) but "
+            f"holds {shown}, of the names the product writes; they are never replaced, even "
+            "with --force. Move them away, or choose an empty or new folder."
+        )
     if others and not force:
         shown = ", ".join(others[:5]) + (", ..." if len(others) > 5 else "")
         raise UsageError(

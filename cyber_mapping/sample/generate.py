@@ -17,32 +17,52 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+from cyber_mapping.exceptions import UsageError
 from cyber_mapping.reference import Reference, load_reference
 from cyber_mapping.sample.activities import activities_for
 from cyber_mapping.sample.coordination import coordinate, retitle_clashes
 from cyber_mapping.sample.faults import inject_errors
-from cyber_mapping.sample.workbook import write_workbook
+from cyber_mapping.sample.workbook import is_sample_workbook, write_workbook
+
+# Activities per office: the scale of the sample.
+SIZES = {
+    "BDT_HQ": 70,
+    "RO_Africa": 40,
+    "RO_Americas": 34,
+    "RO_Arab_States": 30,
+    "RO_Asia_Pacific": 38,
+    "RO_CIS": 20,
+    "RO_Europe": 28,
+}
 
 
-def generate_sample(out_dir: Path, seed: int = 2017, ref: Reference | None = None) -> list[Path]:
+def generate_sample(
+    out_dir: Path, seed: int = 2017, ref: Reference | None = None, force: bool = False
+) -> list[Path]:
     """Write one workbook for BDT HQ and one per Regional Office into ``out_dir``.
 
-    Returns the paths written. The same seed always gives byte-identical files.
+    Returns the paths written. The same seed always gives byte-identical files. A file of
+    the same name that this generator did not write (a real submission saved as
+    ``sample_RO_CIS.xlsx``) is never replaced unless ``force``.
+
+    Raises
+    ------
+    UsageError
+        When ``out_dir`` holds a foreign file under a sample's name and ``force`` is false.
     """
     ref = ref or load_reference()
     out_dir = Path(out_dir)
+    targets = {office: out_dir / f"sample_{office}.xlsx" for office in SIZES}
+    foreign = sorted(p.name for p in targets.values() if p.exists() and not is_sample_workbook(p))
+    if foreign and not force:
+        raise UsageError(
+            f"{out_dir} holds {', '.join(foreign)}, which the sample generator did not write; "
+            "not replacing it. Move it away or choose another folder (--out), or pass "
+            "--force to replace it."
+        )
     out_dir.mkdir(parents=True, exist_ok=True)
-    sizes = {
-        "BDT_HQ": 70,
-        "RO_Africa": 40,
-        "RO_Americas": 34,
-        "RO_Arab_States": 30,
-        "RO_Asia_Pacific": 38,
-        "RO_CIS": 20,
-        "RO_Europe": 28,
-    }
     data = {}
-    for office, n in sizes.items():
+    for office, n in SIZES.items():
         rng = random.Random(f"{seed}-{office}")
         acts, exps, outs = activities_for(office, n, rng, ref)
         clean = [dict(a) for a in acts]
@@ -53,7 +73,7 @@ def generate_sample(out_dir: Path, seed: int = 2017, ref: Reference | None = Non
     retitle_clashes(data, intended, ref)
     written = []
     for office, (acts, exps, outs, _) in data.items():
-        path = out_dir / f"sample_{office}.xlsx"
+        path = targets[office]
         write_workbook(path, office, acts, exps, outs)
         written.append(path)
     return written
