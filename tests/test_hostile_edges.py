@@ -157,6 +157,23 @@ def test_a_symlink_to_a_workbook_outside_the_raw_folder_is_read_and_said(raw, tm
     assert "T-7" in (out / "activities.csv").read_text()  # read all the same
 
 
+def test_a_read_that_makes_no_progress_is_stopped_and_named(raw, monkeypatch):
+    from cyber_mapping.intake import reading
+
+    def stuck(path):
+        time.sleep(30)  # as a read from a disk that stopped answering
+
+    monkeypatch.setattr(reading, "READ_TIMEOUT_S", 0.3)
+    monkeypatch.setattr(reading, "read_workbook", stuck)
+    started = time.monotonic()
+    intake = reading.read_folder(raw)
+    assert time.monotonic() - started < 10
+    (problem,) = intake.issues
+    assert problem["workbook"] == "a.xlsx" and problem["severity"] == "error"
+    assert "made no progress" in problem["message"]
+    assert [w.status for w in intake.workbooks] == ["unreadable"]
+
+
 # ---- 4. a full disk: one line, nothing half-written under a final name ------------------
 
 

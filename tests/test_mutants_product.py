@@ -143,7 +143,7 @@ def test_a_manifest_without_the_products_keys_is_not_a_product(tmp_path):
     from cyber_mapping.product.store import check_out_dir, is_product
 
     # Someone else's manifest.json (only a version) is not ours: the folder is refused
-    # without --force, and accepted with it.
+    # without --force, and with it too, since the build would replace that manifest.json.
     raw = tmp_path / "raw"
     raw.mkdir()
     out = tmp_path / "processed"
@@ -152,7 +152,8 @@ def test_a_manifest_without_the_products_keys_is_not_a_product(tmp_path):
     assert not is_product(out)
     with pytest.raises(UsageError, match="holds no data product"):
         check_out_dir(out, raw)
-    check_out_dir(out, raw, force=True)
+    with pytest.raises(UsageError, match="never replaced, even with --force"):
+        check_out_dir(out, raw, force=True)
 
 
 def test_a_rebuild_of_the_same_submissions_keeps_the_edition_before(tmp_path):

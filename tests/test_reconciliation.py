@@ -281,7 +281,15 @@ def test_every_activity_invalid(tmp_path, capsys):
     assert code == 1 and "balances" in out
     m = load(tmp_path / "p").manifest
     # 1000 + 5 CHF read, all quarantined with their activities.
-    assert m["chf_cents"] == {"read": 100_500, "processed": 0, "quarantined": 100_500}
+    assert m["chf_cents"] == {
+        "read": 100_500,
+        "processed": 0,
+        "quarantined": 100_500,
+        "read_gross": 100_500,
+        "processed_gross": 0,
+        "quarantined_gross": 100_500,
+        "quarantined_negative": 0,
+    }
 
 
 def test_start_date_typed_as_a_date_cell_in_1905(tmp_path):

@@ -403,6 +403,11 @@ def test_version_1_workbook_validates_exactly_as_before(tmp_path):
         # Issue 10 added these two keys (nothing here is unconvertible).
         "rows_amount_unconverted": 0,
         "unconverted_cents": {},
+        # Issue 19 added the gross totals: every amount here is positive, so gross = net.
+        "chf_cents_read_gross": 230_000,
+        "chf_cents_processed_gross": 170_000,
+        "chf_cents_quarantined_gross": 60_000,
+        "chf_cents_quarantined_negative": 0,
     }
     # Nothing version 2 invents for a version-1 workbook: no clauses, no links, no
     # duplicates; the lead is the first implementor; results as read (Value as Achieved).

@@ -306,7 +306,9 @@ def reconciliation(
 ) -> dict[str, object]:
     """CHF read, processed and quarantined (integer cents), and what could not be converted.
 
-    Sums are Python integers, exact however large. Every readable amount is either in
+    Each total is given net and gross (the sum of absolute amounts), and the quarantined
+    negative amounts on their own, so that set-aside money never cancels out. Sums are
+    Python integers, exact however large. Every readable amount is either in
     ``chf_cents_read`` (when it could be converted to CHF) or, in its own currency, in
     ``unconverted_cents``; ``rows_amount_unreadable`` counts rows with no readable amount.
     """
@@ -317,10 +319,18 @@ def reconciliation(
         for cur, cents in zip(exp["_unconverted"], exp["amount_cents"], strict=True):
             if isinstance(cur, str) and cur:
                 unconverted[cur] = unconverted.get(cur, 0) + int(cents)
+    processed = [int(c) for c in good_e["chf_cents"]] if not good_e.empty else []
+    quarantined = [int(c) for c in q["amount_cents"].dropna()]
     return {
         "chf_cents_read": sum(chf),
-        "chf_cents_processed": sum(int(c) for c in good_e["chf_cents"]) if not good_e.empty else 0,
-        "chf_cents_quarantined": sum(int(c) for c in q["amount_cents"].dropna()),
+        "chf_cents_processed": sum(processed),
+        "chf_cents_quarantined": sum(quarantined),
+        # Gross (absolute) sums: set-aside rows of +1,000,000 and -1,000,000 must not net
+        # to nothing. Each row is processed or quarantined, so gross reconciles as net does.
+        "chf_cents_read_gross": sum(abs(c) for c in chf),
+        "chf_cents_processed_gross": sum(abs(c) for c in processed),
+        "chf_cents_quarantined_gross": sum(abs(c) for c in quarantined),
+        "chf_cents_quarantined_negative": sum(c for c in quarantined if c < 0),
         "unconverted_cents": dict(sorted(unconverted.items())),
         "rows_amount_unreadable": int((~exp["_readable"].astype(bool)).sum()),
         "rows_amount_unconverted": sum(

@@ -18,6 +18,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import signal
+import stat
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,6 +53,9 @@ from cyber_mapping.intake.sizing import PASSWORD_PROTECTED, ZIP_SUFFIXES, sheets
 logger = logging.getLogger(__name__)
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+# The longest one workbook may take to read (hashing included): far above what a 200,000-row
+# workbook needs, so it only ever stops a read that is stuck.
+READ_TIMEOUT_S = 600.0
 # Spreadsheets in formats that are not read: an error (the file counts as unreadable), not
 # a skip, so that `build --strict` cannot succeed while an office's spend is left out.
 UNREAD_SPREADSHEETS = (".csv", ".tsv", ".xlsb", ".numbers", ".xltx", ".xltm", ".fods")
@@ -71,6 +77,7 @@ class WorkbookInfo:
     rows: dict[str, int] = field(default_factory=dict)
     unused_template_rows: int = 0
     path: Path | None = None  # where it was read from (feedback copies are made from it)
+    reason: str = ""  # why a file was not read (its issue's message)
 
 
 @dataclass(frozen=True)
@@ -348,29 +355,38 @@ def read_folder(raw_dir: Path) -> Intake:
     parts: dict[str, list[pd.DataFrame]] = {s.key: [] for s in SHEETS}
     problems: list[dict[str, object]] = []
     infos: list[WorkbookInfo] = []
-    for path in _entries(Path(raw_dir)):
+    raw_dir = Path(raw_dir)
+    for path in _entries(raw_dir):
         name = path.name
-        if path.is_dir() or name.lower() in IGNORED_NAMES or name.startswith("."):
+        if name.lower() in IGNORED_NAMES:
             continue
         not_read = _not_read(path)
         if not_read is not None:
             problem, status = not_read
             problems.append(problem)
-            try:
-                digest = sha256_of(path)
-            except OSError:
-                digest = ""
-            infos.append(WorkbookInfo(name, digest, status))
+            digest = ""
+            if status != "unreadable" and path.is_file():  # a regular file: safe to hash
+                try:
+                    digest = sha256_of(path)
+                except OSError:
+                    pass
+            infos.append(WorkbookInfo(name, digest, status, reason=str(problem["message"])))
             continue
+        outside = _outside(path, raw_dir)
+        if outside is not None:
+            problems.append(issue(name, "", None, "", "", WARNING, outside))
         digest = ""
         try:
-            # Hashed first: the digest is the record of what was read.
-            digest = sha256_of(path)
-            tables, sheet_problems = read_workbook(path)
+            # Hashed first: the digest is the record of what was read. A read that stalls
+            # (a network disk that stopped answering) ends as this file's error.
+            with read_deadline(READ_TIMEOUT_S, path):
+                digest = sha256_of(path)
+                tables, sheet_problems = read_workbook(path)
         except Exception as exc:  # noqa: BLE001 - any failure to open is this file's error
             logger.warning("cannot open %s: %s", name, exc)
-            problems.append(issue(name, "", None, "", "", ERROR, _unreadable_message(path, exc)))
-            infos.append(WorkbookInfo(name, digest, "unreadable"))
+            message = _unreadable_message(path, exc)
+            problems.append(issue(name, "", None, "", "", ERROR, message))
+            infos.append(WorkbookInfo(name, digest, "unreadable", reason=message))
             continue
         problems.extend(sheet_problems)
         for key, frame in tables.items():
@@ -400,28 +416,115 @@ def _entries(raw_dir: Path) -> list[Path]:
 def _not_read(path: Path) -> tuple[dict[str, object], str] | None:
     """Why ``path`` is not read as a workbook (the issue, and its status), or None.
 
-    A spreadsheet in a format that is not read is an error (the file counts as unreadable);
-    an Excel lock file or another file is skipped with a warning.
+    Every entry of the raw folder is read or named here, with the reason. Only regular files
+    are opened: a named pipe or a device under a workbook's name would block or never end.
+    What looks like a submission but is not read (a hidden workbook, a spreadsheet in a
+    format that is not read, a pipe or a device, a broken link) is an error, so that
+    ``build --strict`` cannot succeed while an office's spend is left out; what is not a
+    submission (lock files, macOS and editor leftovers, folders, other files) is skipped
+    with a warning.
     """
     name = path.name
-    skip = None
-    if name.startswith("~$"):
-        skip = "Excel lock file skipped (the workbook is open somewhere). Close Excel."
-    elif path.suffix.lower() not in WORKBOOK_SUFFIXES:
-        skip = (
-            "not an .xlsx workbook (nor .xlsm, .xls or .ods), skipped. Save submissions "
-            "as Excel .xlsx files."
+    suffix = path.suffix.lower()
+    looks_like_workbook = suffix in WORKBOOK_SUFFIXES or suffix in UNREAD_SPREADSHEETS
+    error = warning = None
+    try:
+        mode = path.stat().st_mode  # follows links: what would be opened
+    except OSError:
+        mode = None
+    if mode is None:
+        error = (
+            f"a link to {_target(path)}, which cannot be reached: nothing was read. Point it "
+            "at the workbook, or put the workbook itself in the raw folder."
         )
-    if path.suffix.lower() in UNREAD_SPREADSHEETS and not name.startswith("~$"):
-        message = (
-            f"a {path.suffix.lower()} file is not read as a submission, so its "
-            "activities and spend are missing. Save it as an Excel .xlsx workbook "
-            "(File > Save As) and send it again."
+    elif stat.S_ISDIR(mode):
+        warning = (
+            "a folder: workbooks inside folders are not read. Move the submissions into the "
+            "raw folder itself."
         )
-        return issue(name, "", None, "", "", ERROR, message), "unreadable"
-    if skip:
-        return issue(name, "", None, "", "", WARNING, skip), "skipped"
+    elif not stat.S_ISREG(mode):
+        kind = "a named pipe" if stat.S_ISFIFO(mode) else "a device or socket"
+        text = f"not a regular file ({kind}), so it is not opened"
+        if looks_like_workbook:
+            error = f"{text} and its activities and spend are missing. Replace it by the workbook."
+        else:
+            warning = f"{text}; skipped."
+    elif name.startswith("~$") or name.startswith(".~lock."):
+        warning = (
+            "a lock file skipped (the workbook is open somewhere). Close Excel or LibreOffice."
+        )
+    elif name.startswith("._"):
+        warning = "a macOS resource file (not a workbook), skipped. It can be deleted."
+    elif name.startswith(".") and looks_like_workbook:
+        error = (
+            "a hidden file (its name starts with a dot) is not read as a submission, so its "
+            "activities and spend are missing. Rename it without the leading dot and run again."
+        )
+    elif name.startswith("."):
+        warning = "a hidden file (its name starts with a dot), not a submission: skipped."
+    elif suffix in UNREAD_SPREADSHEETS:
+        error = (
+            f"a {suffix} file is not read as a submission, so its activities and spend are "
+            "missing. Save it as an Excel .xlsx workbook (File > Save As) and send it again."
+        )
+    elif suffix not in WORKBOOK_SUFFIXES:
+        warning = (
+            "not an .xlsx workbook (nor .xlsm, .xls or .ods), skipped. Save submissions as "
+            "Excel .xlsx files."
+        )
+    if error:
+        status = "unreadable" if looks_like_workbook and not name.startswith(".") else "skipped"
+        return issue(name, "", None, "", "", ERROR, error), status
+    if warning:
+        return issue(name, "", None, "", "", WARNING, warning), "skipped"
     return None
+
+
+def _target(path: Path) -> str:
+    try:
+        return str(path.readlink())
+    except OSError:
+        return "a place"
+
+
+def _outside(path: Path, raw_dir: Path) -> str | None:
+    """The warning for a link that leads out of the raw folder (read all the same), or None."""
+    if not path.is_symlink():
+        return None
+    target = path.resolve()
+    if target.is_relative_to(raw_dir.resolve()):
+        return None
+    return (
+        f"a link to {target}, outside the raw folder: read all the same. Raw data should "
+        "live in the raw folder; copy the workbook there to keep a record of what was read."
+    )
+
+
+@contextlib.contextmanager
+def read_deadline(seconds: float, path: Path) -> Iterator[None]:
+    """Raise :class:`WorkbookError` if the body runs longer than ``seconds``.
+
+    A file on a disk that stopped answering would otherwise hang a scheduled run. Works
+    in the main thread only (a signal timer); elsewhere the body simply runs.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expired(signum: int, frame: object) -> None:
+        raise WorkbookError(
+            f"reading {path.name} made no progress for {seconds:g} s, so it was stopped. "
+            "Check that its disk is reachable (or copy the workbook to a local disk) and run "
+            "again."
+        )
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _merged(frames: list[pd.DataFrame], spec: Sheet) -> pd.DataFrame:

@@ -57,12 +57,13 @@ def summary_text(result: Validated, first: int = 5) -> str:
         mine = issues[issues["workbook"] == info.name]
         errors = int((mine["severity"] == "error").sum())
         warnings = int((mine["severity"] == "warning").sum())
-        chf_q = int(q.loc[q["workbook"] == info.name, "amount_cents"].dropna().sum())
+        # Gross: a workbook's set-aside rows of opposite signs do not cancel out.
+        chf_q = int(q.loc[q["workbook"] == info.name, "amount_cents"].dropna().abs().sum())
         rows = ", ".join(f"{k} {n}" for k, n in info.rows.items())
         rows = f"{rows} rows" if info.status == "read" else info.status
         lines.append(
             f"{shown(info.name)}: {rows}; {errors} error(s), {warnings} warning(s); "
-            f"{_chf(chf_q)} quarantined"
+            f"{_chf(chf_q)} quarantined (gross)"
             + (
                 f"; {info.unused_template_rows} unused template row(s) skipped"
                 if info.unused_template_rows
@@ -82,7 +83,8 @@ def summary_text(result: Validated, first: int = 5) -> str:
         f"Total: {result.n_errors} error(s), {result.n_warnings} warning(s); "
         f"{len(q)} row(s) quarantined.",
         f"CHF read {_chf(r['chf_cents_read'])} = processed {_chf(r['chf_cents_processed'])} "
-        f"+ quarantined {_chf(r['chf_cents_quarantined'])}; "
+        f"+ quarantined {_chf(r['chf_cents_quarantined'])} (gross: "
+        f"{_chf(r['chf_cents_quarantined_gross'])} set aside); "
         f"{r['rows_amount_unreadable']} row(s) with no readable amount.",
         _unconverted_line(r.get("unconverted_cents", {})),
     ]
@@ -235,6 +237,7 @@ def _manifest(
                 "status": w.status,
                 "rows": w.rows,
                 "unused_template_rows": w.unused_template_rows,
+                **({"reason": w.reason} if w.reason else {}),
             }
             for w in result.workbooks
         ],
@@ -252,6 +255,11 @@ def _manifest(
             "read": rec["chf_cents_read"],
             "processed": rec["chf_cents_processed"],
             "quarantined": rec["chf_cents_quarantined"],
+            # Gross: amounts of both signs counted, never netted (see reconciliation()).
+            "read_gross": rec["chf_cents_read_gross"],
+            "processed_gross": rec["chf_cents_processed_gross"],
+            "quarantined_gross": rec["chf_cents_quarantined_gross"],
+            "quarantined_negative": rec["chf_cents_quarantined_negative"],
         },
         "rows_amount_unreadable": rec["rows_amount_unreadable"],
         "coordination": {
@@ -285,6 +293,8 @@ def reconciliation_text(manifest: dict) -> str:
     """The reconciliation a build prints (CHF read = processed + quarantined)."""
     c = manifest["chf_cents"]
     ok = c["read"] == c["processed"] + c["quarantined"]
+    gross = "read_gross" in c  # products built before gross totals have net ones only
+    ok = ok and (not gross or c["read_gross"] == c["processed_gross"] + c["quarantined_gross"])
     counts = manifest["row_counts"]
     return "\n".join(
         ([] if manifest.get("inputs") else ["No file was found in the raw folder."])
@@ -296,17 +306,32 @@ def reconciliation_text(manifest: dict) -> str:
             f"CHF read         {_chf(c['read']):>20}",
             f"CHF processed    {_chf(c['processed']):>20}",
             f"CHF quarantined  {_chf(c['quarantined']):>20}",
+            *(_gross_lines(c) if gross else []),
             f"Rows with no readable amount: {manifest['rows_amount_unreadable']}",
             _unconverted_line(manifest.get("unconverted_cents", {})),
             "Reconciliation: "
             + (
-                "balances (read = processed + quarantined)."
+                "balances (read = processed + quarantined, net and gross)."
                 if ok
                 else "DOES NOT BALANCE - report this as a bug."
             ),
             *_coordination_lines(manifest.get("coordination") or {}),
         ]
     )
+
+
+def _gross_lines(c: dict) -> list[str]:
+    """The gross totals: set-aside amounts of opposite signs are never netted."""
+    return [
+        f"CHF quarantined, gross (amounts of both signs counted) {_chf(c['quarantined_gross'])}"
+        + (
+            f", of which negative amounts {_chf(c['quarantined_negative'])}"
+            if c["quarantined_negative"]
+            else ""
+        ),
+        f"CHF read, gross {_chf(c['read_gross'])} = processed, gross "
+        f"{_chf(c['processed_gross'])} + quarantined, gross {_chf(c['quarantined_gross'])}",
+    ]
 
 
 def _coordination_lines(coordination: dict) -> list[str]:
