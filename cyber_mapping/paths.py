@@ -1,10 +1,14 @@
 """Every filesystem location the project uses, derived from this file's place, never the cwd."""
 
 import contextlib
+import fcntl
+import logging
 import os
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
+
+logger = logging.getLogger(__name__)
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = PACKAGE_DIR.parent
@@ -98,3 +102,23 @@ def atomic_path(path: Path) -> Iterator[Path]:
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
+
+
+@contextlib.contextmanager
+def exclusive_lock(lock_file: Path, waiting: str) -> Iterator[None]:
+    """Hold an OS file lock on ``lock_file``; a second holder waits, and says ``waiting``.
+
+    The lock file is never deleted (removing it while another process waits on it would
+    let a third one in). The kernel releases the lock when the process ends, however it
+    ends, so a killed run never leaves it held.
+    """
+    with open(lock_file, "a+b") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            logger.warning("%s (lock %s)", waiting, lock_file)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -39,11 +39,14 @@ def test_completed_starting_on_the_as_of_date_is_not_stale():
     assert caveats.stale_statuses(p, AS_OF).count == 0
 
 
-def _with_quarantine(read, quarantined, rows):
+def _with_quarantine(read, quarantined, rows, gross=None):
+    cents = {"read": read, "processed": read - quarantined, "quarantined": quarantined}
+    if gross is not None:  # (read, quarantined) counted gross, as builds since issue 19
+        cents.update(read_gross=gross[0], quarantined_gross=gross[1])
     manifest = {
         "built_at": "2025-07-01T08:00:00+00:00",
         "inputs": [],
-        "chf_cents": {"read": read, "processed": read - quarantined, "quarantined": quarantined},
+        "chf_cents": cents,
     }
     return make_product(
         [activity("B1", "Completed", "2021-01-01")],
@@ -55,20 +58,39 @@ def _with_quarantine(read, quarantined, rows):
 
 
 def test_quarantine_bias_by_hand():
-    # read 100 000, quarantined 2 000 = 2.0 % > 1 %: material.
-    # wb1 1 500 -> 75.0 %; wb2 600 - 100 = 500 -> 25.0 %; wb3 unreadable amount -> 0.
+    # Counted gross: quarantined 1 500 + 600 + |-100| = 2 200 of read 98 000 + 2 200 = 100 200
+    # -> 2 200 / 100 200 = 2.196 % -> 2.2 % > 1 %: material.
+    # wb1 1 500 / 2 200 = 68.18 -> 68.2 %; wb2 600 + 100 = 700 / 2 200 = 31.82 -> 31.8 %
+    # (net it would be 500: a negative correction must not hide spend set aside);
+    # wb3 unreadable amount -> 0.
     rows = [
         ("wb1.xlsx", "Expenditure", 3, "A", 1500),
         ("wb2.xlsx", "Expenditure", 4, "B", 600),
         ("wb2.xlsx", "Expenditure", 5, "B", -100),
         ("wb3.xlsx", "Expenditure", 6, "C", None),
     ]
-    bias = caveats.quarantine_bias(_with_quarantine(100_000, 2_000, rows))
-    assert bias.share == 2.0 and bias.material
+    bias = caveats.quarantine_bias(_with_quarantine(100_000, 2_000, rows, (100_200, 2_200)))
+    assert bias.share == 2.2 and bias.material
     t = bias.by_workbook
     assert t["workbook"].tolist() == ["wb1.xlsx", "wb2.xlsx", "wb3.xlsx"]
-    assert t["cents"].tolist() == [1500, 500, 0]
-    assert t["share"].tolist() == [75.0, 25.0, 0.0]
+    assert t["cents"].tolist() == [1500, 700, 0]
+    assert t["share"].tolist() == [68.2, 31.8, 0.0]
+
+
+def test_set_aside_rows_of_opposite_signs_do_not_cancel_out():
+    # +1 000 000 and -1 000 000 set aside: CHF 2 000 000 gross (net would be 0, and the
+    # summary would say nothing). Read gross 1 000 000 processed + 2 000 000 set aside =
+    # 3 000 000 francs; 2 000 000 / 3 000 000 = 66.67 % -> 66.7 %.
+    rows = [
+        ("wb1.xlsx", "Expenditure", 3, "A", 100_000_000),
+        ("wb1.xlsx", "Expenditure", 4, "A", -100_000_000),
+    ]
+    product = _with_quarantine(100_000_000, 0, rows, (300_000_000, 200_000_000))
+    bias = caveats.quarantine_bias(product)
+    assert bias.quarantined_cents == 200_000_000
+    assert bias.share == 66.7
+    assert bias.material
+    assert bias.by_workbook["cents"].tolist() == [200_000_000]
 
 
 @pytest.mark.parametrize(

@@ -516,13 +516,13 @@ def test_quarantine_sentence_names_the_office_above_one_percent(full, ref):
     sentence = cover.quarantine_sentence(report_of(product, ref))
     # 5 000 of 100 000 = 5.0%; ro_afr.xlsx holds 4 000 of 5 000 = 80.0%
     assert sentence.startswith(
-        "CHF 50 (5.0% of the spend submitted) was set aside because its rows failed "
-        "validation, 80.0% of it in the Regional Office for Africa's submission"
+        "CHF 50 in gross terms (5.0% of the spend submitted) was set aside because its rows "
+        "failed validation, 80.0% of it in the Regional Office for Africa's submission"
     )
     assert "xlsx" not in sentence and "quarantin" not in sentence
     # A regional report gives the same all-submissions figure and says it is for all regions.
     regional = cover.quarantine_sentence(report_of(product, ref, "Africa"))
-    assert regional.startswith("Across all submissions (all regions), CHF 50 (5.0% of")
+    assert regional.startswith("Across all submissions (all regions), CHF 50 in gross terms (5.0% of")
     small = dataclasses.replace(
         product, manifest={"chf_cents": {"read": 1_000_000, "quarantined": 5000}}
     )

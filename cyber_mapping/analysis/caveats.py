@@ -103,16 +103,18 @@ class QuarantineBias:
 def quarantine_bias(product: Product, threshold_pct: float = 1.0) -> QuarantineBias:
     """Quarantined spend, its share of spend read, and each workbook's share of it.
 
-    Totals come from the manifest (read = processed + quarantined, in cents); per workbook
-    from the ``quarantine`` table, whose rows sum to the manifest's quarantined total. A
-    quarantined row may carry a negative amount (as read), so a workbook's net share can be
-    negative; rows whose amount could not be read count as 0. Workbook shares are of the
-    quarantined total, one decimal, unforced (they may not add up to exactly 100).
+    Amounts are gross: a quarantined row counts at its absolute amount, so that set-aside
+    rows of +1,000,000 and -1,000,000 are CHF 2,000,000 set aside, never nothing. Totals come
+    from the manifest (gross read and quarantined, in cents; a product built before gross
+    totals gives its net ones); per workbook from the ``quarantine`` table, whose absolute
+    amounts sum to the manifest's gross quarantined total. Rows whose amount could not be
+    read count as 0. Workbook shares are of the quarantined total, one decimal, unforced
+    (they may not add up to exactly 100).
     """
     cents = product.manifest.get("chf_cents", {})
     q = product.quarantine
-    amounts = pd.to_numeric(q["amount_cents"]).fillna(0).astype("int64")
-    total = int(cents.get("quarantined", int(amounts.sum())))
+    amounts = pd.to_numeric(q["amount_cents"]).fillna(0).astype("int64").abs()
+    total = int(cents.get("quarantined_gross", cents.get("quarantined", int(amounts.sum()))))
     per = amounts.groupby(q["workbook"].astype(str)).sum()
     table = pd.DataFrame(
         {
@@ -123,7 +125,7 @@ def quarantine_bias(product: Product, threshold_pct: float = 1.0) -> QuarantineB
     table["share"] = [share_pct(int(c), total) for c in table["cents"]]
     table = table.sort_values(["cents", "workbook"], ascending=[False, True], kind="stable")
     return QuarantineBias(
-        read_cents=int(cents.get("read", 0)),
+        read_cents=int(cents.get("read_gross", cents.get("read", 0))),
         quarantined_cents=total,
         threshold_pct=threshold_pct,
         by_workbook=table.reset_index(drop=True),
@@ -152,7 +154,8 @@ def quarantine_by_workbook(product: Product) -> pd.DataFrame:
                 "rows_read": sum(int(v) for v in (item.get("rows") or {}).values()),
                 "quarantined": len(mine),
                 "with_activity": int(follows.loc[mine.index].sum()),
-                "chf_cents": int(pd.to_numeric(mine["amount_cents"]).fillna(0).sum()),
+                # gross: a workbook's set-aside rows of opposite signs do not cancel out
+                "chf_cents": int(pd.to_numeric(mine["amount_cents"]).fillna(0).abs().sum()),
                 "main_reason": f"{direct.index[0]} ({int(direct.iloc[0])})" if len(direct) else "",
             }
         )

@@ -12,7 +12,6 @@ an interrupted swap left is repaired by :func:`recover` and read around by :func
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import logging
 import os
@@ -25,7 +24,13 @@ import numpy as np
 import pandas as pd
 
 from cyber_mapping.exceptions import ProductNotFoundError, UsageError
-from cyber_mapping.paths import PROCESSED_DIR, atomic_path, check_writable_folder, is_within
+from cyber_mapping.paths import (
+    PROCESSED_DIR,
+    atomic_path,
+    check_writable_folder,
+    exclusive_lock,
+    is_within,
+)
 
 TABLES = (
     "activities",
@@ -224,25 +229,13 @@ def check_out_dir(out_dir: Path, raw_dir: Path, force: bool = False) -> None:
 
 @contextlib.contextmanager
 def build_lock(out_dir: Path) -> Iterator[None]:
-    """Hold an OS file lock for building ``out_dir``; a second build waits, and says so.
+    """Hold the lock for building ``out_dir``; a second build waits, and says so.
 
-    The lock file ``.<name>.lock`` sits beside the folder (never deleted: removing a lock
-    file while another process waits on it would let a third one in). The kernel releases
-    the lock when the process ends, however it ends.
+    The lock file ``.<name>.lock`` sits beside the folder (the folder itself is swapped).
     """
     path = Path(out_dir).parent / f".{Path(out_dir).name}.lock"
-    with open(path, "a+b") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            logger.warning(
-                "another build is writing %s; waiting for it to finish (lock %s)", out_dir, path
-            )
-            fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    with exclusive_lock(path, f"another build is writing {out_dir}; waiting for it to finish"):
+        yield
 
 
 def _leftovers(out_dir: Path, kind: str) -> list[Path]:

@@ -23,6 +23,19 @@ from cyber_mapping.report.formats import (
 )
 
 
+def gross_sentence(report: Report) -> str:
+    """The reconciliation counted gross (empty for a product built before gross totals)."""
+    cents = report.product.manifest["chf_cents"]
+    if "read_gross" not in cents:
+        return ""
+    return report.t["reconciliation_gross"].format(
+        read=chf_exact(cents["read_gross"]),
+        processed=chf_exact(cents["processed_gross"]),
+        quarantined=chf_exact(cents["quarantined_gross"]),
+        negative=chf_exact(cents["quarantined_negative"]),
+    )
+
+
 def unconverted_sentence(report: Report) -> str:
     """The amounts of the manifest that could not be converted to CHF, in their currency."""
     unconverted = report.product.manifest.get("unconverted_cents") or {}
@@ -64,6 +77,7 @@ def quality_tables(report: Report) -> list[Html]:
                     else t["unreadable_none"]
                 ),
             ),
+            gross_sentence(report),
             unconverted_sentence(report),
             f"{percent(spend.estimated_share(product, report.region))} of the recorded "
             "spend in scope is estimated rather than actual.",

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import concurrent.futures
 import multiprocessing
+import os
 from collections.abc import Callable
 
 from cyber_mapping.report.jobs import Job, Outcome
-from cyber_mapping.report.worker import execute_job, print_job, worker_init
+from cyber_mapping.report.worker import DISK_ERRORS, execute_job, print_job, worker_init
 
 
 def next_task(
@@ -56,12 +57,14 @@ def run_pool(jobs: list[Job], workers: int, progress: bool) -> dict[str, Outcome
         max_workers=max(1, min(workers, len(jobs))),
         mp_context=multiprocessing.get_context("spawn"),
         initializer=worker_init,
+        initargs=(os.getpid(),),  # each worker watches this process and dies with it
     )
+    disk: OSError | None = None  # a full or read-only disk: no further task is started
     with pool:
         running: dict[concurrent.futures.Future, tuple] = {}
 
         def fill() -> None:
-            while len(running) < workers:
+            while len(running) < workers and disk is None:
                 task = next_task(to_execute, to_print)
                 if task is None:
                     return
@@ -78,6 +81,9 @@ def run_pool(jobs: list[Job], workers: int, progress: bool) -> dict[str, Outcome
                 try:
                     result = future.result()
                 except Exception as exc:  # noqa: BLE001 - a crashed task fails one report
+                    if isinstance(exc, OSError) and exc.errno in DISK_ERRORS:
+                        disk = disk or exc  # but a full disk fails the run
+                        continue
                     outcome = outcomes.get(job.name) or Outcome(job.name, job.region, ok=False)
                     stage = "printing the PDF" if function is print_job else "the worker"
                     outcome.ok = False
@@ -100,4 +106,6 @@ def run_pool(jobs: list[Job], workers: int, progress: bool) -> dict[str, Outcome
                     finished(job)
             fill()
     bar.close()
+    if disk is not None:
+        raise disk  # one line for the operator (cli.os_error_message), exit 2
     return outcomes

@@ -26,7 +26,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from cyber_mapping.exceptions import ProductNotFoundError, ReportConfigError
-from cyber_mapping.paths import PROCESSED_DIR, REPORT_NOTEBOOK, REPORTS_DIR
+from cyber_mapping.paths import PROCESSED_DIR, REPORT_NOTEBOOK, REPORTS_DIR, exclusive_lock
 from cyber_mapping.report.formats import long_date
 from cyber_mapping.report.index import write_index
 from cyber_mapping.report.jobs import (
@@ -42,6 +42,7 @@ from cyber_mapping.report.jobs import (
 )
 from cyber_mapping.report.pool import run_pool
 from cyber_mapping.report.state import (
+    LOCK_FILE,
     STATE_FILE,
     code_fingerprint,
     fingerprints,
@@ -111,6 +112,26 @@ def render(
     jobs = plan(names, processed_dir, out_dir, tuple(formats), Path(template), parameters)
     jobs = [replace(job, cell_timeout=cell_timeout) for job in jobs]
     out_dir.mkdir(parents=True, exist_ok=True)
+    # Two runs into one folder take turns: each reads, renders and records the state and
+    # the index whole, so neither loses the other's reports.
+    waiting = f"another report run is writing {out_dir}; waiting for it to finish"
+    with exclusive_lock(out_dir / LOCK_FILE, waiting):
+        return _render_locked(
+            jobs, processed_dir, out_dir, parameters, workers, force, progress, start
+        )
+
+
+def _render_locked(
+    jobs: list[Job],
+    processed_dir: Path,
+    out_dir: Path,
+    parameters: dict[str, object] | None,
+    workers: int,
+    force: bool,
+    progress: bool,
+    start: float,
+) -> Summary:
+    """:func:`render`, with the folder's lock held (``start``: when the call began)."""
     state_path = out_dir / STATE_FILE
     state = read_state(state_path)
     code, product = code_fingerprint(), _inputs_fingerprint(processed_dir, parameters)
@@ -124,11 +145,13 @@ def render(
     annex_intact = outputs_intact(out_dir, state.get("_annex_outputs"), [ANNEX_NAME])
     if state.get("_annex") != annex_key or not annex_intact or force:
         annex = helper.submit(write_annex, processed_dir, out_dir / ANNEX_NAME)
-    if todo:
-        outcomes.update(run_pool(todo, workers, progress))
-        _record(state, todo, outcomes, keys, processed_dir, out_dir)
+    try:
+        if todo:
+            outcomes.update(run_pool(todo, workers, progress))
+            _record(state, todo, outcomes, keys, processed_dir, out_dir)
+    finally:
+        helper.shutdown(wait=True)  # the annex is never left writing behind an error
     ordered = [outcomes[job.name] for job in jobs]
-    helper.shutdown(wait=True)
     if annex is not None:
         annex.result()  # re-raises what went wrong
         state["_annex"] = annex_key
@@ -237,4 +260,5 @@ def write_annex(processed_dir: Path, path: Path) -> Path:
         {"Mapping": mapping, "By year": by_year},
         about,
         {"Mapping": ANNEX_COLUMNS, "By year": ANNEX_YEAR_COLUMNS},
+        stamp=annex.built_time(product.manifest),  # same product, same bytes
     )

@@ -15,6 +15,8 @@ from cyber_mapping.paths import PACKAGE_DIR, atomic_path
 from cyber_mapping.report.jobs import Job
 
 STATE_FILE = ".render-state.json"
+# Held by a report run for its whole length, so that two runs into one folder take turns.
+LOCK_FILE = ".render.lock"
 
 
 def _hash_files(digest: hashlib._Hash, paths: list[Path], root: Path) -> None:

@@ -8,11 +8,14 @@ imported by the functions that use them (and once per worker by :func:`worker_in
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import logging
 import os
+import signal
 import sys
+import threading
 import time
 import urllib.parse
 from collections.abc import Iterator
@@ -22,20 +25,75 @@ from cyber_mapping.paths import atomic_path, temporary_name
 from cyber_mapping.report.jobs import Job, Outcome
 from cyber_mapping.report.page import html_exporter, notebook_html
 
+# A disk that cannot take the outputs ends the whole run with one line (see the pool),
+# rather than failing each report in turn.
+DISK_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS})
+# How often a worker checks that the run that started it is still there.
+WATCH_SECONDS = 0.25
 
-def worker_init() -> None:
-    """Prepare a worker process: skip a slow optional import, then load the renderers.
+
+class Orphaned(RuntimeError):
+    """The run that started this worker is gone: nothing more is written or renamed."""
+
+
+def worker_init(parent: int | None = None) -> None:
+    """Prepare a worker process: die with its run, skip a slow import, load the renderers.
+
+    ``parent`` is the process id of the run (the pool's process). A run killed with
+    ``kill -9`` cannot stop its workers, so each worker watches it (:func:`_watch`) and
+    ends itself, with its kernels, within :data:`WATCH_SECONDS` of the run's end.
 
     jsonschema (through nbformat) imports ``rfc3987_syntax`` only to check IRI formats,
     which notebook validation does not use, and that import builds a grammar for about
     1.6 s (python-jsonschema/jsonschema#1392). Marking it absent makes jsonschema skip it.
     """
+    # The one fact a worker process keeps about its run, set once when it starts.
+    global _PARENT
+    _PARENT = parent if parent is not None else os.getppid()
+    threading.Thread(target=_watch, args=(_PARENT,), daemon=True, name="watch-run").start()
     if "rfc3987_syntax" not in sys.modules:
         sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]
     import papermill  # noqa: F401 - loaded once per worker, not once per report
     import weasyprint  # noqa: F401
 
     html_exporter()
+
+
+_PARENT: int | None = None
+
+
+def orphaned() -> bool:
+    """Whether this worker's run is gone (its parent process is no longer the run)."""
+    return _PARENT is not None and os.getppid() != _PARENT
+
+
+def _check_run() -> None:
+    """Stop before renaming an output into place when the run is gone."""
+    if orphaned():
+        raise Orphaned("the run that started this worker is gone; output not kept")
+
+
+def _children(pid: int) -> list[int]:
+    """The process ids whose parent is ``pid`` (read from /proc; none elsewhere)."""
+    found = []
+    for entry in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = entry.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(entry.parent.name))
+    return found
+
+
+def _watch(parent: int) -> None:
+    """End this worker, and the kernels it started, when the run ``parent`` is gone."""
+    while os.getppid() == parent:
+        time.sleep(WATCH_SECONDS)
+    for child in _children(os.getpid()):
+        with contextlib.suppress(OSError):
+            os.kill(child, signal.SIGKILL)
+    os._exit(1)
 
 
 @contextlib.contextmanager
@@ -78,6 +136,7 @@ def print_job(job: Job, page: str) -> tuple[int, float]:
         ).render()
         with atomic_path(job.output("pdf")) as tmp:
             rendered.write_pdf(str(tmp))
+            _check_run()
         return len(rendered.pages), time.perf_counter() - start
 
 
@@ -154,6 +213,11 @@ def _execute_job(job: Job) -> tuple[Outcome, str]:
         )
     except PapermillExecutionError as exc:
         outcome.error = f"{exc.ename}: {exc.evalue}"
+    except OSError as exc:
+        if exc.errno in DISK_ERRORS:  # the disk, not the report: the run stops (see the pool)
+            executed.unlink(missing_ok=True)
+            raise
+        outcome.error = f"{type(exc).__name__}: {exc}"
     except Exception as exc:  # noqa: BLE001 - a kernel that cannot start is this report's fault
         outcome.error = f"{type(exc).__name__}: {exc}"
     if nb is not None:
@@ -163,9 +227,15 @@ def _execute_job(job: Job) -> tuple[Outcome, str]:
         stable_cell_ids(nb, job.template)
         # The record names the notebook's real place, not the temporary one.
         nb.metadata.get("papermill", {})["output_path"] = str(job.notebook)
-        nbformat.write(nb, str(executed))
-    if executed.exists():
+        try:
+            nbformat.write(nb, str(executed))
+        except OSError:
+            executed.unlink(missing_ok=True)
+            raise
+    # Only a whole notebook takes the final name (papermill may have left a partial one).
+    if executed.exists() and _whole_notebook(executed) and not orphaned():
         os.replace(executed, job.notebook)
+    executed.unlink(missing_ok=True)
     if outcome.error:
         outcome.seconds = time.perf_counter() - start
         outcome.files = [job.notebook.name] if job.notebook.exists() else []
@@ -179,10 +249,19 @@ def _execute_job(job: Job) -> tuple[Outcome, str]:
     if "html" in job.formats:
         with atomic_path(job.output("html")) as tmp:
             tmp.write_text(page, encoding="utf-8")
+            _check_run()
         outcome.files.append(job.output("html").name)
     outcome.ok = True
     outcome.seconds = time.perf_counter() - start
     return outcome, page
+
+
+def _whole_notebook(path: Path) -> bool:
+    """Whether ``path`` holds a complete notebook (JSON that parses), not a partial write."""
+    try:
+        return isinstance(json.loads(path.read_text(encoding="utf-8")), dict)
+    except (OSError, ValueError):
+        return False
 
 
 def stable_cell_ids(nb: object, template: Path) -> None:
