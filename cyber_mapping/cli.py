@@ -187,6 +187,47 @@ def os_error_message(exc: OSError) -> str:
     return f"{path}: {reason} ({advice})."
 
 
+def _add_report(sub: argparse._SubParsersAction) -> None:
+    """The ``report`` command's options (the longest list: its own function)."""
+    p = sub.add_parser("report", help="render the reports (HTML, PDF), the Excel annex, index")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument(
+        "--region",
+        action="append",
+        metavar="NAME",
+        help="an ITU region (repeatable); default: the overall report",
+    )
+    which.add_argument("--all", action="store_true", help="the overall report and every region")
+    p.add_argument("--format", default="html,pdf", help="html, pdf or both (default html,pdf)")
+    p.add_argument("--processed", type=Path, default=PROCESSED_DIR, help="the data product")
+    p.add_argument("--out", type=Path, default=REPORTS_DIR, help="where the reports go")
+    p.add_argument("--meeting", default="", help="cover: e.g. '33rd Meeting, Geneva, ...'")
+    p.add_argument("--document", default="", help="cover: e.g. 'Document TDAG-26/12-E'")
+    p.add_argument(
+        "--period",
+        type=_period,
+        default=None,
+        help="the mapping period (default: the data product's); must be the product's",
+    )
+    p.add_argument(
+        "--compare",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="a previous data product: add 'What changed since the previous edition'",
+    )
+    p.add_argument("--force", action="store_true", help="render even if nothing changed")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--cell-timeout",
+        type=_positive,
+        default=600,
+        metavar="SECONDS",
+        help="fail a report whose notebook cell runs longer than this (default 600)",
+    )
+    p.set_defaults(func=_cmd_report)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for tests and documentation)."""
     parser = _Parser(
@@ -242,43 +283,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=_cmd_build)
 
-    p = sub.add_parser("report", help="render the reports (HTML, PDF), the Excel annex, index")
-    which = p.add_mutually_exclusive_group()
-    which.add_argument(
-        "--region",
-        action="append",
-        metavar="NAME",
-        help="an ITU region (repeatable); default: the overall report",
-    )
-    which.add_argument("--all", action="store_true", help="the overall report and every region")
-    p.add_argument("--format", default="html,pdf", help="html, pdf or both (default html,pdf)")
-    p.add_argument("--processed", type=Path, default=PROCESSED_DIR, help="the data product")
-    p.add_argument("--out", type=Path, default=REPORTS_DIR, help="where the reports go")
-    p.add_argument("--meeting", default="", help="cover: e.g. '33rd Meeting, Geneva, ...'")
-    p.add_argument("--document", default="", help="cover: e.g. 'Document TDAG-26/12-E'")
-    p.add_argument(
-        "--period",
-        type=_period,
-        default=None,
-        help="the mapping period (default: the data product's); must be the product's",
-    )
-    p.add_argument(
-        "--compare",
-        type=Path,
-        default=None,
-        metavar="DIR",
-        help="a previous data product: add 'What changed since the previous edition'",
-    )
-    p.add_argument("--force", action="store_true", help="render even if nothing changed")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
-    p.add_argument(
-        "--cell-timeout",
-        type=_positive,
-        default=600,
-        metavar="SECONDS",
-        help="fail a report whose notebook cell runs longer than this (default 600)",
-    )
-    p.set_defaults(func=_cmd_report)
+    _add_report(sub)
 
     p = sub.add_parser("sample", help="regenerate the illustrative sample workbooks")
     p.add_argument("--out", type=Path, default=RAW_DIR)

@@ -45,6 +45,11 @@ def test_the_product_records_its_period(product_2016):
         "read": 170_000,
         "processed": 150_000,
         "quarantined": 20_000,
+        # gross totals (issue 19): every amount here is positive, so gross = net
+        "read_gross": 170_000,
+        "processed_gross": 150_000,
+        "quarantined_gross": 20_000,
+        "quarantined_negative": 0,
     }
 
 
