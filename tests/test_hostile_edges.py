@@ -120,6 +120,8 @@ def test_a_hidden_workbook_is_named_not_skipped_in_silence(raw, tmp_path):
     for name in (".RO_Africa.xlsx", "~$a.xlsx", "._a.xlsx", ".DS_Store", "old"):
         assert inputs[name]["status"] in {"skipped", "unreadable"}, name
         assert inputs[name]["reason"], name
+    # The build's own output names them too, with the reason.
+    assert ".RO_Africa.xlsx (skipped): a hidden file" in proc.stdout
     strict = _run("build", "--raw", str(raw), "--out", str(tmp_path / "p2"), "--strict")
     assert strict.returncode == 1
     assert "No file was found" not in strict.stdout + strict.stderr

@@ -316,8 +316,20 @@ def reconciliation_text(manifest: dict) -> str:
                 else "DOES NOT BALANCE - report this as a bug."
             ),
             *_coordination_lines(manifest.get("coordination") or {}),
+            *_not_read_lines(manifest.get("inputs") or []),
         ]
     )
+
+
+def _not_read_lines(inputs: list[dict]) -> list[str]:
+    """Every file of the raw folder that was not read, with the reason (issues.csv has it)."""
+    missed = [entry for entry in inputs if entry.get("status") != "read"]
+    if not missed:
+        return []
+    return [
+        f"Files in the raw folder that were not read ({len(missed)}; see issues.csv):",
+        *(f"  {shown(e['file'])} ({e['status']}): {shown(e.get('reason', ''))}" for e in missed),
+    ]
 
 
 def _gross_lines(c: dict) -> list[str]:
