@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -92,8 +93,9 @@ def test_pegged_rows_say_their_peg_and_basis():
         assert peg["basis"].strip(), code
         for year in range(int(peg["first_year"]), int(peg["last_year"]) + 1):
             row = rates[(code, year)]
-            assert f"fixed parity {peg['units_per_anchor']} {code} per {peg['anchor']}" in (
-                row["source"]
+            assert (
+                f"fixed parity {peg['units_per_anchor']} {code} per {peg['anchor']}"
+                in (row["source"])
             )
             # Derived from the anchor's shipped rate: parity x rate gives the anchor back
             # to 9 significant digits.
@@ -120,7 +122,7 @@ def _member_state_currencies() -> dict[str, str]:
 def _not_shipped_in_docs() -> set[str]:
     text = (paths.DOCS_DIR / "reference-data.md").read_text(encoding="utf-8")
     section = text.split("### Currencies with no rate shipped", 1)[1].split("\n#", 1)[0]
-    return {w.strip("`,.;:") for w in section.split() if len(w.strip("`,.;:")) == 3}
+    return set(re.findall(r"`([A-Z]{3})`", section))
 
 
 def test_every_member_state_currency_has_nine_years_or_is_listed_as_not_shipped():
