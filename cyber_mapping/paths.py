@@ -15,6 +15,8 @@ PROJECT_ROOT = PACKAGE_DIR.parent
 DATA_DIR = PROJECT_ROOT / "data"
 RAW_DIR = DATA_DIR / "raw"
 PROCESSED_DIR = DATA_DIR / "processed"
+# BDT's UN operational rates of exchange: data BDT edits, outside the package code.
+UN_OPERATIONAL_RATES = DATA_DIR / "reference" / "un_operational_rates.csv"
 REPORTS_DIR = PROJECT_ROOT / "reports"
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 DOCS_DIR = PROJECT_ROOT / "docs"

@@ -17,6 +17,7 @@ import pandas as pd
 import pycountry
 import yaml
 
+from cyber_mapping import rates as rate_files
 from cyber_mapping.exceptions import ReferenceDataError
 from cyber_mapping.paths import REFERENCE_DIR
 
@@ -262,14 +263,32 @@ def _implementor_keys(offices: pd.DataFrame, aliases: pd.DataFrame) -> dict[str,
     return keys
 
 
+def _read_rates(directory: Path, override: Path | None) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The shipped rates with BDT's override applied, and the override's checksum entry.
+
+    The override is an input of the product: editing it changes the reference version, so
+    the next build converts again.
+    """
+    rates = _read_csv(directory, "exchange_rates.csv", ["currency", "year", "chf_per_unit"])
+    rates["year"] = rates["year"].astype(int)
+    path = Path(override) if override is not None else rate_files.override_path()
+    if path is None or not path.is_file():
+        return rates, {}
+    rates = rate_files.apply_override(rates, rate_files.read_override(path))
+    return rates, {f"BDT override {path.name}": hashlib.sha256(path.read_bytes()).hexdigest()}
+
+
 @functools.lru_cache(maxsize=4)
-def load_reference(directory: Path | None = None) -> Reference:
+def load_reference(directory: Path | None = None, rates_override: Path | None = None) -> Reference:
     """Load (once) every reference file of ``directory`` (default: the package's own).
 
     Parameters
     ----------
     directory
         Folder holding the reference files; tests may pass a modified copy.
+    rates_override
+        BDT's UN operational rates, which win over the shipped rates (default:
+        :func:`cyber_mapping.rates.override_path`; a missing file means none).
 
     Returns
     -------
@@ -303,8 +322,7 @@ def load_reference(directory: Path | None = None) -> Reference:
     )
     impl_aliases = _read_csv(directory, "implementor_aliases.csv", ["alias", "implementor"])
     aliases = _read_csv(directory, "country_aliases.csv", ["alias", "iso3"])
-    rates = _read_csv(directory, "exchange_rates.csv", ["currency", "year", "chf_per_unit"])
-    rates["year"] = rates["year"].astype(int)
+    rates, override_checksum = _read_rates(directory, rates_override)
     unknown_alias = set(aliases["iso3"]) - set(regions["iso3"])
     if unknown_alias:
         raise ReferenceDataError(
@@ -327,6 +345,7 @@ def load_reference(directory: Path | None = None) -> Reference:
         name: hashlib.sha256((directory / name).read_bytes()).hexdigest()
         for name in REFERENCE_FILES
     }
+    checksums.update(override_checksum)
     return Reference(
         directory=directory,
         resolutions=resolutions,

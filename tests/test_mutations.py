@@ -28,8 +28,8 @@ def _spend(**kw):
 
 
 def test_a_span_uses_the_rate_of_its_first_year(tmp_path):
-    # Kills: the rate taken from the span's last year. USD 2020 = 0.9385, 2021 = 0.9143.
-    # USD 1 000 over 2020-2021 -> 1000 * 0.9385 = CHF 938.50 (not 914.30).
+    # Kills: the rate taken from the span's last year. USD 2020 = 0.938402, 2021 = 0.914318.
+    # USD 1 000 over 2020-2021 -> 1000 * 0.938402 = CHF 938.40 (not 914.32).
     write_workbook(
         tmp_path / "w.xlsx",
         activities=[_act(**{"Start date": dt.date(2020, 1, 1)})],
@@ -37,7 +37,7 @@ def test_a_span_uses_the_rate_of_its_first_year(tmp_path):
     )
     result = validate_folder(tmp_path)
     assert result.n_errors == 0, result.issues
-    assert result.expenditure["chf_cents"].tolist() == [93_850]
+    assert result.expenditure["chf_cents"].tolist() == [93_840]
 
 
 def test_every_reason_of_a_row_is_kept(tmp_path):

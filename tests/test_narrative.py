@@ -308,13 +308,13 @@ def test_annex_2_lists_unconvertible_amounts(tmp_path):
         activities=[GOOD_ACTIVITY],
         expenditure=[
             GOOD_SPEND,
-            dict(GOOD_SPEND, Amount=2000, Currency="JPY"),
+            dict(GOOD_SPEND, Amount=2000, Currency="MNT"),
             dict(GOOD_SPEND, Amount="12'345.60", Currency="XYZ"),
         ],
     )
     build(raw, tmp_path / "p")
     report = nv.open_report(str(tmp_path / "p"), as_of="2025-01-31")
     html = "".join(nv.quality_tables(report))
-    # Read 1 000 CHF, all processed; JPY 2 000 and XYZ 12 345.60 listed in their currency.
+    # Read 1 000 CHF, all processed; MNT 2 000 and XYZ 12 345.60 listed in their currency.
     assert f"CHF read CHF 1{N}000.00 = processed CHF 1{N}000.00 + quarantined CHF 0.00" in html
-    assert f"JPY 2{N}000.00 and XYZ 12{N}345.60" in html
+    assert f"MNT 2{N}000.00 and XYZ 12{N}345.60" in html

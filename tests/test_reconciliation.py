@@ -137,25 +137,25 @@ def test_chf_spend_needs_no_exchange_rate(tmp_path):
 
 
 def test_unconvertible_amounts_are_listed_per_currency(tmp_path):
-    # USD 500 in 2031 (no rate), JPY 2000 in 2021 (no JPY rate) and XYZ 40 (no such
+    # USD 500 in 2031 (no rate), MNT 2000 in 2021 (no MNT rate) and XYZ 40 (no such
     # currency) cannot be converted; they are listed in their currencies, never zero.
     write_workbook(
         tmp_path / "w.xlsx",
         activities=[_act()],
         expenditure=[
             _spend(Period=2031, Amount=500, Currency="USD"),
-            _spend(Amount=2000, Currency="JPY"),
+            _spend(Amount=2000, Currency="MNT"),
             _spend(Amount="40", Currency="XYZ"),
             _spend(Amount=100),
         ],
     )
     result = validate_folder(tmp_path)
     rec = result.reconciliation
-    assert rec["unconverted_cents"] == {"JPY": 200_000, "USD": 50_000, "XYZ": 4_000}
+    assert rec["unconverted_cents"] == {"MNT": 200_000, "USD": 50_000, "XYZ": 4_000}
     assert rec["chf_cents_read"] == rec["chf_cents_processed"] == 10_000
     q = result.quarantine.set_index("row")
     assert q.loc[2, "currency"] == "USD" and q.loc[2, "amount_original"] == 500.0
-    assert q.loc[3, "currency"] == "JPY" and q.loc[4, "currency"] == "XYZ"
+    assert q.loc[3, "currency"] == "MNT" and q.loc[4, "currency"] == "XYZ"
 
 
 def test_build_prints_and_records_unconvertible_amounts(tmp_path, capsys):
@@ -164,14 +164,14 @@ def test_build_prints_and_records_unconvertible_amounts(tmp_path, capsys):
     write_workbook(
         raw / "w.xlsx",
         activities=[_act()],
-        expenditure=[_spend(Amount=2000, Currency="JPY"), _spend(Amount=100)],
+        expenditure=[_spend(Amount=2000, Currency="MNT"), _spend(Amount=100)],
     )
     code = main(["build", "--raw", str(raw), "--out", str(tmp_path / "p")])
     out = capsys.readouterr().out
-    assert code == 1  # the JPY line is an error
-    assert "JPY 2'000.00" in out and "balances" in out
+    assert code == 1  # the MNT line is an error
+    assert "MNT 2'000.00" in out and "balances" in out
     m = json.loads((tmp_path / "p" / "manifest.json").read_text())
-    assert m["unconverted_cents"] == {"JPY": 200_000}
+    assert m["unconverted_cents"] == {"MNT": 200_000}
 
 
 # ----------------------------------------------------------------------------- finding 7

@@ -85,7 +85,7 @@ CASES = [
     ("negative amount", None, {"Amount": -500}, "the amount is negative"),
     ("non-numeric amount", None, {"Amount": "tbd"}, "'tbd' is not a number"),
     ("unknown currency", None, {"Currency": "XYZ"}, "not an ISO 4217 currency code"),
-    ("missing rate", None, {"Currency": "JPY"}, "no exchange rate to CHF for JPY in 2021"),
+    ("missing rate", None, {"Currency": "MNT"}, "no exchange rate to CHF for MNT in 2021"),
     ("outside period", None, {"Period": 2016}, "outside the mapping period 2017-2025"),
     ("missing activity", None, {"Activity ID": "NOPE-1"}, "no activity 'NOPE-1'"),
     ("missing required", {"Activity": None}, None, "required value missing"),
@@ -248,8 +248,8 @@ def test_headers_and_dates_are_tolerant(tmp_path):
     assert act["beneficiaries"] == "CIV; GHA" and act["resolution_ids"] == "WTDC-69"
     assert act["end_date"] == dt.datetime(2021, 6, 30)
     exp = result.expenditure.iloc[0]
-    # 1000 GBP at the 2021 reference rate 1.2575 = 1257.50 CHF
-    assert (exp["currency"], exp["chf_cents"], exp["funder"]) == ("GBP", 125_750, "United Kingdom")
+    # 1000 GBP at the shipped 2021 rate 1.25788 (ECB annual average) = 1257.88 CHF
+    assert (exp["currency"], exp["chf_cents"], exp["funder"]) == ("GBP", 125_788, "United Kingdom")
 
 
 def test_formatting_to_row_one_million_adds_no_rows(tmp_path):
@@ -263,9 +263,9 @@ def test_formatting_to_row_one_million_adds_no_rows(tmp_path):
 
 
 def test_three_currencies_converted_by_hand(tmp_path):
-    # Reference rates: USD 2021 = 0.9143, EUR 2022 = 1.0047, CHF = 1.
-    # USD 1000 -> 914.30 CHF; EUR 2000.50 -> 2009.90 CHF (2000.50 * 1.0047 = 2009.90235);
-    # CHF 500 -> 500.00. Total 3424.20 CHF.
+    # Shipped rates (ECB annual averages): USD 2021 = 0.914318, EUR 2022 = 1.00471, CHF = 1.
+    # USD 1000 -> 914.318 -> 914.32 CHF; EUR 2000.50 -> 2009.92 CHF (2000.50 * 1.00471 =
+    # 2000.50 + 9.422355 = 2009.922355); CHF 500 -> 500.00. Total 3424.24 CHF.
     spends = [
         _spend(**{"Currency": "USD", "Amount": 1000, "Period": 2021}),
         _spend(**{"Currency": "eur", "Amount": "2'000.50", "Period": 2022}),
@@ -278,10 +278,10 @@ def test_three_currencies_converted_by_hand(tmp_path):
     )
     result = validate_folder(tmp_path)
     assert result.n_errors == 0, result.issues
-    assert result.expenditure["chf_cents"].tolist() == [91_430, 200_990, 50_000]
+    assert result.expenditure["chf_cents"].tolist() == [91_432, 200_992, 50_000]
     assert result.expenditure["currency"].tolist() == ["USD", "EUR", "CHF"]
     rec = result.reconciliation
-    assert rec["chf_cents_read"] == rec["chf_cents_processed"] == 342_420
+    assert rec["chf_cents_read"] == rec["chf_cents_processed"] == 342_424
     assert rec["chf_cents_quarantined"] == 0 and result.quarantine.empty
 
 

@@ -210,8 +210,10 @@ def _chf_cents(
                 rec,
                 "currency",
                 currency,
-                f"no exchange rate to CHF for {currency} in {year}. Add it to "
-                "cyber_mapping/reference/exchange_rates.csv (or report in CHF).",
+                f"no exchange rate to CHF for {currency} in {year} yet: the row waits for "
+                "BDT, who adds the UN operational rate to its rates file "
+                "(data/reference/un_operational_rates.csv). Nothing to fix in the workbook; "
+                "an office that knows the amount in CHF may report it in CHF instead.",
             )
         else:
             chf = int((Decimal(cents) * rate).quantize(Decimal(1), ROUND_HALF_UP))

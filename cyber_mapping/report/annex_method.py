@@ -88,6 +88,9 @@ def quality_tables(report: Report) -> list[Html]:
     rates = ref.exchange_rates[ref.exchange_rates["currency"] != "CHF"]
     first, last = product.manifest["parameters"]["mapping_period"]
     rates = rates[rates["year"].astype(int).between(first, last)]
+    if "currency" in product.expenditure.columns:
+        # Only the currencies the submissions used: the package ships some sixty.
+        rates = rates[rates["currency"].isin(set(product.expenditure["currency"]))]
     wide = rates.pivot_table(
         index="currency", columns="year", values="chf_per_unit", aggfunc="first"
     )
@@ -97,7 +100,7 @@ def quality_tables(report: Report) -> list[Html]:
         table(
             report,
             wide,
-            "Exchange rates used, CHF per unit (ILLUSTRATIVE approximations)",
+            "Exchange rates used, CHF per unit",
             source=t["source_rates"],
         )
     )

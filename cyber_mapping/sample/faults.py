@@ -24,7 +24,7 @@ def inject_errors(rng: random.Random, acts: list, exps: list, outs: list, office
         ("Amount", "tbd"),
         ("Amount", -5000),
         ("Period", 2016),
-        ("Currency", "JPY"),
+        ("Currency", "MNT"),  # a real currency the package ships no rate for
         ("Cost type", "Travel"),
         ("Activity ID", "RO-XXX-2020-999"),
     ]
