@@ -37,7 +37,11 @@ REFERENCE_FILES = (
     "tile_grid.csv",
     "funders.csv",
     "indicators.csv",
+    "country_names.csv",
+    "value_aliases.csv",
 )
+# Fields of value_aliases.csv that extend vocabulary.csv; the others are themes and offices.
+VOCABULARY_FIELDS = ("status", "cost_type", "basis", "region", "global")
 INDICATOR_COLUMNS = ["id", "name", "level", "unit", "themes", "additive", "source"]
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'"})
@@ -90,6 +94,11 @@ class Reference:
     # Version 2: each resolution's revision history, and the results indicator catalogue.
     revisions: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
     indicators: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
+    # Names in the six languages: folded names that name two States, each State's name as a
+    # source writes it (for "did you mean"), and the themes with their translations.
+    country_ambiguous: dict[str, tuple[str, ...]] = field(repr=False, default_factory=dict)
+    country_display: dict[str, str] = field(repr=False, default_factory=dict)
+    theme_keys: dict[str, str] = field(repr=False, default_factory=dict)
 
     def indicator_keys(self) -> dict[str, str]:
         """Map folded indicator id, name or alias to the indicator's id."""
@@ -229,37 +238,76 @@ def _read_resolutions(directory: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     return res, pd.DataFrame(clauses)
 
 
-def _country_keys(regions: pd.DataFrame, aliases: pd.DataFrame) -> dict[str, tuple[str, str]]:
-    """Folded name or code -> (ISO3, how it matched). ITU names win over ISO names."""
-    keys: dict[str, tuple[str, str]] = {}
+def _country_keys(
+    regions: pd.DataFrame, aliases: pd.DataFrame, names: pd.DataFrame
+) -> tuple[dict[str, tuple[str, str]], dict[str, str], dict[str, tuple[str, ...]]]:
+    """Folded name or code -> (ISO3, how it matched); each key's written name; ambiguous keys.
+
+    Precedence: the ITU name, then the curated aliases of ``country_aliases.csv`` (a BDT
+    decision, e.g. "Korea" means the Republic of Korea), then ISO 3166 codes, then the names
+    of ``country_names.csv`` and pycountry. A name of the last group that names two States
+    decides nothing: it is returned among the ambiguous keys, never matched to one of them.
+    """
+    decided: dict[str, tuple[str, str]] = {}
+    display: dict[str, str] = {}
+    for iso3, name in zip(regions["iso3"], regions["itu_name"], strict=True):
+        decided[normalise_key(name)] = (iso3, "ITU name")
+        display[normalise_key(name)] = name
+    for alias, iso3 in zip(aliases["alias"], aliases["iso3"], strict=True):
+        decided.setdefault(normalise_key(alias), (iso3, "alias"))
+        display.setdefault(normalise_key(alias), alias)
+    found: dict[str, dict[str, str]] = {}
     for iso3 in regions["iso3"]:
         country = pycountry.countries.get(alpha_3=iso3)
         if country is None:
             continue
-        keys.setdefault(normalise_key(country.alpha_3), (iso3, "ISO3 code"))
-        keys.setdefault(normalise_key(country.alpha_2), (iso3, "ISO2 code"))
+        decided.setdefault(normalise_key(country.alpha_3), (iso3, "ISO3 code"))
+        decided.setdefault(normalise_key(country.alpha_2), (iso3, "ISO2 code"))
         for attr in ("name", "common_name", "official_name"):
-            value = getattr(country, attr, None)
-            if value:
-                keys[normalise_key(value)] = (iso3, "ISO 3166 name")
-    for iso3, name in zip(regions["iso3"], regions["itu_name"], strict=True):
-        keys[normalise_key(name)] = (iso3, "ITU name")
-    for alias, iso3 in zip(aliases["alias"], aliases["iso3"], strict=True):
-        keys.setdefault(normalise_key(alias), (iso3, "alias"))
-    return keys
+            if value := getattr(country, attr, None):
+                found.setdefault(normalise_key(value), {}).setdefault(iso3, "ISO 3166 name")
+                display.setdefault(normalise_key(value), value)
+    for rec in names.itertuples(index=False):
+        key = normalise_key(rec.name)
+        found.setdefault(key, {}).setdefault(rec.iso3, f"{rec.language} {rec.kind} name")
+        display.setdefault(key, rec.name)
+    keys = dict(decided)
+    ambiguous: dict[str, tuple[str, ...]] = {}
+    for key, states in found.items():
+        if key in decided:
+            continue
+        if len(states) == 1:
+            keys[key] = next(iter(states.items()))
+        else:
+            ambiguous[key] = tuple(sorted(states))
+    return keys, display, ambiguous
 
 
-def _implementor_keys(offices: pd.DataFrame, aliases: pd.DataFrame) -> dict[str, tuple[str, str]]:
+def _implementor_keys(
+    offices: pd.DataFrame, aliases: pd.DataFrame, translated: pd.DataFrame
+) -> dict[str, tuple[str, str]]:
+    """Folded implementor name, official name, alias or "<prefix> <city>" -> (name, via).
+
+    The prefixes ("Area Office", "Bureau de zone de" ...) and the cities' names in other
+    languages ("Le Caire") come from ``value_aliases.csv``.
+    """
+    prefixes = list(translated.loc[translated["field"] == "office_prefix", "alias"])
+    cities = translated[translated["field"] == "office_city"]
     keys: dict[str, tuple[str, str]] = {}
     for row in offices.itertuples(index=False):
         keys[normalise_key(row.implementor)] = (row.implementor, "name")
         keys.setdefault(normalise_key(row.official_name), (row.implementor, "official name"))
         if row.kind != "hq":
-            keys.setdefault(normalise_key(row.city), (row.implementor, "city"))
-            for prefix in ("ITU Area Office", "Area Office", "Regional Office", "ITU Office"):
-                keys.setdefault(normalise_key(f"{prefix} {row.city}"), (row.implementor, "city"))
+            names = [row.city, *cities.loc[cities["value"] == row.implementor, "alias"]]
+            for city in names:
+                keys.setdefault(normalise_key(city), (row.implementor, "city"))
+                for prefix in prefixes:
+                    keys.setdefault(normalise_key(f"{prefix} {city}"), (row.implementor, "city"))
     for alias, impl in zip(aliases["alias"], aliases["implementor"], strict=True):
         keys.setdefault(normalise_key(alias), (impl, "alias"))
+    rows = translated[translated["field"] == "implementor"]
+    for alias, impl, lang in zip(rows["alias"], rows["value"], rows["language"], strict=True):
+        keys.setdefault(normalise_key(alias), (impl, f"alias ({lang})"))
     return keys
 
 
@@ -276,6 +324,43 @@ def _read_rates(directory: Path, override: Path | None) -> tuple[pd.DataFrame, d
         return rates, {}
     rates = rate_files.apply_override(rates, rate_files.read_override(path))
     return rates, {f"BDT override {path.name}": hashlib.sha256(path.read_bytes()).hexdigest()}
+
+
+def _vocabularies(
+    vocabulary: pd.DataFrame, translated: pd.DataFrame, themes: pd.DataFrame, path: Path
+) -> tuple[dict[str, dict[str, str]], dict[str, str]]:
+    """Folded alias -> canonical value per vocabulary field, and the same for themes.
+
+    Raises
+    ------
+    ReferenceDataError
+        If a translation names a value the contract does not have, or one alias would mean
+        two values of the same field (it must not silently pick one).
+    """
+    vocabularies: dict[str, dict[str, str]] = {}
+    for fld, value, alias in zip(
+        vocabulary["field"], vocabulary["value"], vocabulary["alias"], strict=True
+    ):
+        keys = vocabularies.setdefault(fld, {})
+        keys[normalise_key(value)] = value
+        keys.setdefault(normalise_key(alias), value)
+    vocabularies.setdefault("global", {})["global"] = GLOBAL
+    theme_keys = {normalise_key(t): t for t in themes["theme"]}
+    problems = []
+    for i, rec in enumerate(translated.itertuples(index=False), start=2):
+        if rec.field not in (*VOCABULARY_FIELDS, "theme"):
+            continue
+        keys = theme_keys if rec.field == "theme" else vocabularies.setdefault(rec.field, {})
+        if rec.value not in keys.values():
+            problems.append(f"row {i}: '{rec.value}' is not a {rec.field} of the contract")
+        elif keys.setdefault(normalise_key(rec.alias), rec.value) != rec.value:
+            problems.append(
+                f"row {i}: '{rec.alias}' would mean both '{keys[normalise_key(rec.alias)]}' "
+                f"and '{rec.value}'"
+            )
+    if problems:
+        raise ReferenceDataError(f"{path}: " + "; ".join(problems))
+    return vocabularies, theme_keys
 
 
 @functools.lru_cache(maxsize=4)
@@ -334,13 +419,18 @@ def load_reference(directory: Path | None = None, rates_override: Path | None = 
             f"implementor_aliases.csv names unknown implementors: {sorted(unknown_impl)}"
         )
     vocabulary = _read_csv(directory, "vocabulary.csv", ["field", "value", "alias"])
-    vocabularies: dict[str, dict[str, str]] = {}
-    for fld, value, alias in zip(
-        vocabulary["field"], vocabulary["value"], vocabulary["alias"], strict=True
-    ):
-        keys = vocabularies.setdefault(fld, {})
-        keys[normalise_key(value)] = value
-        keys.setdefault(normalise_key(alias), value)
+    translated = _read_csv(directory, "value_aliases.csv", ["field", "value", "alias", "source"])
+    themes = _read_csv(directory, "themes.csv", ["theme", "gfce_theme"])
+    vocabularies, theme_keys = _vocabularies(
+        vocabulary, translated, themes, directory / "value_aliases.csv"
+    )
+    names = _read_csv(directory, "country_names.csv", ["iso3", "language", "name", "source"])
+    unknown_names = sorted(set(names["iso3"]) - set(regions["iso3"]))
+    if unknown_names:
+        raise ReferenceDataError(
+            f"country_names.csv names codes not in itu_regions.csv: {unknown_names}"
+        )
+    country_keys, display, ambiguous = _country_keys(regions, aliases, names)
     checksums = {
         name: hashlib.sha256((directory / name).read_bytes()).hexdigest()
         for name in REFERENCE_FILES
@@ -356,19 +446,22 @@ def load_reference(directory: Path | None = None, rates_override: Path | None = 
         implementor_aliases=impl_aliases,
         groups=_read_csv(directory, "country_groups.csv", ["iso3", "group"]),
         country_aliases=aliases,
-        themes=_read_csv(directory, "themes.csv", ["theme", "gfce_theme"]),
+        themes=themes,
         vocabulary=vocabulary,
         exchange_rates=rates,
         tile_grid=_read_csv(directory, "tile_grid.csv", ["iso3", "row", "col"]),
         funders=_read_csv(directory, "funders.csv", ["alias", "funder"]),
         checksums=checksums,
-        country_keys=_country_keys(regions, aliases),
-        implementor_keys=_implementor_keys(offices, impl_aliases),
+        country_keys=country_keys,
+        implementor_keys=_implementor_keys(offices, impl_aliases, translated),
         names=dict(zip(regions["iso3"], regions["itu_name"], strict=True)),
         regions_by_iso3=dict(zip(regions["iso3"], regions["region"], strict=True)),
         vocabularies=vocabularies,
         revisions=revisions,
         indicators=indicators,
+        country_ambiguous=ambiguous,
+        country_display=display,
+        theme_keys=theme_keys,
     )
 
 

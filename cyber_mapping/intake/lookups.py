@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -53,13 +54,22 @@ class Match:
 
 
 def _similarity(text: str, key: str) -> float:
-    """Best of whole-string similarity and similarity to any run of words of ``key``."""
+    """Best of whole-string similarity and similarity to any run of words of ``key``.
+
+    Runs are compared with and without their spaces, so that a compound written as one
+    word ("cyberdrills") is close to the words it joins ("cyber drills and exercises").
+    """
     best = difflib.SequenceMatcher(None, text, key).ratio()
     words, width = key.split(), len(text.split())
-    if len(words) > width:
-        for i in range(len(words) - width + 1):
-            part = " ".join(words[i : i + width])
+    compact = text.replace(" ", "")
+    for size in {width, width + 1}:
+        if len(words) <= size:
+            continue
+        for i in range(len(words) - size + 1):
+            part = " ".join(words[i : i + size])
             best = max(best, 0.95 * difflib.SequenceMatcher(None, text, part).ratio())
+            joined = part.replace(" ", "")
+            best = max(best, 0.9 * difflib.SequenceMatcher(None, compact, joined).ratio())
     return best
 
 
@@ -98,18 +108,75 @@ def split_list(text: object) -> list[str]:
 
 
 def match_country(text: object, ref: Reference) -> Match:
-    """Match one country written as a name, ITU name, alias, ISO2 or ISO3 code.
+    """Match one country by any of its names in the six languages, an alias or a code.
 
-    Returns the ISO3 code; ``exact`` is True only for the ITU name or the ISO3 code as written.
+    Names come from ``itu_regions.csv``, ``country_aliases.csv``, ``country_names.csv`` and
+    ISO 3166. A comma-inverted name ("Gambia, The") is read uninverted when it is not
+    itself a name. Returns the ISO3 code; ``exact`` is True only for the ITU name or the
+    ISO3 code as written. A name that designates two States matches neither: ``via`` is
+    ``"ambiguous"`` and the suggestions are those States' ITU names.
     """
     raw = " ".join(str(text).split())
-    hit = ref.country_keys.get(normalise_key(raw))
+    key = normalise_key(raw)
+    hit = ref.country_keys.get(key)
+    parts = re.split(r"\s*[,،]\s*", key)
+    if hit is None and key not in ref.country_ambiguous and len(parts) == 2 and all(parts):
+        key = f"{parts[1]} {parts[0]}"
+        hit = ref.country_keys.get(key)
+        if hit is not None:
+            hit = (hit[0], f"comma-inverted {hit[1]}")
+    if key in ref.country_ambiguous:
+        names = tuple(ref.country_name()[iso] for iso in ref.country_ambiguous[key])
+        return Match(None, via="ambiguous", suggestions=names)
     if hit is None:
-        keys = {k: ref.country_name()[iso] for k, (iso, _) in ref.country_keys.items()}
-        return Match(None, suggestions=suggest(raw, keys))
+        return Match(None, suggestions=_suggest_country(raw, ref))
     iso3, via = hit
     exact = raw == ref.country_name()[iso3] or raw == iso3
     return Match(iso3, exact=exact, via=via)
+
+
+def _could_be_close(letters: Counter, size: int, key: str, cutoff: float = 0.72) -> bool:
+    """Whether ``key`` or a run of its words could reach ``cutoff`` against the text.
+
+    A cheap upper bound that spares difflib most of the ~3,000 names (most in other
+    scripts): ``m`` characters in common allow a ratio of at most ``2m / (size + m)``.
+    """
+    common = sum((letters & Counter(key)).values())
+    return 2 * common >= cutoff * (size + common)
+
+
+def _suggest_country(text: str, ref: Reference, n: int = 3) -> tuple[str, ...]:
+    """The closest States to ``text`` over every name in every language.
+
+    Each suggestion is the name as its source writes it ("Tanzanie"), followed by the ITU
+    name when that differs, so that a French writer sees the French name.
+    """
+    folded = normalise_key(text)
+    if not folded:
+        return ()
+    keys = list(ref.country_keys.items()) + [
+        (k, (iso, "ambiguous")) for k, isos in ref.country_ambiguous.items() for iso in isos
+    ]
+    letters, size = Counter(folded), len(folded.replace(" ", ""))
+    # On a tie the ITU name wins ("Keyna" is as close to the Spanish "Kenia" as to "Kenya").
+    scored = sorted(
+        (
+            (s, via != "ITU name", key, iso)
+            for key, (iso, via) in keys
+            if _could_be_close(letters, size, key) and (s := _similarity(folded, key)) >= 0.72
+        ),
+        key=lambda t: (-t[0], t[1], t[2]),
+    )
+    out: dict[str, str] = {}
+    for _, _, key, iso in scored:
+        if iso not in out and len(out) < n:
+            written, itu = ref.country_display.get(key, ref.country_name()[iso]), ref.names[iso]
+            out[iso] = (
+                written
+                if normalise_key(written) == normalise_key(itu)
+                else (f"{written} ({itu})" if len(key) > 3 else itu)
+            )
+    return tuple(out.values())
 
 
 @dataclass(frozen=True)
@@ -147,7 +214,7 @@ def parse_places(text: object, ref: Reference) -> PlaceList:
     problems: list[str] = []
     for piece in split_list(text):
         folded = normalise_key(piece)
-        if folded in {"global", "worldwide", "all member states", "world"}:
+        if folded in {"worldwide", "all member states", "world"} or folded in ref.vocab("global"):
             places.append(Place(None, GLOBAL, piece, Match(GLOBAL, exact=piece == GLOBAL)))
             continue
         m = re.match(r"^(?:itu\s+)?region\s*[:\-]\s*(.+)$", folded)
@@ -177,6 +244,12 @@ def parse_places(text: object, ref: Reference) -> PlaceList:
             problems.append(
                 f"'{piece}' is not a recognised country, and splitting it on commas leaves "
                 f"unrecognised piece(s) {bad}.{hints} Separate countries with ';'."
+            )
+            continue
+        if cm.via == "ambiguous":
+            problems.append(
+                f"'{piece}' names more than one State: {' or '.join(cm.suggestions)}. "
+                "Write the ITU name of the one you mean (or its ISO code)."
             )
             continue
         rmatch = _match_region(piece, ref)
@@ -324,9 +397,17 @@ def closest_resolutions(
 
 
 def match_theme(text: object, ref: Reference) -> Match:
-    """Match an activity theme from the package's theme list, case-insensitively."""
-    keys = {normalise_key(t): t for t in ref.themes["theme"]}
-    return lookup(text, keys)
+    """Match an activity theme by its name or a translation, case and accents folded.
+
+    The contract promises that anything else names the closest theme, so a miss always
+    carries at least one suggestion, however far.
+    """
+    m = lookup(text, ref.theme_keys)
+    if m.ok or m.suggestions:
+        return m
+    folded = normalise_key(text)
+    best = max(ref.theme_keys, key=lambda k: (_similarity(folded, k), k))
+    return Match(None, suggestions=(ref.theme_keys[best],))
 
 
 def match_implementor(text: object, ref: Reference) -> Match:
