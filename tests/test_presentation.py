@@ -329,4 +329,6 @@ def test_forced_shares_say_so(sample_reports, name):
     forced = [c for c in chunks if ">Share of total<" in c]
     assert forced
     assert all("rounded so that they add up to 100%" in c for c in forced)
-    assert "What changed since the previous edition" not in body  # no --compare given
+    # No --compare and a first build (no previous/): the section says so in one sentence.
+    assert "This is the first edition; later editions will show what changed." in body
+    assert "since the previous edition (as of" not in body
