@@ -17,9 +17,9 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
-from cyber_mapping.paths import RAW_DIR
 from cyber_mapping.product.build import build
 from cyber_mapping.report import jobs, rendering
+from tests.conftest import generated_sample
 
 pytestmark = pytest.mark.slow
 
@@ -33,7 +33,7 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 @pytest.fixture(scope="module")
 def sample_reports(tmp_path_factory):
     work = tmp_path_factory.mktemp("sample")
-    build(RAW_DIR, work / "processed")
+    build(generated_sample(), work / "processed")
     summary = rendering.render(
         ["overall", "Africa"],
         processed_dir=work / "processed",
