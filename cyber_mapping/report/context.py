@@ -124,6 +124,32 @@ class Report:
         )
 
 
+OVERALL = frozenset({"", "overall", "all"})
+
+
+def resolve_region(name: str, ref: Reference) -> str | None:
+    """The ITU-D region ``name`` denotes (aliases such as ``Asia-Pacific`` too), or None.
+
+    None is the overall report (``""``, ``overall``, ``all``).
+
+    Raises
+    ------
+    ReportConfigError
+        For an unknown region, with the closest one and the valid names.
+    """
+    from cyber_mapping.intake.lookups import match_region
+
+    if str(name).strip().casefold() in OVERALL:
+        return None
+    match = match_region(name, ref)
+    if not match.ok:
+        raise ReportConfigError(
+            f"unknown region '{name}'; choose one of: {', '.join(ref.region_names)} "
+            f"(or overall).{match.hint()}"
+        )
+    return match.value
+
+
 def _previous_edition(product: Product, compare_dir: str) -> tuple[Product | None, str]:
     """The previous edition to compare with, or why there is none (a text key).
 
@@ -175,10 +201,7 @@ def open_report(
         For an unknown region (naming the valid ones) or a malformed date.
     """
     ref = load_reference()
-    if region and region not in ref.region_names:
-        raise ReportConfigError(
-            f"unknown region '{region}'; choose one of: {', '.join(ref.region_names)}"
-        )
+    scope = resolve_region(region, ref)
     product = load(Path(processed_dir) if processed_dir else None)
 
     def date(text: str, default: dt.date) -> dt.date:
@@ -203,7 +226,7 @@ def open_report(
         changes_note=note,
         product=product,
         ref=ref,
-        region=region or None,
+        region=scope,
         as_of=date(as_of, built),
         meeting=meeting or "Meeting to be confirmed",
         document=document or "Document TDAG-XX/NN-E (number to be assigned)",
