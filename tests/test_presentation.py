@@ -331,4 +331,4 @@ def test_forced_shares_say_so(sample_reports, name):
     assert all("rounded so that they add up to 100%" in c for c in forced)
     # No --compare and a first build (no previous/): the section says so in one sentence.
     assert "This is the first edition; later editions will show what changed." in body
-    assert "since the previous edition (as of" not in body
+    assert "Since the previous edition (as of" not in body
