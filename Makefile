@@ -17,6 +17,9 @@ REPORTS := reports
 PRODUCT := $(PROCESSED)/manifest.json
 PRODUCT_INPUTS := $(wildcard $(RAW)/*.xlsx) $(wildcard cyber_mapping/*.py cyber_mapping/*/*.py) \
 	$(wildcard cyber_mapping/reference/*)
+# JupyterLab refuses to run as root without --allow-root (containers, CI): add it only then.
+USER_ID ?= $(shell id -u)
+LAB_ROOT := $(if $(filter 0,$(USER_ID)),--allow-root)
 
 #################################################################################
 # COMMANDS                                                                      #
@@ -102,7 +105,7 @@ format: $(STAMP)
 ## Start JupyterLab on the notebooks/ folder, opening the analysts' tour (explore.ipynb)
 lab: $(STAMP)
 	@test -f $(PRODUCT) || echo "No data product yet: run 'make build' before running the notebooks."
-	$(BIN)/jupyter lab --notebook-dir=notebooks $(CURDIR)/notebooks/explore.ipynb
+	$(BIN)/jupyter lab $(LAB_ROOT) --notebook-dir=notebooks $(CURDIR)/notebooks/explore.ipynb
 
 .PHONY: bench
 ## Run the benchmarks (intake, allocation, reports) and print their figures

@@ -72,9 +72,17 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     if args.feedback is not None:
         refuse_raw_output(args.feedback, args.raw, "the feedback workbooks")
         check_writable_folder(args.feedback, "the feedback workbooks")
+    from cyber_mapping.intake.checksums import integrity_problems
+
     result = validation.validate_folder(args.raw, period=args.period)
     build.write_validation(result, args.out)
     print(build.summary_text(result))
+    # For BDT, not the offices: a warning that never changes the exit code.
+    problems = integrity_problems(args.raw)
+    if problems:
+        print(f"\nWARNING: {len(problems)} file(s) disagree with the raw folder's README.md:")
+        for line in problems:
+            print(f"  {shown(line)}")
     print(f"\nissues.csv and quarantine.csv written to {args.out}")
     if args.feedback is not None:
         from cyber_mapping.excel import feedback

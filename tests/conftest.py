@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
+import functools
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import openpyxl
@@ -22,6 +26,27 @@ os.environ[OVERRIDE_ENV] = ""
 # example when other work shares the two cores (speed lives in the benchmarks).
 hypothesis_settings.register_profile("cyber_mapping", deadline=None)
 hypothesis_settings.load_profile("cyber_mapping")
+
+
+@functools.cache
+def generated_sample() -> Path:
+    """The sample generator's workbooks, written once per test process into a temporary folder.
+
+    Tests read these, never ``data/raw/``: that folder holds whatever BDT put there (the
+    sample, or the offices' real submissions), and ``make test`` must pass either way.
+    """
+    from cyber_mapping.sample.generate import generate_sample
+
+    folder = Path(tempfile.mkdtemp(prefix="cyber-mapping-sample-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    generate_sample(folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def sample_raw() -> Path:
+    """A raw folder holding the illustrative sample (see :func:`generated_sample`)."""
+    return generated_sample()
 
 
 @pytest.fixture(scope="session")

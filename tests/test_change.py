@@ -107,3 +107,66 @@ def test_compare_two_loaded_products(small_product_dir, ref):
     built = load(small_product_dir).manifest["built_at"][:10]
     assert out.previous_as_of == dt.date.fromisoformat(built)
     assert int(out.spend_by_region["change"].abs().sum()) == 0
+
+
+# ----------------------------------------------------------------- which editions compare
+# The rule (cyber_mapping.analysis.change.comparability): both editions from the sample or
+# both from the offices' submissions, and at least half of the previous edition's
+# activities are in this one under the same Activity ID and the same title.
+
+
+def _edition(ids_titles, sample=False, inputs=("office.xlsx",)):
+    acts = [activity(aid, "Completed", "2021-01-01", title=title) for aid, title in ids_titles]
+    allocs = [alloc(aid, "KEN", 2021, 100) for aid, _ in ids_titles]
+    manifest = {
+        "built_at": "2024-12-31T00:00:00+00:00",
+        "sample": sample,
+        "inputs": [{"file": f} for f in inputs],
+    }
+    return make_product(
+        acts, [(a, "KEN", "Africa") for a, _ in ids_titles], allocs, manifest=manifest
+    )
+
+
+def test_a_later_edition_of_the_same_submissions_is_compared():
+    from cyber_mapping.analysis.change import comparability
+
+    before = _edition([("HQ-1", "CIRT assessment Malawi"), ("HQ-2", "CyberDrill Africa")])
+    # HQ-1 kept (title respaced and recased), HQ-2 kept, HQ-3 new: 2 of 2 previous kept.
+    after = _edition(
+        [("HQ-1", "CIRT  assessment malawi"), ("HQ-2", "CyberDrill Africa"), ("HQ-3", "New")]
+    )
+    verdict = comparability(before, after)
+    assert verdict.comparable and verdict.reason == ""
+    assert (verdict.shared, verdict.previous_activities) == (2, 2)
+
+
+def test_the_sample_is_never_compared_with_real_submissions():
+    from cyber_mapping.analysis.change import comparability
+
+    same = [("HQ-2017-001", "CIRT assessment")]
+    verdict = comparability(_edition(same, sample=True), _edition(same, sample=False))
+    assert not verdict.comparable and verdict.reason == "sample"
+
+
+def test_an_old_manifest_without_the_sample_flag_is_judged_by_its_file_names():
+    from cyber_mapping.analysis.change import comparability
+
+    same = [("HQ-2017-001", "CIRT assessment")]
+    old = _edition(same, inputs=("sample_BDT_HQ.xlsx",))
+    del old.manifest["sample"]
+    assert comparability(old, _edition(same)).reason == "sample"
+
+
+def test_ids_that_collide_by_chance_are_not_a_previous_edition():
+    from cyber_mapping.analysis.change import comparability
+
+    # Three previous activities; HQ-1 and HQ-2 reuse the IDs with other titles, only HQ-3
+    # is the same activity: 1 of 3 kept, under the half the rule asks for.
+    before = _edition([("HQ-1", "Drill"), ("HQ-2", "Strategy"), ("HQ-3", "COP guidelines")])
+    after = _edition(
+        [("HQ-1", "GCI survey"), ("HQ-2", "Women in Cyber"), ("HQ-3", "COP guidelines")]
+    )
+    verdict = comparability(before, after)
+    assert not verdict.comparable and verdict.reason == "different"
+    assert (verdict.shared, verdict.previous_activities) == (1, 3)

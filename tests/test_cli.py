@@ -8,12 +8,11 @@ import sys
 import pytest
 
 from cyber_mapping.cli import main
-from cyber_mapping.paths import RAW_DIR
-from tests.conftest import GOOD_ACTIVITY, GOOD_SPEND, write_workbook
+from tests.conftest import GOOD_ACTIVITY, GOOD_SPEND, generated_sample, write_workbook
 
 
 def test_validate_sample_names_deliberate_errors(tmp_path, capsys):
-    code = main(["validate", "--raw", str(RAW_DIR), "--out", str(tmp_path)])
+    code = main(["validate", "--raw", str(generated_sample()), "--out", str(tmp_path)])
     out = capsys.readouterr().out
     assert code == 1
     assert "sample_BDT_HQ.xlsx:" in out and "ERROR" in out
@@ -31,11 +30,13 @@ def test_validate_clean_folder_exits_zero(tmp_path, capsys):
 
 def test_build_prints_reconciliation_and_strict_fails(tmp_path, capsys):
     # The sample has deliberate errors: the product is written and build exits 1.
-    assert main(["build", "--raw", str(RAW_DIR), "--out", str(tmp_path / "p")]) == 1
+    assert main(["build", "--raw", str(generated_sample()), "--out", str(tmp_path / "p")]) == 1
     out = capsys.readouterr().out
     assert "CHF read" in out and "balances" in out
     assert (tmp_path / "p" / "manifest.json").is_file()
-    code = main(["build", "--raw", str(RAW_DIR), "--out", str(tmp_path / "q"), "--strict"])
+    code = main(
+        ["build", "--raw", str(generated_sample()), "--out", str(tmp_path / "q"), "--strict"]
+    )
     assert code == 1 and not (tmp_path / "q").exists()
     assert "--strict" in capsys.readouterr().err
 

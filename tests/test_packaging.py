@@ -6,6 +6,7 @@ import re
 import subprocess
 import tomllib
 
+import pytest
 import yaml
 
 from cyber_mapping.contract import SHEETS
@@ -72,3 +73,17 @@ def test_readme_starts_with_the_two_commands():
     first_block = readme.split("```")[1]
     commands = [line.strip() for line in first_block.splitlines()[1:] if line.strip()]
     assert commands == ["make reports", "make test"]
+
+
+@pytest.mark.parametrize(("user_id", "flag"), [("0", True), ("1000", False)])
+def test_make_lab_allows_root_only_as_root(user_id, flag):
+    # JupyterLab stops with "Running as root is not recommended" without --allow-root.
+    out = subprocess.run(
+        ["make", "-n", "-s", "lab", f"USER_ID={user_id}"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    lab = [line for line in out.splitlines() if "jupyter lab" in line]
+    assert len(lab) == 1 and ("--allow-root" in lab[0]) is flag

@@ -17,9 +17,9 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
-from cyber_mapping.paths import RAW_DIR
 from cyber_mapping.product.build import build
 from cyber_mapping.report import jobs, rendering
+from tests.conftest import generated_sample
 
 pytestmark = pytest.mark.slow
 
@@ -33,7 +33,7 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 @pytest.fixture(scope="module")
 def sample_reports(tmp_path_factory):
     work = tmp_path_factory.mktemp("sample")
-    build(RAW_DIR, work / "processed")
+    build(generated_sample(), work / "processed")
     summary = rendering.render(
         ["overall", "Africa"],
         processed_dir=work / "processed",
@@ -329,4 +329,6 @@ def test_forced_shares_say_so(sample_reports, name):
     forced = [c for c in chunks if ">Share of total<" in c]
     assert forced
     assert all("rounded so that they add up to 100%" in c for c in forced)
-    assert "What changed since the previous edition" not in body  # no --compare given
+    # No --compare and a first build (no previous/): the section says so in one sentence.
+    assert "This is the first edition; later editions will show what changed." in body
+    assert "Since the previous edition (as of" not in body

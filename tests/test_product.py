@@ -10,16 +10,15 @@ import pytest
 
 from cyber_mapping import load
 from cyber_mapping.exceptions import ProductNotFoundError, StrictBuildError
-from cyber_mapping.paths import RAW_DIR
 from cyber_mapping.product.build import build
 from cyber_mapping.product.store import TABLES, neutralise
-from tests.conftest import GOOD_ACTIVITY, GOOD_SPEND, write_workbook
+from tests.conftest import GOOD_ACTIVITY, GOOD_SPEND, generated_sample, write_workbook
 
 
 @pytest.fixture(scope="module")
 def sample_product(tmp_path_factory):
     out = tmp_path_factory.mktemp("product") / "processed"
-    manifest = build(RAW_DIR, out)
+    manifest = build(generated_sample(), out)
     return out, manifest
 
 
@@ -56,7 +55,7 @@ def test_sample_build_reconciles(sample_product):
 def test_build_is_deterministic(sample_product, tmp_path):
     out, _ = sample_product
     again = tmp_path / "again"
-    build(RAW_DIR, again)
+    build(generated_sample(), again)
     for name in TABLES:
         for ext in ("csv", "parquet"):
             assert (out / f"{name}.{ext}").read_bytes() == (
@@ -145,7 +144,7 @@ def test_manifest_has_checksums_and_parameters(sample_product):
 
 def test_processed_plus_quarantined_equals_read_over_corpus(tmp_path):
     raw = tmp_path / "raw"
-    shutil.copytree(RAW_DIR, raw, ignore=shutil.ignore_patterns("*.md"))
+    shutil.copytree(generated_sample(), raw, ignore=shutil.ignore_patterns("*.md"))
     write_workbook(
         raw / "extra.xlsx",
         activities=[{**GOOD_ACTIVITY, "Activity ID": "E-1"}],

@@ -20,10 +20,12 @@ from cyber_mapping.intake.cells import clip_merged, kept_rows, sheet_rows, strea
 from cyber_mapping.intake.reading import read_folder
 from cyber_mapping.intake.sizing import PASSWORD_PROTECTED
 from cyber_mapping.intake.validation import validate_folder
-from cyber_mapping.paths import RAW_DIR
-from tests.conftest import GOOD_ACTIVITY, GOOD_SPEND, write_workbook
+from tests.conftest import GOOD_ACTIVITY, GOOD_SPEND, generated_sample, write_workbook
 
-SAMPLE = RAW_DIR / "sample_RO_CIS.xlsx"
+
+def _sample() -> Path:
+    """A sample workbook from the generator (not data/raw/, which may hold real data)."""
+    return generated_sample() / "sample_RO_CIS.xlsx"
 
 
 def _good(folder: Path, name: str = "good.xlsx") -> Path:
@@ -32,7 +34,7 @@ def _good(folder: Path, name: str = "good.xlsx") -> Path:
 
 def _with_cell(folder: Path, name: str, cell: str, value: object = "stray") -> Path:
     """A copy of a sample workbook with one more value, far away."""
-    wb = openpyxl.load_workbook(SAMPLE)
+    wb = openpyxl.load_workbook(_sample())
     wb["Activities"][cell] = value
     path = folder / name
     wb.save(path)
@@ -73,7 +75,7 @@ def test_a_far_cell_is_read_at_the_cost_of_the_cells_present(tmp_path, cell):
     # workbook too.
     plain = tmp_path / "plain"
     plain.mkdir()
-    shutil.copy(SAMPLE, plain / "far.xlsx")
+    shutil.copy(_sample(), plain / "far.xlsx")
     rows = reading.read_folder(plain).workbooks[0].rows
     assert f"'far.xlsx': ('read', {rows!r})" in out
     assert "'good.xlsx': ('read'" in out
@@ -88,7 +90,7 @@ def test_streamed_sheets_read_exactly_what_calamine_reads():
             out.append((i, list(line[:last])))
         return out
 
-    for path in sorted(RAW_DIR.glob("*.xlsx")):
+    for path in sorted(generated_sample().glob("*.xlsx")):
         book = python_calamine.CalamineWorkbook.from_path(str(path))
         for name in book.sheet_names:
             sheet = book.get_sheet_by_name(name)
@@ -100,7 +102,7 @@ def test_streamed_sheets_read_exactly_what_calamine_reads():
 
 
 def test_a_streamed_workbook_validates_like_the_original(tmp_path, monkeypatch):
-    shutil.copy(SAMPLE, tmp_path / SAMPLE.name)
+    shutil.copy(_sample(), tmp_path / _sample().name)
     normal = validate_folder(tmp_path)
     monkeypatch.setattr(sizing, "MAX_GRID_CELLS", 0)  # every sheet takes the streaming route
     streamed = validate_folder(tmp_path)
@@ -216,7 +218,7 @@ def _bomb(path: Path, megabytes: int, one_cell: bool = True) -> Path:
     otherwise texts of 1,000 characters.
     """
     with (
-        zipfile.ZipFile(SAMPLE) as src,
+        zipfile.ZipFile(_sample()) as src,
         zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as out,
     ):
         for item in src.infolist():
@@ -285,7 +287,7 @@ def test_an_encrypted_workbook_is_password_protected(tmp_path):
     msoffcrypto = pytest.importorskip("msoffcrypto", reason="msoffcrypto-tool (dev) missing")
     from msoffcrypto.format.ooxml import OOXMLFile
 
-    with SAMPLE.open("rb") as plain, (tmp_path / "locked.xlsx").open("wb") as out:
+    with _sample().open("rb") as plain, (tmp_path / "locked.xlsx").open("wb") as out:
         OOXMLFile(plain).encrypt("secret", out)
     assert msoffcrypto  # the real format, as Excel writes it
     (tmp_path / "named.xlsm").write_bytes((tmp_path / "locked.xlsx").read_bytes())
@@ -314,7 +316,7 @@ def test_xls_and_ods_submissions_are_read_like_the_xlsx(tmp_path, fmt):
     soffice = _soffice()
     original = tmp_path / "original"
     original.mkdir()
-    shutil.copy(SAMPLE, original / SAMPLE.name)
+    shutil.copy(_sample(), original / _sample().name)
     converted = tmp_path / "converted"
     converted.mkdir()
     subprocess.run(
@@ -326,13 +328,13 @@ def test_xls_and_ods_submissions_are_read_like_the_xlsx(tmp_path, fmt):
             fmt,
             "--outdir",
             str(converted),
-            str(original / SAMPLE.name),
+            str(original / _sample().name),
         ],
         check=True,
         capture_output=True,
         timeout=180,
     )
-    assert (converted / f"{SAMPLE.stem}.{fmt}").is_file()
+    assert (converted / f"{_sample().stem}.{fmt}").is_file()
     a = validate_folder(original)
     b = validate_folder(converted)
     assert b.workbooks[0].status == "read"
@@ -381,10 +383,10 @@ def test_an_xls_with_a_value_in_its_last_cell_is_refused_cheaply(tmp_path):
     converted = tmp_path / "xls"
     converted.mkdir()
     xls = _convert(soffice, source, "xls", converted)
-    sample = _convert(soffice, SAMPLE, "xls", converted)
+    sample = _convert(soffice, _sample(), "xls", converted)
     sizes = sizing.xls_extents(sample, ["Activities", "Expenditure"])
     # The converted sample spans what the sample's own sheets span.
-    book = openpyxl.load_workbook(SAMPLE, read_only=True)
+    book = openpyxl.load_workbook(_sample(), read_only=True)
     spans = {}
     for title in ("Activities", "Expenditure"):
         ws = book[title]

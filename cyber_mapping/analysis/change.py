@@ -12,6 +12,16 @@ resolution and split into three parts that add up exactly to the change:
 "Reached" has the meaning of :mod:`cyber_mapping.analysis.need` (named by a delivered
 activity). The comparison is stated against the previous product's as-of date: its
 manifest's ``as_of`` when it records one, else the date it was built.
+
+Whether two editions may be compared at all is decided here, once, by
+:func:`comparability` (``open_report`` asks it for ``report --compare``, the notebook's
+``compare_dir`` and ``make reports`` alike): an edition built from the illustrative sample is
+never compared with one built from the offices' submissions, and an edition is compared
+only with a previous one of the same submissions, known by at least half of its activities
+reappearing with the same Activity ID and title. Activity IDs alone would not do: every
+template suggests the same numbering (``HQ-2017-001``...), so two unrelated sets of
+workbooks share IDs by chance; file names would not do either, as offices rename their
+workbook for each submission.
 """
 
 from __future__ import annotations
@@ -26,6 +36,59 @@ from cyber_mapping.product.store import Product
 from cyber_mapping.reference import Reference, load_reference
 
 COMPLETED = "Completed"
+# The share of the previous edition's activities (same ID, same title) that must be in the
+# current one for the two to be editions of the same submissions.
+MIN_SHARED = 0.5
+SAMPLE_PREFIX = "sample_"
+
+
+@dataclass(frozen=True)
+class Comparability:
+    """Whether a previous edition may be compared with the current one, and why not.
+
+    ``reason`` is ``""`` (comparable), ``"sample"`` (one edition comes from the illustrative
+    sample, the other from the offices' submissions) or ``"different"`` (fewer than
+    :data:`MIN_SHARED` of the previous activities are in this edition with the same ID and
+    title: another set of submissions whose IDs may collide by chance).
+    """
+
+    comparable: bool
+    reason: str
+    shared: int  # previous activities found again with the same ID and title
+    previous_activities: int
+
+
+def from_sample(manifest: dict) -> bool:
+    """Whether a product was built from the illustrative sample (its manifest's ``sample``).
+
+    Manifests written before the flag existed are judged by their input file names.
+    """
+    if "sample" in manifest:
+        return bool(manifest["sample"])
+    files = [str(i.get("file", "")) for i in manifest.get("inputs") or []]
+    return any(f.startswith(SAMPLE_PREFIX) for f in files)
+
+
+def _id_titles(product: Product) -> set[tuple[str, str]]:
+    acts = product.activities
+    if acts.empty or "activity_id" not in acts.columns:
+        return set()
+    titles = acts["title"] if "title" in acts.columns else pd.Series("", index=acts.index)
+    # Case and spacing are an office's retyping, not another activity.
+    folded = titles.fillna("").astype(str).map(lambda t: " ".join(t.casefold().split()))
+    return set(zip(acts["activity_id"].astype(str), folded, strict=True))
+
+
+def comparability(previous: Product, current: Product) -> Comparability:
+    """Whether ``previous`` is an earlier edition of ``current`` (see the module's rule)."""
+    before, now = _id_titles(previous), _id_titles(current)
+    shared = len(before & now)
+    counts = (shared, len(before))
+    if from_sample(previous.manifest or {}) != from_sample(current.manifest or {}):
+        return Comparability(False, "sample", *counts)
+    if not before or shared < MIN_SHARED * len(before):
+        return Comparability(False, "different", *counts)
+    return Comparability(True, "", *counts)
 
 
 @dataclass(frozen=True)

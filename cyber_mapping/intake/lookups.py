@@ -197,9 +197,12 @@ class PlaceList:
     problems: tuple[str, ...] = ()
 
 
-def _match_region(text: str, ref: Reference) -> Match:
-    keys = ref.vocab("region")
-    return lookup(text, keys)
+def match_region(text: str, ref: Reference) -> Match:
+    """Match an ITU-D region by name or alias (``Asia-Pacific``).
+
+    The one resolution of a region's name: workbooks, ``report --region``, the notebooks.
+    """
+    return lookup(text, ref.vocab("region"))
 
 
 def parse_places(text: object, ref: Reference) -> PlaceList:
@@ -219,7 +222,7 @@ def parse_places(text: object, ref: Reference) -> PlaceList:
             continue
         m = re.match(r"^(?:itu\s+)?region\s*[:\-]\s*(.+)$", folded)
         if m:
-            rmatch = _match_region(piece.split(":", 1)[-1] if ":" in piece else m.group(1), ref)
+            rmatch = match_region(piece.split(":", 1)[-1] if ":" in piece else m.group(1), ref)
             if rmatch.ok:
                 places.append(Place(None, rmatch.value, piece, rmatch))
             else:
@@ -252,7 +255,7 @@ def parse_places(text: object, ref: Reference) -> PlaceList:
                 "Write the ITU name of the one you mean (or its ISO code)."
             )
             continue
-        rmatch = _match_region(piece, ref)
+        rmatch = match_region(piece, ref)
         if rmatch.ok:
             problems.append(
                 f"'{piece}' is a region, not a country. Write 'Region: {rmatch.value}' "

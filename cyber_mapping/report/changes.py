@@ -17,10 +17,19 @@ from cyber_mapping.report.formats import capital, join_names, long_date, plural,
 
 
 def changes_section(report: Report) -> Block:
-    """What changed since the previous edition; nothing at all when there is none."""
-    if report.previous is None:
-        return Block("")
+    """What changed since the previous edition, or one sentence saying why nothing is compared.
+
+    The section is left out only when no comparison was asked for although the product
+    keeps an earlier edition (``report`` without ``--compare``).
+    """
     t = report.t
+    if report.previous is None:
+        if not report.changes_note:
+            return Block("")
+        heading = f"<h2 id='changes'>{esc(t['q_changes_heading'])}</h2>"
+        return Block(
+            f"<section class='changes'>{heading}{paragraph(t[report.changes_note])}</section>"
+        )
     ch = change.compare(report.previous, report.product, report.ref)
     as_of = long_date(ch.previous_as_of) if ch.previous_as_of else "an unknown date"
     n_new = len(ch.new_activities)

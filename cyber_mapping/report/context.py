@@ -15,7 +15,7 @@ from pathlib import Path
 from cyber_mapping import __version__
 from cyber_mapping.exceptions import ReportConfigError
 from cyber_mapping.paths import TEMPLATES_DIR
-from cyber_mapping.product.store import Product, load
+from cyber_mapping.product.store import PREVIOUS_NAME, Product, load
 from cyber_mapping.reference import Reference, load_reference, read_yaml
 from cyber_mapping.report.formats import EN_DASH, long_date
 
@@ -56,6 +56,10 @@ class Report:
     numbered: dict[tuple[str, str], int] = field(default_factory=dict)
     sources: dict[tuple[str, int], tuple[str, str]] = field(default_factory=dict)
     previous: Product | None = None
+    # Why no previous edition is compared, as a sentence key of text_en.yaml
+    # (``q_changes_first*``); "" when one is compared or when none was asked for although
+    # the product keeps one (the section is then left out).
+    changes_note: str = ""
 
     def number(self, kind: str, key: str) -> int:
         """The number of the ``kind`` (``table`` or ``figure``) block called ``key``.
@@ -120,6 +124,57 @@ class Report:
         )
 
 
+OVERALL = frozenset({"", "overall", "all"})
+
+
+def resolve_region(name: str, ref: Reference) -> str | None:
+    """The ITU-D region ``name`` denotes (aliases such as ``Asia-Pacific`` too), or None.
+
+    None is the overall report (``""``, ``overall``, ``all``).
+
+    Raises
+    ------
+    ReportConfigError
+        For an unknown region, with the closest one and the valid names.
+    """
+    from cyber_mapping.intake.lookups import match_region
+
+    if str(name).strip().casefold() in OVERALL:
+        return None
+    match = match_region(name, ref)
+    if not match.ok:
+        raise ReportConfigError(
+            f"unknown region '{name}'; choose one of: {', '.join(ref.region_names)} "
+            f"(or overall).{match.hint()}"
+        )
+    return match.value
+
+
+def _previous_edition(product: Product, compare_dir: str) -> tuple[Product | None, str]:
+    """The previous edition to compare with, or why there is none (a text key).
+
+    The one place where a comparison is accepted or refused, for ``report --compare``,
+    ``make reports`` and the notebook's ``compare_dir`` alike
+    (:func:`cyber_mapping.analysis.change.comparability` states the rule).
+    """
+    from cyber_mapping.analysis.change import comparability
+
+    if not compare_dir:
+        # No comparison asked: "first edition" is true only if no earlier one is kept.
+        kept = (product.directory / PREVIOUS_NAME / "manifest.json").is_file()
+        return None, "" if kept else "q_changes_first"
+    if not (Path(compare_dir) / "manifest.json").is_file():
+        raise ReportConfigError(
+            f"no previous data product in {compare_dir} (manifest.json missing); give the "
+            "folder of an earlier build, or leave --compare out."
+        )
+    previous = load(Path(compare_dir))
+    verdict = comparability(previous, product)
+    if verdict.comparable:
+        return previous, ""
+    return None, f"q_changes_first_{verdict.reason}"
+
+
 def open_report(
     processed_dir: str | Path = "",
     region: str = "",
@@ -146,10 +201,7 @@ def open_report(
         For an unknown region (naming the valid ones) or a malformed date.
     """
     ref = load_reference()
-    if region and region not in ref.region_names:
-        raise ReportConfigError(
-            f"unknown region '{region}'; choose one of: {', '.join(ref.region_names)}"
-        )
+    scope = resolve_region(region, ref)
     product = load(Path(processed_dir) if processed_dir else None)
 
     def date(text: str, default: dt.date) -> dt.date:
@@ -167,20 +219,14 @@ def open_report(
             f"the report's period {period} differs from the data product's mapping period "
             f"{mapped[0]}-{mapped[1]}; rebuild with `cyber-mapping build --period {period}`."
         )
-    previous = None
-    if compare_dir:
-        if not (Path(compare_dir) / "manifest.json").is_file():
-            raise ReportConfigError(
-                f"no previous data product in {compare_dir} (manifest.json missing); give the "
-                "folder of an earlier build, or leave --compare out."
-            )
-        previous = load(Path(compare_dir))
+    previous, note = _previous_edition(product, compare_dir)
     t = texts(language)
     return Report(
         previous=previous,
+        changes_note=note,
         product=product,
         ref=ref,
-        region=region or None,
+        region=scope,
         as_of=date(as_of, built),
         meeting=meeting or "Meeting to be confirmed",
         document=document or "Document TDAG-XX/NN-E (number to be assigned)",

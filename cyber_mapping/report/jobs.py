@@ -115,23 +115,16 @@ def resolve_regions(regions: list[str] | None, all_reports: bool) -> list[str]:
         Naming the valid regions, before any kernel starts.
     """
     from cyber_mapping.reference import load_reference  # pandas: not needed by workers
+    from cyber_mapping.report.context import resolve_region
 
-    valid = list(load_reference().region_names)
+    ref = load_reference()
+    valid = list(ref.region_names)
     if all_reports:
         return ["", *valid]
     if not regions:
         return [""]
-    folded = {r.casefold(): r for r in valid}
-    out = []
-    for name in regions:
-        if name.casefold() in {"overall", "all", ""}:
-            out.append("")
-        elif name.casefold() in folded:
-            out.append(folded[name.casefold()])
-        else:
-            raise ReportConfigError(
-                f"unknown region '{name}'; choose one of: {', '.join(valid)} (or overall)"
-            )
+    # The one resolution of region names (aliases included) that open_report uses too.
+    out = [resolve_region(name, ref) or "" for name in regions]
     return list(dict.fromkeys(out))
 
 
