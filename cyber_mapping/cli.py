@@ -75,7 +75,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     result = validation.validate_folder(args.raw, period=args.period)
     build.write_validation(result, args.out)
     print(build.summary_text(result))
-    print(f"\nissues.csv and quarantine.csv written to {args.out}")
+    print(f"\nissues.csv, quarantine.csv and for_bdt.csv written to {args.out}")
     if args.feedback is not None:
         from cyber_mapping.excel import feedback
 

@@ -8,6 +8,7 @@ beneficiary typed twice, a currency BDT has no rate for yet).
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
 import openpyxl
 import pandas as pd
@@ -186,6 +187,15 @@ def test_an_agency_rolls_up_to_its_funder_and_keeps_its_name(tmp_path):
     assert exp.loc["F-2", "funder_agency"] == "Federal Foreign Office"
     assert exp.loc["F-1", "funder_agency"] == ""
     assert spend.funder_agencies(product) == {"Germany": "Federal Foreign Office"}
+    # The report's by-funder table: one row, Germany, with its agency listed.
+    from cyber_mapping import narrative as nv
+    from cyber_mapping.report.context import Report
+
+    day = dt.date(2025, 6, 30)
+    report = Report(product, load_reference(), None, day, "m", "d", day, "a", "r")
+    block = nv.spend_table(report, "funder", "Funder")
+    assert list(block.data["funder"]) == ["Germany"]
+    assert "Agencies" in str(block) and "Federal Foreign Office" in str(block)
     # Partners: the two spellings of the Ghanaian authority fold to one partner.
     partners = need.active_partners(product)
     assert list(partners["partners"]) == ["Cyber Security Authority Ghana"]
