@@ -123,8 +123,7 @@ def _resolutions(
                     "resolution",
                     parsed.missing_id,
                     "cyber_mapping/reference/resolutions.yaml",
-                    f"{parsed.missing_id} with its revisions and source, if it exists "
-                    f"(written '{piece}')",
+                    f"add {parsed.missing_id} with its revisions and source, if it exists",
                 )
             log.error(ACTIVITIES, idx, rec, "resolution_refs", piece, parsed.problem, todo)
         elif parsed.match.value in [r for r, _ in res_ids]:

@@ -227,7 +227,7 @@ def _chf_cents(
                     "exchange rate",
                     f"{currency} {year}",
                     "cyber_mapping/reference/exchange_rates.csv",
-                    f"the rate to CHF of one {currency} in {year}, with its source",
+                    f"add the rate to CHF of one {currency} in {year}, with its source",
                 ),
             )
         else:
@@ -280,7 +280,7 @@ def _funder(log: IssueLog, rec: dict, found: lookups.FunderMatch | None) -> tupl
                 "funder",
                 funder_text,
                 "cyber_mapping/reference/funders.csv",
-                "the funder (alias, funder, agency, kind, source) or its alias",
+                "add the funder or an alias of a listed one (alias, funder, agency, source)",
             ),
         )
     return found.funder, found.agency

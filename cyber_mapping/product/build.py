@@ -103,12 +103,13 @@ def for_bdt_lines(items: list[dict]) -> list[str]:
     lines = [
         "",
         f"For BDT: {len(items)} item(s) of reference data to add; {waiting} row(s) wait for "
-        "them (for_bdt.csv). The offices need not change these rows:",
+        "them (for_bdt.csv). The offices need not change these rows unless a value is "
+        "mistyped:",
     ]
     for i in items:
         lines.append(
-            f"  - {i['kind']} {shown(i['value'])}: add {shown(i['to_add'])} to "
-            f"{i['reference_file']} ({i['rows_waiting']} row(s) in {shown(i['workbooks'])})"
+            f"  - {i['kind']} {shown(i['value'])}, in {i['reference_file']}: "
+            f"{shown(i['to_add'])} ({i['rows_waiting']} row(s) wait, in {shown(i['workbooks'])})"
         )
     return lines
 
