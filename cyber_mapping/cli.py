@@ -83,7 +83,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         print(f"\nWARNING: {len(problems)} file(s) disagree with the raw folder's README.md:")
         for line in problems:
             print(f"  {shown(line)}")
-    print(f"\nissues.csv and quarantine.csv written to {args.out}")
+    print(f"\nissues.csv, quarantine.csv and for_bdt.csv written to {args.out}")
     if args.feedback is not None:
         from cyber_mapping.excel import feedback
 

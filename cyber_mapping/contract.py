@@ -182,10 +182,25 @@ LEVELS = ("Output", "Outcome")
 NO_FILL_COLUMNS = frozenset({"amount", "value", "baseline", "target", "achieved"})
 
 # ------------------------------------------------------------------ the issues table
-ISSUE_COLUMNS = ("workbook", "sheet", "row", "column", "value", "severity", "message")
+ISSUE_COLUMNS = (
+    "workbook",
+    "sheet",
+    "row",
+    "column",
+    "value",
+    "severity",
+    "message",
+    "audience",
+    "activity_id",
+)
 QUARANTINE_COLUMNS = ("workbook", "sheet", "row", "activity_id", "amount_chf", "reasons")
 ERROR = "error"
 WARNING = "warning"
+# Who can act on an issue: the office corrects its workbook; BDT adds reference data (a rate,
+# a resolution, a funder), and the row waits for it.
+OFFICE = "office"
+BDT = "BDT"
+AUDIENCES = (OFFICE, BDT)
 
 
 def issue(
@@ -196,8 +211,14 @@ def issue(
     value: object,
     severity: str,
     message: str,
+    audience: str = OFFICE,
+    activity_id: str = "",
 ) -> dict[str, object]:
-    """One row of the ``issues`` table; ``row`` is the Excel row number (None for the file)."""
+    """One row of the ``issues`` table; ``row`` is the Excel row number (None for the file).
+
+    ``audience`` says who acts on it (:data:`OFFICE` or :data:`BDT`); ``activity_id`` is the
+    row's Activity ID where the row has one (else ``""``), so issues join to activities.
+    """
     text = "" if value is None else str(value)
     return {
         "workbook": workbook,
@@ -207,4 +228,6 @@ def issue(
         "value": text if len(text) <= 200 else text[:197] + "...",
         "severity": severity,
         "message": message,
+        "audience": audience,
+        "activity_id": activity_id,
     }

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +47,15 @@ INDICATOR_COLUMNS = ["id", "name", "level", "unit", "themes", "additive", "sourc
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'"})
 _DASHES = str.maketrans({"–": "-", "—": "-", "‑": "-", "‐": "-", "−": "-"})
+
+
+def name_key(text: object) -> str:
+    """A name folded for grouping: :func:`normalise_key` without punctuation.
+
+    ``"Cyber Security Authority (Ghana)"`` and ``"Cyber Security Authority Ghana"`` give the
+    same key, so two spellings of one partner or funder count as one.
+    """
+    return " ".join(re.sub(r"[^\w]+", " ", normalise_key(text)).split())
 
 
 def normalise_key(text: object) -> str:
@@ -139,6 +149,22 @@ class Reference:
         return {
             normalise_key(a): f
             for a, f in zip(self.funders["alias"], self.funders["funder"], strict=True)
+        }
+
+    def funder_agencies(self) -> dict[str, tuple[str, str, str]]:
+        """Map folded funder alias to ``(funder, agency, kind)`` (agency ``""`` for the funder).
+
+        An agency (a ministry, a national authority) rolls up to its funder, the State or
+        organisation that pays; ``kind`` is ``ITU``, ``State`` or ``organisation``.
+        """
+        cols = [
+            self.funders.get(c, pd.Series([""] * len(self.funders))) for c in ("agency", "kind")
+        ]
+        return {
+            normalise_key(a): (f, "" if ag != ag else str(ag), "" if k != k else str(k))
+            for a, f, ag, k in zip(
+                self.funders["alias"], self.funders["funder"], *cols, strict=True
+            )
         }
 
     def version(self) -> str:

@@ -21,7 +21,7 @@ import pandas as pd
 from cyber_mapping.analysis.scope import member_states_in_scope, scope_allocations
 from cyber_mapping.analysis.shares import share_pct
 from cyber_mapping.product.store import Product
-from cyber_mapping.reference import Reference
+from cyber_mapping.reference import Reference, name_key
 
 DELIVERED = ("Completed", "Ongoing")
 PLANNED = "Planned"
@@ -263,14 +263,30 @@ def _split_list(text: object) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
+def _partner_spellings(partners_of: dict[str, list[str]]) -> dict[str, str]:
+    """Folded partner name -> the one spelling shown for it.
+
+    "Cyber Security Authority Ghana" and "Cyber Security Authority (Ghana)" fold to one key
+    (:func:`~cyber_mapping.reference.name_key`); the spelling most activities use is shown,
+    on a tie the first in the activities' order.
+    """
+    counts: dict[str, dict[str, int]] = {}
+    for names in partners_of.values():
+        for name in dict.fromkeys(names):
+            spellings = counts.setdefault(name_key(name), {})
+            spellings[name] = spellings.get(name, 0) + 1
+    return {key: max(sp, key=sp.__getitem__) for key, sp in counts.items()}
+
+
 def active_partners(
     product: Product, region: str | None = None, by: str = "theme"
 ) -> pd.DataFrame:
     """Funders and partners already active, per region and ``by`` (``theme`` or ``resolution_id``).
 
     Funders come from the spend (allocations in scope); partners from the activities'
-    ``partners`` text (split on ``;``), for activities with spend in the cell. Funders are
-    listed largest spend first, partners alphabetically.
+    ``partners`` text (split on ``;``), for activities with spend in the cell; two spellings
+    of one partner (same :func:`~cyber_mapping.reference.name_key`) are one partner. Funders
+    are the canonical ones (agencies rolled up), largest spend first; partners alphabetically.
 
     Returns
     -------
@@ -289,6 +305,7 @@ def active_partners(
                 strict=True,
             )
         )
+    spelling = _partner_spellings(partners_of)
     out = []
     frame = rows[["region", by, "funder", "activity_id", "amount_cents"]].astype(
         {"region": str, by: str, "funder": str, "activity_id": str}
@@ -298,7 +315,11 @@ def active_partners(
         funders = funders[funders > 0].reset_index()
         funders = funders.sort_values(["amount_cents", "funder"], ascending=[False, True])
         partner_names = sorted(
-            {p for a in cell["activity_id"].unique() for p in partners_of.get(a, [])},
+            {
+                spelling.get(name_key(p), p)
+                for a in cell["activity_id"].unique()
+                for p in partners_of.get(a, [])
+            },
             key=str.casefold,
         )
         out.append(

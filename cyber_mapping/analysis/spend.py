@@ -80,6 +80,25 @@ def spend_by(
     return out
 
 
+def funder_agencies(product: Product, region: str | None = None) -> dict[str, str]:
+    """Each funder's agencies with spend in scope, ``"; "``-joined (funders with none omitted).
+
+    The by-funder tables group by the canonical funder (the State or organisation, from
+    ``funders.csv``); this lists the ministries or authorities the offices named for it,
+    e.g. ``{"Germany": "Federal Foreign Office"}``.
+    """
+    exp = product.expenditure
+    if "funder_agency" not in exp.columns or exp.empty:
+        return {}  # a product built before agencies were kept
+    rows = scope_allocations(product, region)
+    ids = set(rows.loc[rows["amount_cents"] > 0, "expenditure_id"].astype(str))
+    named = exp[exp["expenditure_id"].astype(str).isin(ids) & (exp["funder_agency"] != "")]
+    return {
+        str(funder): "; ".join(sorted(set(group["funder_agency"]), key=str.casefold))
+        for funder, group in named.groupby("funder", sort=True)
+    }
+
+
 # The two bases of spend: incurred, and estimated for ongoing and planned work.
 ACTUAL = "Actual"
 ESTIMATED = "Estimated"

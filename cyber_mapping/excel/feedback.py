@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from cyber_mapping.contract import ACTIVITIES, ERROR, RESULTS, WARNING, fold_header
+from cyber_mapping.contract import ACTIVITIES, BDT, ERROR, RESULTS, WARNING, fold_header
 from cyber_mapping.excel.cells import (
     BOLD,
     ERROR_FILL,
@@ -48,7 +48,29 @@ from cyber_mapping.reference import Reference, load_reference
 
 logger = logging.getLogger(__name__)
 
-_ISSUE_HEADERS = ["Severity", "Sheet", "Row", "Column", "Value", "Message", "Go to"]
+_ISSUE_HEADERS = [
+    "Severity",
+    "Sheet",
+    "Row",
+    "Column",
+    "Value",
+    "Message",
+    "Go to",
+    "Activity ID",
+]
+# BDT's to-dos (a missing rate, resolution or funder in the reference data) are not the
+# office's errors: the copy marks them so, lists them after the office's own, and says why.
+WAITS_FOR_BDT = "waits for BDT"
+_BDT_NOTE = (
+    f"Rows marked '{WAITS_FOR_BDT}' are not your errors: they need reference data that BDT "
+    "adds (an exchange rate, a resolution, a funder). No change is needed from you unless "
+    "the value is mistyped; BDT has them on its own list."
+)
+
+
+def _label(rec: pd.Series) -> str:
+    """The Severity cell: the office's error or warning, or that the row waits for BDT."""
+    return WAITS_FOR_BDT if rec.get("audience") == BDT else str(rec["severity"])
 
 
 def feedback_name(workbook: str) -> str:
@@ -96,6 +118,8 @@ def inert_copy(wb: openpyxl.Workbook) -> None:
 def _sorted_issues(issues: pd.DataFrame) -> pd.DataFrame:
     order = {ERROR: 0, WARNING: 1}
     out = issues.assign(_sev=issues["severity"].map(order).fillna(2))
+    if "audience" in out.columns:
+        out["_sev"] = out["_sev"].where(out["audience"] != BDT, 3)
     out = out.assign(_row=pd.to_numeric(out["row"], errors="coerce").fillna(0))
     return out.sort_values(["_sev", "sheet", "_row", "column"], kind="stable").drop(
         columns=["_sev", "_row"]
@@ -130,11 +154,12 @@ def _annotate(wb: openpyxl.Workbook, issues: pd.DataFrame) -> dict[int, str]:
         if fold_header(first) not in columns[key] and first:
             text = f"[column '{first}'] {text}"
         coord = f"{get_column_letter(col)}{int(row)}"
-        notes.setdefault((ws.title, coord), []).append((str(rec["severity"]), text))
+        notes.setdefault((ws.title, coord), []).append((_label(rec), text))
         where[idx] = f"{quote_sheetname(ws.title)}!{coord}"
     for (title, coord), found in notes.items():
         cell = wb[title][coord]
         worst = ERROR if any(sev == ERROR for sev, _ in found) else WARNING
+        # A cell that only waits for BDT is shown as a warning, never as the office's error.
         cell.fill = ERROR_FILL if worst == ERROR else WARNING_FILL
         body = "\n".join(f"{sev.upper()}: {msg}" for sev, msg in found)
         cell.comment = cell_comment(body)
@@ -147,7 +172,7 @@ def _issues_sheet(wb: openpyxl.Workbook, issues: pd.DataFrame, where: dict[int, 
         title = f"{title} (cyber_mapping)" if "(" not in title else title + "+"
     ws = wb.create_sheet(title, 0)
     style_header(ws, _ISSUE_HEADERS)
-    widths = [10, 14, 7, 24, 30, 90, 16]
+    widths = [14, 14, 7, 24, 30, 90, 16, 16]
     for j, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(j)].width = width
     if issues.empty:
@@ -156,7 +181,7 @@ def _issues_sheet(wb: openpyxl.Workbook, issues: pd.DataFrame, where: dict[int, 
     for i, (idx, rec) in enumerate(issues.iterrows(), start=2):
         row = pd.to_numeric(rec["row"], errors="coerce")
         values = [
-            rec["severity"],
+            _label(rec),
             rec["sheet"] or "(file)",
             None if pd.isna(row) else int(row),
             rec["column"] or "",
@@ -166,13 +191,19 @@ def _issues_sheet(wb: openpyxl.Workbook, issues: pd.DataFrame, where: dict[int, 
         for j, value in enumerate(values, start=1):
             cell = put_text(ws, i, j, value)
             cell.alignment = WRAP
-        ws.cell(row=i, column=1).fill = ERROR_FILL if rec["severity"] == ERROR else WARNING_FILL
+        office_error = rec["severity"] == ERROR and _label(rec) == ERROR
+        ws.cell(row=i, column=1).fill = ERROR_FILL if office_error else WARNING_FILL
         if idx in where:
             link = put_text(ws, i, 7, "go to cell")
             link.hyperlink = Hyperlink(ref=link.coordinate, location=where[idx])
             link.font = Font(color="0563C1", underline="single")
+        put_text(ws, i, 8, rec.get("activity_id") or "")
+    if "audience" in issues.columns and (issues["audience"] == BDT).any():
+        note_row = len(issues) + 3
+        put_text(ws, note_row, 1, "note")
+        put_text(ws, note_row, 6, _BDT_NOTE).alignment = WRAP
     ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:G{max(2, len(issues) + 1)}"
+    ws.auto_filter.ref = f"A1:H{max(2, len(issues) + 1)}"
     ws.page_setup.orientation = "landscape"
     fit_width(ws)
     wb.active = 0

@@ -14,7 +14,14 @@ import pandera.pandas as pa
 
 from cyber_mapping.contract import ACTIVITIES
 from cyber_mapping.intake import cleaning, lookups
-from cyber_mapping.intake.log import IssueLog, cell_text, check_required, map_distinct, row_dicts
+from cyber_mapping.intake.log import (
+    BdtTodo,
+    IssueLog,
+    cell_text,
+    check_required,
+    map_distinct,
+    row_dicts,
+)
 from cyber_mapping.intake.schemas import ActivityTable, failures_to_issues
 from cyber_mapping.reference import Reference
 
@@ -110,7 +117,15 @@ def _resolutions(
         cache[piece] = parsed
         log.mapped("resolution", piece, parsed.match)
         if parsed.problem:
-            log.error(ACTIVITIES, idx, rec, "resolution_refs", piece, parsed.problem)
+            todo = None
+            if parsed.missing_id:
+                todo = BdtTodo(
+                    "resolution",
+                    parsed.missing_id,
+                    "cyber_mapping/reference/resolutions.yaml",
+                    f"add {parsed.missing_id} with its revisions and source, if it exists",
+                )
+            log.error(ACTIVITIES, idx, rec, "resolution_refs", piece, parsed.problem, todo)
         elif parsed.match.value in [r for r, _ in res_ids]:
             log.warn(
                 ACTIVITIES,
@@ -143,14 +158,22 @@ def _beneficiaries(
             log.mapped("country" if p.country_iso3 else "region", p.text, p.match)
         for problem in places.problems:
             log.error(ACTIVITIES, idx, rec, "beneficiaries", rec["beneficiaries"], problem)
-    if len({(p.country_iso3, p.region) for p in place_list}) < len(place_list):
+    seen: dict[tuple, str] = {}
+    twice: list[str] = []
+    for p in place_list:
+        key = (p.country_iso3, p.region)
+        if key in seen and seen[key] not in twice:
+            twice.append(seen[key])
+        seen.setdefault(key, p.text)
+    if twice:
+        names = " and ".join(f"'{name}'" for name in twice)
         log.error(
             ACTIVITIES,
             idx,
             rec,
             "beneficiaries",
             rec["beneficiaries"],
-            "a beneficiary is listed twice. List each country once.",
+            f"{names} {'is' if len(twice) == 1 else 'are'} listed twice. List each country once.",
         )
     return place_list
 

@@ -16,9 +16,16 @@ import pandera.pandas as pa
 
 from cyber_mapping.contract import ACTIVITIES, DEFAULT_PERIOD, EXPENDITURE
 from cyber_mapping.intake import cleaning, lookups
-from cyber_mapping.intake.log import IssueLog, cell_text, check_required, map_distinct, row_dicts
+from cyber_mapping.intake.log import (
+    BdtTodo,
+    IssueLog,
+    cell_text,
+    check_required,
+    map_distinct,
+    row_dicts,
+)
 from cyber_mapping.intake.schemas import ExpenditureTable, failures_to_issues
-from cyber_mapping.reference import Reference, normalise_key
+from cyber_mapping.reference import Reference
 
 
 def _years(per: cleaning.Period) -> str:
@@ -71,7 +78,7 @@ def validate_expenditure(
     """
     check_required(log, EXPENDITURE, raw)
     rates = _rate_table(ref)
-    funder_keys = ref.funder_keys()
+    funder_of = map_distinct(raw["funder"], lambda v: lookups.match_funder(v, ref))
     # Each distinct cell is parsed once (many rows repeat an amount format or a year).
     amount_of = map_distinct(raw["amount"], cleaning.parse_amount)
     period_of = map_distinct(raw["period"], cleaning.parse_period)
@@ -101,6 +108,7 @@ def validate_expenditure(
             )
         chf = _chf_cents(log, idx, rec, cents, currency, per, rates)
         _in_period(log, idx, rec, per, period)
+        funder, agency = _funder(log, rec, funder_of[idx])
         records.append(
             {
                 "expenditure_id": f"{rec['_workbook']}:{int(rec['_row'])}",
@@ -108,7 +116,9 @@ def validate_expenditure(
                 "workbook": rec["_workbook"],
                 "sheet": EXPENDITURE.title,
                 "row": int(rec["_row"]),
-                "funder": _funder(log, rec, funder_keys),
+                "funder": funder,
+                # The ministry or authority the office named; the spend rolls up to funder.
+                "funder_agency": agency,
                 "year_start": per.start if per is not None and per.start else 0,
                 "year_end": per.end if per is not None and per.end else 0,
                 "cost_type": cost.value if cost is not None and cost.ok else "",
@@ -210,10 +220,16 @@ def _chf_cents(
                 rec,
                 "currency",
                 currency,
-                f"no exchange rate to CHF for {currency} in {year} yet: the row waits for "
-                "BDT, who adds the UN operational rate to its rates file "
-                "(data/reference/un_operational_rates.csv). Nothing to fix in the workbook; "
-                "an office that knows the amount in CHF may report it in CHF instead.",
+                f"BDT has no exchange rate to CHF for {currency} in {year} yet: the row waits "
+                "for BDT, and its spend is set aside until BDT adds the rate. Nothing to "
+                "correct here if the currency is right (or report the amount in CHF).",
+                BdtTodo(
+                    "exchange rate",
+                    f"{currency} {year}",
+                    "data/reference/un_operational_rates.csv",
+                    f"add the UN operational rate to CHF of one {currency} in {year}, "
+                    "with its source",
+                ),
             )
         else:
             chf = int((Decimal(cents) * rate).quantize(Decimal(1), ROUND_HALF_UP))
@@ -242,21 +258,33 @@ def _in_period(
     )
 
 
-def _funder(log: IssueLog, rec: dict, funder_keys: dict[str, str]) -> str:
-    """The funder's usual name (from the reference's aliases), else as written."""
+def _funder(log: IssueLog, rec: dict, found: lookups.FunderMatch | None) -> tuple[str, str]:
+    """The row's funder rolled up to the State or organisation, and the agency it names.
+
+    An unknown funder is kept as written, with a warning (did you mean) and an item on the
+    "for BDT" list: BDT adds it to the funders, unless the office mistyped it.
+    """
     funder_text = cell_text(rec["funder"])
-    funder = funder_keys.get(normalise_key(funder_text), funder_text)
-    if funder_text:
-        log.mapped(
+    if not funder_text or found is None:
+        return funder_text, ""
+    log.mapped("funder", funder_text, found.match)
+    if not found.match.ok:
+        log.warn(
+            EXPENDITURE,
+            rec,
             "funder",
             funder_text,
-            lookups.Match(
-                funder,
-                exact=funder == funder_text,
-                via="alias" if normalise_key(funder_text) in funder_keys else "as written",
+            f"funder '{funder_text}' is not in BDT's list of funders.{found.match.hint()} "
+            "Correct it if it is mistyped; otherwise the row is counted under "
+            f"'{funder_text}' as written, and BDT adds the funder to its list.",
+            BdtTodo(
+                "funder",
+                funder_text,
+                "cyber_mapping/reference/funders.csv",
+                "add the funder or an alias of a listed one (alias, funder, agency, source)",
             ),
         )
-    return funder
+    return found.funder, found.agency
 
 
 def check_schema(exp: pd.DataFrame | None, log: IssueLog) -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import pycountry
 
-from cyber_mapping.reference import GLOBAL, Reference, normalise_key
+from cyber_mapping.reference import GLOBAL, Reference, name_key, normalise_key
 
 _LIST_SPLIT = re.compile(r"[;\n\r]+")
 
@@ -289,6 +289,9 @@ class ResolutionRef:
     match: Match
     revision_text: str = ""
     problem: str = ""
+    # The id a readable reference names when the catalogue lacks it (e.g. ``WTDC-99``): the
+    # row then waits for BDT to add the resolution, unless the office mistyped it.
+    missing_id: str = ""
 
 
 def _infer_bodies(rest: str, ref: Reference) -> set[str]:
@@ -359,9 +362,10 @@ def parse_resolution(text: object, ref: Reference) -> ResolutionRef:
         raw,
         Match(None, suggestions=near),
         revision,
-        problem=f"'{raw}': {what} is not in the package's resolutions catalogue."
-        f"{Match(None, suggestions=near).hint()} Correct the reference, or add the resolution "
-        "to cyber_mapping/reference/resolutions.yaml.",
+        problem=f"'{raw}': {what} is not in the package's resolutions catalogue yet."
+        f"{Match(None, suggestions=near).hint()} Correct the reference if it is mistyped; "
+        "if it is right, the row waits for BDT to add the resolution.",
+        missing_id=f"{body}-{number}" if body else f"Resolution {number}",
     )
 
 
@@ -469,3 +473,50 @@ def parse_implementors(text: object, ref: Reference) -> Implementors:
     if not names and not problems:
         problems.append("no implementor given. Write e.g. 'BDT (HQ)'.")
     return Implementors(tuple(names), tuple(matches), tuple(problems))
+
+
+@dataclass(frozen=True)
+class FunderMatch:
+    """A funder as written, rolled up to the State or organisation that pays.
+
+    ``funder`` is the canonical funder (the text as written when unknown), ``agency`` the
+    ministry or authority named (else ``""``), ``match`` the lookup (``match.ok`` False for
+    an unknown funder, with suggestions).
+    """
+
+    funder: str
+    agency: str
+    match: Match
+
+
+def match_funder(text: object, ref: Reference) -> FunderMatch:
+    """Roll a funder as written up to its canonical funder, keeping the agency it names.
+
+    Tried in order: an alias of ``funders.csv`` (with its agency); a known funder followed
+    by an agency, as in ``Germany (Federal Foreign Office)`` (the agency is then the listed
+    one if the rest is its alias, else the rest as written); else unknown, with the closest
+    funders as suggestions. ITU's own budget lines never take an agency.
+    """
+    written = " ".join(str(text).split())
+    table = ref.funder_agencies()
+    by_name = {name_key(alias): entry for alias, entry in table.items()}
+    key = name_key(written)
+    if key in by_name:
+        funder, agency, _ = by_name[key]
+        return FunderMatch(funder, agency, Match(funder, exact=written == funder, via="alias"))
+    # The longest known funder that begins the text: "Germany (Federal Foreign Office)",
+    # "Australia DITRDCA", "Germany - BMZ", "UK: FCDO".
+    words = written.split(" ")
+    for n in range(len(words) - 1, 0, -1):
+        entry = by_name.get(name_key(" ".join(words[:n])))
+        if entry is None or entry[2] == "ITU" or entry[1]:
+            continue
+        rest = " ".join(words[n:]).strip(" ()-:,")
+        if not rest:
+            continue
+        listed = by_name.get(name_key(rest))
+        agency = listed[1] if listed and listed[0] == entry[0] and listed[1] else rest
+        return FunderMatch(entry[0], agency, Match(entry[0], via="funder (agency)"))
+    canonical = dict.fromkeys(dict.fromkeys(f for f, _, _ in table.values()))
+    keys = {**{a: f for a, (f, _, _) in table.items()}, **{normalise_key(f): f for f in canonical}}
+    return FunderMatch(written, "", Match(None, suggestions=suggest(written, keys)))

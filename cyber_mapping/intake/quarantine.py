@@ -112,6 +112,7 @@ EMPTY_COLUMNS = {
         **dict.fromkeys(["expenditure_id", "activity_id", "workbook", "sheet"], _TEXT),
         "row": "int64",
         "funder": _TEXT,
+        "funder_agency": _TEXT,
         "year_start": "int64",
         "year_end": "int64",
         **dict.fromkeys(["cost_type", "basis", "currency"], _TEXT),

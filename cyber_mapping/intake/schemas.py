@@ -12,7 +12,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from cyber_mapping.contract import ERROR, LEVELS, issue
+from cyber_mapping.contract import AUDIENCES, ERROR, LEVELS, issue
 
 STATUSES = ("Completed", "Ongoing", "Planned")
 COST_TYPES = ("Staff", "Non-staff")
@@ -62,7 +62,12 @@ class ExpenditureTable(_Located):
 
     expenditure_id: Series[str] = pa.Field(unique=True, description="workbook:row")
     activity_id: Series[str] = pa.Field(description="Activity ID (exists on Activities)")
-    funder: Series[str] = pa.Field(str_length={"min_value": 1}, description="Funder")
+    funder: Series[str] = pa.Field(
+        str_length={"min_value": 1}, description="Funder: the State or organisation that pays"
+    )
+    funder_agency: Series[str] = pa.Field(
+        description="The agency the office named (rolls up to funder), else ''"
+    )
     year_start: Series[int] = pa.Field(ge=1990, le=2100, description="First accounting year")
     year_end: Series[int] = pa.Field(ge=1990, le=2100, description="Last accounting year")
     cost_type: Series[str] = pa.Field(isin=COST_TYPES, description="Staff or Non-staff")
@@ -164,6 +169,24 @@ class IssueTable(pa.DataFrameModel):
     value: Series[str]
     severity: Series[str] = pa.Field(isin=("error", "warning"))
     message: Series[str] = pa.Field(str_length={"min_value": 1})
+    audience: Series[str] = pa.Field(
+        isin=AUDIENCES, description="Who acts: 'office' (correct the workbook) or 'BDT'"
+    )
+    activity_id: Series[str] = pa.Field(description="The row's Activity ID ('' if none)")
+
+    class Config:
+        coerce = True
+
+
+class ForBdtTable(pa.DataFrameModel):
+    """The "for BDT" list: reference data BDT must add, and the rows that wait for it."""
+
+    kind: Series[str] = pa.Field(isin=("exchange rate", "resolution", "funder"))
+    value: Series[str] = pa.Field(str_length={"min_value": 1}, description="What is missing")
+    reference_file: Series[str] = pa.Field(description="The reference file BDT adds it to")
+    to_add: Series[str] = pa.Field(str_length={"min_value": 1}, description="What to write")
+    rows_waiting: Series[int] = pa.Field(ge=1, description="Rows that wait for it")
+    workbooks: Series[str] = pa.Field(description="Workbooks of those rows ('; '-joined)")
 
     class Config:
         coerce = True

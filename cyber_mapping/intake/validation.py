@@ -29,7 +29,7 @@ from cyber_mapping.intake import (
     quarantine,
     results,
 )
-from cyber_mapping.intake.log import IssueLog
+from cyber_mapping.intake.log import FOR_BDT_COLUMNS, IssueLog, for_bdt_table, with_activity_ids
 from cyber_mapping.intake.reading import Intake, WorkbookInfo, read_folder
 from cyber_mapping.intake.schemas import ActivityClauseTable
 from cyber_mapping.reference import Reference, load_reference
@@ -57,6 +57,10 @@ class Validated:
     activity_clauses: pd.DataFrame = field(default_factory=pd.DataFrame)
     joint_links: pd.DataFrame = field(default_factory=pd.DataFrame)
     possible_duplicates: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # The "for BDT" list: reference data BDT must add, and how many rows wait for it.
+    for_bdt: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=list(FOR_BDT_COLUMNS))
+    )
 
     @property
     def n_errors(self) -> int:
@@ -163,7 +167,8 @@ def _assemble(intake, acts, res_links, place_links, impl_links, exp, outs, log, 
     tables = quarantine.clean_tables(acts, res_links, place_links, impl_links, exp, outs, bad)
     return Validated(
         **tables,
-        issues=quarantine.issues_table(log),
+        issues=with_activity_ids(quarantine.issues_table(log), intake.tables),
+        for_bdt=for_bdt_table(log),
         quarantine=q,
         mappings=quarantine.mappings_table(log),
         workbooks=intake.workbooks,

@@ -17,7 +17,7 @@ from cyber_mapping.allocation import allocate
 from cyber_mapping.console import shown
 from cyber_mapping.contract import DEFAULT_PERIOD
 from cyber_mapping.exceptions import StrictBuildError
-from cyber_mapping.intake.schemas import IssueTable, QuarantineTable
+from cyber_mapping.intake.schemas import ForBdtTable, IssueTable, QuarantineTable
 from cyber_mapping.intake.validation import Validated, validate_folder
 from cyber_mapping.money import chf_exact
 from cyber_mapping.product.schemas import AllocationTable, ImplementorAllocationTable
@@ -36,7 +36,7 @@ _VALIDATION_SLICE = 250_000
 
 def write_validation(result: Validated, out_dir: Path) -> None:
     """Write ``issues`` and ``quarantine`` (CSV and Parquet) for ``cyber-mapping validate``."""
-    write_validation_tables(result.issues, result.quarantine, Path(out_dir))
+    write_validation_tables(result.issues, result.quarantine, Path(out_dir), result.for_bdt)
 
 
 def _chf(cents: int) -> str:
@@ -87,8 +87,31 @@ def summary_text(result: Validated, first: int = 5) -> str:
         f"{_chf(r['chf_cents_quarantined_gross'])} set aside); "
         f"{r['rows_amount_unreadable']} row(s) with no readable amount.",
         _unconverted_line(r.get("unconverted_cents", {})),
+        *for_bdt_lines(result.for_bdt.to_dict("records")),
     ]
     return "\n".join(lines)
+
+
+def for_bdt_lines(items: list[dict]) -> list[str]:
+    """The short "For BDT" section of ``validate`` and ``build``: reference data to add.
+
+    Those rows are correctly written: they wait for BDT, not for the office.
+    """
+    if not items:
+        return []
+    waiting = sum(int(i["rows_waiting"]) for i in items)
+    lines = [
+        "",
+        f"For BDT: {len(items)} item(s) of reference data to add; {waiting} row(s) wait for "
+        "them (for_bdt.csv). The offices need not change these rows unless a value is "
+        "mistyped:",
+    ]
+    for i in items:
+        lines.append(
+            f"  - {i['kind']} {shown(i['value'])}, in {i['reference_file']}: "
+            f"{shown(i['to_add'])} ({i['rows_waiting']} row(s) wait, in {shown(i['workbooks'])})"
+        )
+    return lines
 
 
 def _sorted(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -174,6 +197,7 @@ def _check_schemas(result: Validated, allocations: pd.DataFrame, impl: pd.DataFr
             schema.validate(table.iloc[start : start + _VALIDATION_SLICE], lazy=True)
     IssueTable.validate(result.issues, lazy=True)
     QuarantineTable.validate(result.quarantine, lazy=True)
+    ForBdtTable.validate(result.for_bdt, lazy=True)
 
 
 def _tables(
@@ -197,6 +221,7 @@ def _tables(
         "activity_clauses": result.activity_clauses,
         "possible_duplicates": result.possible_duplicates,
         "joint_links": result.joint_links,
+        "for_bdt": result.for_bdt,
     }
 
 
@@ -245,6 +270,11 @@ def _manifest(
         "row_counts": {name: len(frame) for name, frame in tables.items()},
         "rows_read": result.rows_read,
         "issues": {"errors": result.n_errors, "warnings": result.n_warnings},
+        "for_bdt": {
+            "items": len(result.for_bdt),
+            "rows_waiting": int(result.for_bdt["rows_waiting"].sum()),
+            "list": result.for_bdt.to_dict("records"),
+        },
         "chf": {
             "read": rec["chf_cents_read"] / 100,
             "processed": rec["chf_cents_processed"] / 100,
@@ -317,6 +347,7 @@ def reconciliation_text(manifest: dict) -> str:
             ),
             *_coordination_lines(manifest.get("coordination") or {}),
             *_not_read_lines(manifest.get("inputs") or []),
+            *for_bdt_lines((manifest.get("for_bdt") or {}).get("list", [])),
         ]
     )
 

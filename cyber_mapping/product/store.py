@@ -52,10 +52,11 @@ PRODUCT_TABLES = (
     "activity_places",
     "activity_implementors",
     "mappings",
+    "for_bdt",
 )
 # What `validate` writes into a folder (issues and quarantine tables), and the note that
 # says so: a later build into that folder replaces them as its own.
-VALIDATION_TABLES = ("issues", "quarantine")
+VALIDATION_TABLES = ("issues", "quarantine", "for_bdt")
 VALIDATION_NOTE = "validation.json"
 # The files a build (or validate) writes, and so the only files it ever deletes.
 PRODUCT_FILES = frozenset(
@@ -145,8 +146,13 @@ def validation_files(folder: Path) -> set[str]:
     return {name for name in written if name in PRODUCT_FILES} | {VALIDATION_NOTE}
 
 
-def write_validation_tables(issues: pd.DataFrame, quarantine: pd.DataFrame, folder: Path) -> None:
-    """Write what ``validate`` writes (issues, quarantine) and the note that lists them.
+def write_validation_tables(
+    issues: pd.DataFrame,
+    quarantine: pd.DataFrame,
+    folder: Path,
+    for_bdt: pd.DataFrame | None = None,
+) -> None:
+    """Write what ``validate`` writes (issues, quarantine, for_bdt) and the note listing them.
 
     Raises
     ------
@@ -167,6 +173,8 @@ def write_validation_tables(issues: pd.DataFrame, quarantine: pd.DataFrame, fold
     folder.mkdir(parents=True, exist_ok=True)
     write_table(issues, folder, "issues")
     write_table(quarantine, folder, "quarantine")
+    # The "for BDT" list: reference data BDT must add (empty when none is missing).
+    write_table(for_bdt if for_bdt is not None else pd.DataFrame(), folder, "for_bdt")
     if not is_product(folder):
         with atomic_path(folder / VALIDATION_NOTE) as tmp:
             tmp.write_text(json.dumps({"written_by": "cyber-mapping validate", "files": names}))

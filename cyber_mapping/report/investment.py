@@ -29,6 +29,11 @@ def spend_table(report: Report, dimension: str, label: str, top: int | None = No
     out = chf_columns(data, ["actual", "estimated", "total"])
     out["share"] = out["share"].map(percent)
     out.columns = [label, "Actual", "Estimated", "Total (actual + estimated)", "Share of total"]
+    if dimension == "funder":
+        # Spend is grouped by the State or organisation; the agencies named are listed.
+        agencies = spend.funder_agencies(report.product, report.region)
+        if agencies:
+            out.insert(1, "Agencies", data["funder"].map(agencies).fillna(""))
     return table(
         report,
         out,
