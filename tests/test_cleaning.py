@@ -197,7 +197,8 @@ RESOLUTIONS = [
     ("WTSA Res. 50", "WTSA-50", False, ""),
     ("WTSA Resolution 52 (Rev. Hammamet, 2016)", "WTSA-52", False, "Rev. Hammamet, 2016"),
     ("WTSA-58", "WTSA-58", True, ""),
-    ("ITU-T Resolution 50", None, False, ""),
+    # ITU-T's resolutions are the WTSA's (issue 18: it was refused before).
+    ("ITU-T Resolution 50", "WTSA-50", False, ""),
     ("Resolution No. 179", "PP-179", False, ""),
     ("PP-179 (Rev. Bucharest, 2022)", "PP-179", False, "Rev. Bucharest, 2022"),
 ]
