@@ -36,6 +36,7 @@ REFERENCE_FILES = (
     "tile_grid.csv",
     "funders.csv",
     "indicators.csv",
+    "resolution_words.csv",
 )
 INDICATOR_COLUMNS = ["id", "name", "level", "unit", "themes", "additive", "source"]
 
@@ -89,6 +90,8 @@ class Reference:
     # Version 2: each resolution's revision history, and the results indicator catalogue.
     revisions: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
     indicators: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
+    # Issue 18: the words of a Resolution reference in the six ITU languages.
+    resolution_words: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
 
     def indicator_keys(self) -> dict[str, str]:
         """Map folded indicator id, name or alias to the indicator's id."""
@@ -350,6 +353,9 @@ def load_reference(directory: Path | None = None) -> Reference:
         vocabularies=vocabularies,
         revisions=revisions,
         indicators=indicators,
+        resolution_words=_read_csv(
+            directory, "resolution_words.csv", ["kind", "text", "language", "body", "place"]
+        ),
     )
 
 

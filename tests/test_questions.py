@@ -522,7 +522,9 @@ def test_quarantine_sentence_names_the_office_above_one_percent(full, ref):
     assert "xlsx" not in sentence and "quarantin" not in sentence
     # A regional report gives the same all-submissions figure and says it is for all regions.
     regional = cover.quarantine_sentence(report_of(product, ref, "Africa"))
-    assert regional.startswith("Across all submissions (all regions), CHF 50 in gross terms (5.0% of")
+    assert regional.startswith(
+        "Across all submissions (all regions), CHF 50 in gross terms (5.0% of"
+    )
     small = dataclasses.replace(
         product, manifest={"chf_cents": {"read": 1_000_000, "quarantined": 5000}}
     )

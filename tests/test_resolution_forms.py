@@ -163,6 +163,10 @@ def test_a_conference_alone_is_not_a_resolution_and_suggests_no_year_prefix(ref)
     assert "conference" in out.problem and "2018" in out.problem
     out = lookups.parse_resolution("WTDC-17", ref)
     assert out.match.value is None and "2017" in out.problem
+    # A number the catalogue lacks after "PP-18": still no PP-18x proposed.
+    out = lookups.parse_resolution("PP-18 Res 999", ref)
+    assert out.match.value is None and out.match.suggestions
+    assert not any(s.startswith("PP-18") for s in out.match.suggestions)
 
 
 def test_misspelt_words_are_still_errors(ref):
@@ -223,8 +227,8 @@ def test_prefixed_references_validate_without_the_false_clause_error(tmp_path):
 def test_a_revision_the_catalogue_does_not_know_is_a_warning(tmp_path):
     # PP-181's only known revision is Guadalajara, 2010: PP-14 (Busan) is not one of its
     # revisions in the catalogue, so the office hears which revision it is mapped to.
-    acts = [_act("R-4", "PP-14 Res. 181", dt.date(2016, 5, 1))]
-    spend = [{**GOOD_SPEND, "Activity ID": "R-4", "Period": 2016, "Amount": 100}]
+    acts = [_act("R-4", "PP-14 Res. 181", dt.date(2018, 5, 1))]
+    spend = [{**GOOD_SPEND, "Activity ID": "R-4", "Period": 2018, "Amount": 100}]
     write_workbook(tmp_path / "w.xlsx", activities=acts, expenditure=spend)
     result = validate_folder(tmp_path)
     issues = result.issues

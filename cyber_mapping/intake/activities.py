@@ -60,7 +60,7 @@ def validate_activities(
                 "workbook": rec["_workbook"],
                 "sheet": ACTIVITIES.title,
                 "row": int(rec["_row"]),
-                "resolution_ids": "; ".join(r for r, _ in res_ids),
+                "resolution_ids": "; ".join(r.match.value for r in res_ids),
                 "resolution_refs_text": cell_text(rec["resolution_refs"]),
                 "clause_quoted": cell_text(rec["clause_quoted"]),
                 "theme": theme.value if theme is not None and theme.ok else "",
@@ -96,13 +96,13 @@ def validate_activities(
 
 def _resolutions(
     log: IssueLog, idx: int, rec: dict, ref: Reference, cache: dict[str, lookups.ResolutionRef]
-) -> list[tuple[str, str]]:
-    """The row's resolutions, ``(resolution_id, revision as written)``, each once.
+) -> list[lookups.ResolutionRef]:
+    """The row's resolutions, parsed (id, revision as written and as labelled), each once.
 
     Several references per cell; one that cannot be read is an error, one listed twice a
     warning. ``cache`` keeps each reference parsed once across rows.
     """
-    res_ids: list[tuple[str, str]] = []
+    res_ids: list[lookups.ResolutionRef] = []
     if rec["resolution_refs"] is None:
         return res_ids
     for piece in lookups.split_list(rec["resolution_refs"]):
@@ -111,7 +111,7 @@ def _resolutions(
         log.mapped("resolution", piece, parsed.match)
         if parsed.problem:
             log.error(ACTIVITIES, idx, rec, "resolution_refs", piece, parsed.problem)
-        elif parsed.match.value in [r for r, _ in res_ids]:
+        elif parsed.match.value in [r.match.value for r in res_ids]:
             log.warn(
                 ACTIVITIES,
                 rec,
@@ -121,7 +121,7 @@ def _resolutions(
                 "Remove the repetition.",
             )
         else:
-            res_ids.append((parsed.match.value, parsed.revision_text))
+            res_ids.append(parsed)
     return res_ids
 
 
@@ -204,20 +204,27 @@ def _status(
 
 
 def _resolution_links(
-    aid: str, idx: int, res_ids: list[tuple[str, str]], shares: cleaning.Shares
+    aid: str, idx: int, res_ids: list[lookups.ResolutionRef], shares: cleaning.Shares
 ) -> list[dict]:
-    """One link per resolution, weighted by its explicit share (equal weights without)."""
+    """One link per resolution, weighted by its explicit share (equal weights without).
+
+    The revision the office wrote is kept (``revision_text`` as written, ``revision_written``
+    as the catalogue labels it); ``_revision_unknown`` says a revision was written that the
+    catalogue does not know, for :func:`cyber_mapping.intake.clauses.revision_warnings`.
+    """
     weights = shares.weights or (1,) * len(res_ids)
     return [
         {
             "activity_id": aid,
             "position": pos,
-            "resolution_id": rid,
-            "revision_text": rev,
+            "resolution_id": r.match.value,
+            "revision_text": r.revision_text,
+            "revision_written": r.revision_written,
             "weight": w,
             "_idx": idx,
+            "_revision_unknown": r.revision_unknown,
         }
-        for pos, ((rid, rev), w) in enumerate(zip(res_ids, weights, strict=False))
+        for pos, (r, w) in enumerate(zip(res_ids, weights, strict=False))
     ]
 
 
