@@ -40,6 +40,7 @@ REFERENCE_FILES = (
     "indicators.csv",
     "country_names.csv",
     "value_aliases.csv",
+    "resolution_words.csv",
 )
 # Fields of value_aliases.csv that extend vocabulary.csv; the others are themes and offices.
 VOCABULARY_FIELDS = ("status", "cost_type", "basis", "region", "global")
@@ -109,6 +110,8 @@ class Reference:
     country_ambiguous: dict[str, tuple[str, ...]] = field(repr=False, default_factory=dict)
     country_display: dict[str, str] = field(repr=False, default_factory=dict)
     theme_keys: dict[str, str] = field(repr=False, default_factory=dict)
+    # Issue 18: the words of a Resolution reference in the six ITU languages.
+    resolution_words: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
 
     def indicator_keys(self) -> dict[str, str]:
         """Map folded indicator id, name or alias to the indicator's id."""
@@ -390,6 +393,41 @@ def _vocabularies(
 
 
 @functools.lru_cache(maxsize=4)
+def _read_places(
+    directory: Path,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Regions, offices, implementor aliases, country aliases and names, cross-checked.
+
+    Raises
+    ------
+    ReferenceDataError
+        If an alias or a name points to a State or an implementor the files do not have.
+    """
+    regions = _read_csv(directory, "itu_regions.csv", ["iso3", "itu_name", "region"])
+    offices = _read_csv(
+        directory, "offices.csv", ["implementor", "kind", "city", "region", "id_prefix"]
+    )
+    impl_aliases = _read_csv(directory, "implementor_aliases.csv", ["alias", "implementor"])
+    aliases = _read_csv(directory, "country_aliases.csv", ["alias", "iso3"])
+    unknown_alias = set(aliases["iso3"]) - set(regions["iso3"])
+    if unknown_alias:
+        raise ReferenceDataError(
+            f"country_aliases.csv points to codes not in itu_regions.csv: {sorted(unknown_alias)}"
+        )
+    unknown_impl = set(impl_aliases["implementor"]) - set(offices["implementor"])
+    if unknown_impl:
+        raise ReferenceDataError(
+            f"implementor_aliases.csv names unknown implementors: {sorted(unknown_impl)}"
+        )
+    names = _read_csv(directory, "country_names.csv", ["iso3", "language", "name", "source"])
+    unknown_names = sorted(set(names["iso3"]) - set(regions["iso3"]))
+    if unknown_names:
+        raise ReferenceDataError(
+            f"country_names.csv names codes not in itu_regions.csv: {unknown_names}"
+        )
+    return regions, offices, impl_aliases, aliases, names
+
+
 def load_reference(directory: Path | None = None, rates_override: Path | None = None) -> Reference:
     """Load (once) every reference file of ``directory`` (default: the package's own).
 
@@ -427,35 +465,14 @@ def load_reference(directory: Path | None = None, rates_override: Path | None = 
             "indicators.csv: ids must be unique and levels Output or Outcome "
             f"(found levels {sorted(bad_level)})."
         )
-    regions = _read_csv(directory, "itu_regions.csv", ["iso3", "itu_name", "region"])
-    offices = _read_csv(
-        directory, "offices.csv", ["implementor", "kind", "city", "region", "id_prefix"]
-    )
-    impl_aliases = _read_csv(directory, "implementor_aliases.csv", ["alias", "implementor"])
-    aliases = _read_csv(directory, "country_aliases.csv", ["alias", "iso3"])
+    regions, offices, impl_aliases, aliases, names = _read_places(directory)
     rates, override_checksum = _read_rates(directory, rates_override)
-    unknown_alias = set(aliases["iso3"]) - set(regions["iso3"])
-    if unknown_alias:
-        raise ReferenceDataError(
-            f"country_aliases.csv points to codes not in itu_regions.csv: {sorted(unknown_alias)}"
-        )
-    unknown_impl = set(impl_aliases["implementor"]) - set(offices["implementor"])
-    if unknown_impl:
-        raise ReferenceDataError(
-            f"implementor_aliases.csv names unknown implementors: {sorted(unknown_impl)}"
-        )
     vocabulary = _read_csv(directory, "vocabulary.csv", ["field", "value", "alias"])
     translated = _read_csv(directory, "value_aliases.csv", ["field", "value", "alias", "source"])
     themes = _read_csv(directory, "themes.csv", ["theme", "gfce_theme"])
     vocabularies, theme_keys = _vocabularies(
         vocabulary, translated, themes, directory / "value_aliases.csv"
     )
-    names = _read_csv(directory, "country_names.csv", ["iso3", "language", "name", "source"])
-    unknown_names = sorted(set(names["iso3"]) - set(regions["iso3"]))
-    if unknown_names:
-        raise ReferenceDataError(
-            f"country_names.csv names codes not in itu_regions.csv: {unknown_names}"
-        )
     country_keys, display, ambiguous = _country_keys(regions, aliases, names)
     checksums = {
         name: hashlib.sha256((directory / name).read_bytes()).hexdigest()
@@ -488,6 +505,9 @@ def load_reference(directory: Path | None = None, rates_override: Path | None = 
         country_ambiguous=ambiguous,
         country_display=display,
         theme_keys=theme_keys,
+        resolution_words=_read_csv(
+            directory, "resolution_words.csv", ["kind", "text", "language", "body", "place"]
+        ),
     )
 
 

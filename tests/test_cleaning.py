@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cyber_mapping.intake import cleaning, lookups
+from cyber_mapping.intake import cleaning, lookups, resolutions
 
 # ------------------------------------------------------------------ countries (60+ spellings)
 COUNTRIES = [
@@ -197,7 +197,8 @@ RESOLUTIONS = [
     ("WTSA Res. 50", "WTSA-50", False, ""),
     ("WTSA Resolution 52 (Rev. Hammamet, 2016)", "WTSA-52", False, "Rev. Hammamet, 2016"),
     ("WTSA-58", "WTSA-58", True, ""),
-    ("ITU-T Resolution 50", None, False, ""),
+    # ITU-T's resolutions are the WTSA's (issue 18: it was refused before).
+    ("ITU-T Resolution 50", "WTSA-50", False, ""),
     ("Resolution No. 179", "PP-179", False, ""),
     ("PP-179 (Rev. Bucharest, 2022)", "PP-179", False, "Rev. Bucharest, 2022"),
 ]
@@ -205,7 +206,7 @@ RESOLUTIONS = [
 
 @pytest.mark.parametrize(("text", "rid", "exact", "revision"), RESOLUTIONS)
 def test_resolution_forms(ref, text, rid, exact, revision):
-    out = lookups.parse_resolution(text, ref)
+    out = resolutions.parse_resolution(text, ref)
     if rid is None:
         assert out.problem
         return
@@ -215,12 +216,12 @@ def test_resolution_forms(ref, text, rid, exact, revision):
 
 
 def test_unknown_resolution_names_candidates(ref):
-    out = lookups.parse_resolution("WTDC Resolution 99", ref)
+    out = resolutions.parse_resolution("WTDC Resolution 99", ref)
     assert out.match.value is None
     assert "not in the package's resolutions catalogue" in out.problem
     # Same body first: every suggestion is a WTDC resolution.
     assert all(s.startswith("WTDC-") for s in out.match.suggestions)
-    out = lookups.parse_resolution("WTSA Res. 45", ref)
+    out = resolutions.parse_resolution("WTSA Res. 45", ref)
     # No WTSA-45: the same number in another body beats a different WTSA number.
     assert out.match.suggestions[0] == "WTDC-45"
 
@@ -238,7 +239,7 @@ RESOLUTION_TYPOS = [
 
 @pytest.mark.parametrize(("text", "first"), RESOLUTION_TYPOS)
 def test_resolution_typos_suggest_the_closest(ref, text, first):
-    out = lookups.parse_resolution(text, ref)
+    out = resolutions.parse_resolution(text, ref)
     assert out.match.value is None
     assert out.match.suggestions[0] == first
     assert f"Did you mean '{first}'" in out.problem
@@ -303,12 +304,12 @@ def test_ambiguous_resolution_number(ref):
         ]
     )
     two = dataclasses.replace(ref, resolutions=pd.concat([ref.resolutions, extra]))
-    out = lookups.parse_resolution("Resolution 130", two)
+    out = resolutions.parse_resolution("Resolution 130", two)
     assert out.match.value is None
     assert "ambiguous" in out.problem and "PP-130 and WTDC-130" in out.problem
-    assert lookups.parse_resolution("Resolution 130 (Rev. Bucharest, 2022)", two).match.value == (
-        "PP-130"
-    )
+    assert resolutions.parse_resolution(
+        "Resolution 130 (Rev. Bucharest, 2022)", two
+    ).match.value == ("PP-130")
 
 
 # ------------------------------------------------------------------ amounts

@@ -163,6 +163,7 @@ def test_processed_plus_quarantined_equals_read_over_corpus(tmp_path):
 def test_version_2_tables_are_written_loaded_and_follow_their_schemas(sample_product):
     from cyber_mapping.intake.schemas import (
         ActivityClauseTable,
+        ActivityResolutionTable,
         JointLinkTable,
         PossibleDuplicateTable,
         ResultTable,
@@ -188,6 +189,11 @@ def test_version_2_tables_are_written_loaded_and_follow_their_schemas(sample_pro
     assert list(product.activity_clauses.columns) == [
         "activity_id", "resolution_id", "clause_ref", "revision_in_force",
     ]  # fmt: skip
+    # Issue 18: the revision the office wrote is kept next to the one in force.
+    ActivityResolutionTable.validate(product.activity_resolutions, lazy=True)
+    assert {"revision_text", "revision_written", "revision_in_force"} <= set(
+        product.activity_resolutions.columns
+    )
     # outputs stays: the results of level Output with an achieved value.
     outputs = product.results[
         (product.results["level"] == "Output") & product.results["achieved"].notna()

@@ -13,7 +13,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from cyber_mapping.contract import ACTIVITIES
-from cyber_mapping.intake import cleaning, lookups
+from cyber_mapping.intake import cleaning, lookups, resolutions
 from cyber_mapping.intake.log import (
     BdtTodo,
     IssueLog,
@@ -39,7 +39,7 @@ def validate_activities(
     """
     check_required(log, ACTIVITIES, raw)
     themes = dict(zip(ref.themes["theme"], ref.themes["gfce_theme"], strict=True))
-    res_cache: dict[str, lookups.ResolutionRef] = {}
+    res_cache: dict[str, resolutions.ResolutionRef] = {}
     records, res_links, place_links, impl_links = [], [], [], []
     # Each distinct cell is parsed once (many rows repeat a country list or a theme).
     places_of = map_distinct(raw["beneficiaries"], lambda v: lookups.parse_places(v, ref))
@@ -67,7 +67,7 @@ def validate_activities(
                 "workbook": rec["_workbook"],
                 "sheet": ACTIVITIES.title,
                 "row": int(rec["_row"]),
-                "resolution_ids": "; ".join(r for r, _ in res_ids),
+                "resolution_ids": "; ".join(r.match.value for r in res_ids),
                 "resolution_refs_text": cell_text(rec["resolution_refs"]),
                 "clause_quoted": cell_text(rec["clause_quoted"]),
                 "theme": theme.value if theme is not None and theme.ok else "",
@@ -102,18 +102,18 @@ def validate_activities(
 
 
 def _resolutions(
-    log: IssueLog, idx: int, rec: dict, ref: Reference, cache: dict[str, lookups.ResolutionRef]
-) -> list[tuple[str, str]]:
-    """The row's resolutions, ``(resolution_id, revision as written)``, each once.
+    log: IssueLog, idx: int, rec: dict, ref: Reference, cache: dict[str, resolutions.ResolutionRef]
+) -> list[resolutions.ResolutionRef]:
+    """The row's resolutions, parsed (id, revision as written and as labelled), each once.
 
     Several references per cell; one that cannot be read is an error, one listed twice a
     warning. ``cache`` keeps each reference parsed once across rows.
     """
-    res_ids: list[tuple[str, str]] = []
+    res_ids: list[resolutions.ResolutionRef] = []
     if rec["resolution_refs"] is None:
         return res_ids
     for piece in lookups.split_list(rec["resolution_refs"]):
-        parsed = cache.get(piece) or lookups.parse_resolution(piece, ref)
+        parsed = cache.get(piece) or resolutions.parse_resolution(piece, ref)
         cache[piece] = parsed
         log.mapped("resolution", piece, parsed.match)
         if parsed.problem:
@@ -126,7 +126,7 @@ def _resolutions(
                     f"add {parsed.missing_id} with its revisions and source, if it exists",
                 )
             log.error(ACTIVITIES, idx, rec, "resolution_refs", piece, parsed.problem, todo)
-        elif parsed.match.value in [r for r, _ in res_ids]:
+        elif parsed.match.value in [r.match.value for r in res_ids]:
             log.warn(
                 ACTIVITIES,
                 rec,
@@ -136,7 +136,7 @@ def _resolutions(
                 "Remove the repetition.",
             )
         else:
-            res_ids.append((parsed.match.value, parsed.revision_text))
+            res_ids.append(parsed)
     return res_ids
 
 
@@ -227,20 +227,27 @@ def _status(
 
 
 def _resolution_links(
-    aid: str, idx: int, res_ids: list[tuple[str, str]], shares: cleaning.Shares
+    aid: str, idx: int, res_ids: list[resolutions.ResolutionRef], shares: cleaning.Shares
 ) -> list[dict]:
-    """One link per resolution, weighted by its explicit share (equal weights without)."""
+    """One link per resolution, weighted by its explicit share (equal weights without).
+
+    The revision the office wrote is kept (``revision_text`` as written, ``revision_written``
+    as the catalogue labels it); ``_revision_unknown`` says a revision was written that the
+    catalogue does not know, for :func:`cyber_mapping.intake.clauses.revision_warnings`.
+    """
     weights = shares.weights or (1,) * len(res_ids)
     return [
         {
             "activity_id": aid,
             "position": pos,
-            "resolution_id": rid,
-            "revision_text": rev,
+            "resolution_id": r.match.value,
+            "revision_text": r.revision_text,
+            "revision_written": r.revision_written,
             "weight": w,
             "_idx": idx,
+            "_revision_unknown": r.revision_unknown,
         }
-        for pos, ((rid, rev), w) in enumerate(zip(res_ids, weights, strict=False))
+        for pos, (r, w) in enumerate(zip(res_ids, weights, strict=False))
     ]
 
 

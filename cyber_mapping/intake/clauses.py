@@ -117,6 +117,64 @@ def revisions_in_force(links: pd.DataFrame, starts: dict[str, object], ref: Refe
     ]
 
 
+def _adopted(table: RevisionTable, rid: str, label: str) -> str:
+    """The closing date of ``rid``'s revision ``label`` as YYYY-MM-DD ('' when unknown)."""
+    dates, labels = table.get(rid, ([], []))
+    return dates[labels.index(label)].date().isoformat() if label in labels else ""
+
+
+def revision_warnings(
+    raw: pd.DataFrame, acts: pd.DataFrame, res_links: list[dict], ref: Reference, log: IssueLog
+) -> None:
+    """Warn where the revision an office wrote is not the one in force on the start date.
+
+    The activity is mapped to the revision in force (:func:`revision_in_force`, the same
+    rule as everywhere); the warning tells the office which one that is and why, so that a
+    revision written out of habit ("Rev. Dubai, 2018" on a 2024 activity) is not replaced
+    silently. A revision the catalogue does not know for that resolution is said too.
+    """
+    if acts.empty:
+        return
+    table = revision_table(ref.revisions)
+    starts = dict(zip(acts.index, acts["start_date"], strict=True))
+    for link in res_links:
+        idx, rid = link["_idx"], link["resolution_id"]
+        written, unknown = link.get("revision_written", ""), link.get("_revision_unknown")
+        day = starts.get(idx)
+        if day is None or pd.isna(day) or not (written or unknown):
+            continue
+        in_force = revision_in_force(rid, day, table)
+        if written == in_force:
+            continue
+        rec = {"_workbook": raw.at[idx, "_workbook"], "_row": raw.at[idx, "_row"]}
+        on = pd.Timestamp(day).date().isoformat()
+        if written:
+            said = f"{rid} ({written}) was written"
+        else:
+            known = ", ".join(table.get(rid, ([], []))[1]) or "none"
+            said = (
+                f"{rid} is written with '{link['revision_text']}', which is not a revision of "
+                f"{rid} in the package's resolutions catalogue (known: {known})"
+            )
+        if in_force:
+            now = (
+                f"on {on}, the activity's start date, the revision in force is "
+                f"{in_force.removeprefix('Rev. ')} (adopted {_adopted(table, rid, in_force)}): "
+                "the activity is mapped to it"
+            )
+        else:
+            now = f"no revision of {rid} that the catalogue knows was in force on {on}"
+        log.warn(
+            ACTIVITIES,
+            rec,
+            "resolution_refs",
+            raw.at[idx, "resolution_refs"],
+            f"{said}; {now}. Nothing to correct if the activity serves the text in force; "
+            f"write '{rid}' without a revision, or with the revision in force, to clear this "
+            "warning.",
+        )
+
+
 def validate_clauses(
     raw: pd.DataFrame, acts: pd.DataFrame, res_links: list[dict], ref: Reference, log: IssueLog
 ) -> list[dict]:

@@ -1,8 +1,9 @@
-"""Look a cell's text up among canonical names: countries, places, resolutions, vocabularies.
+"""Look a cell's text up among canonical names: countries, places, vocabularies, funders.
 
 Every lookup returns a :class:`Match` that says whether it matched exactly and, when it did
 not match, the closest candidates ("did you mean …?"). Lookups never raise on bad input:
-they return the problem as text, which validation turns into an issue row.
+they return the problem as text, which validation turns into an issue row. Resolution
+references have their own module (:mod:`cyber_mapping.intake.resolutions`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-import pandas as pd
 import pycountry
 
 from cyber_mapping.reference import GLOBAL, Reference, name_key, normalise_key
@@ -269,135 +269,6 @@ def parse_places(text: object, ref: Reference) -> PlaceList:
     if not places and not problems:
         problems.append("no beneficiary given. Write country names, 'Region: <name>' or 'Global'.")
     return PlaceList(tuple(places), tuple(problems))
-
-
-# ----------------------------------------------------------------------------- resolutions
-
-_RES_PATTERN = re.compile(
-    r"^\s*(?:ITU[\s-]*)?(?P<body>PP|WTDC|WTSA|Plenipotentiary(?:\s+Conference)?)?\s*"
-    r"[-‑:]?\s*(?:Res(?:olution)?s?\.?)?\s*(?:No\.?\s*)?(?P<num>\d{1,3})(?![\d])"
-    r"(?P<rest>.*)$",
-    re.IGNORECASE,
-)
-
-
-@dataclass(frozen=True)
-class ResolutionRef:
-    """One parsed resolution reference."""
-
-    text: str
-    match: Match
-    revision_text: str = ""
-    problem: str = ""
-    # The id a readable reference names when the catalogue lacks it (e.g. ``WTDC-99``): the
-    # row then waits for BDT to add the resolution, unless the office mistyped it.
-    missing_id: str = ""
-
-
-def _infer_bodies(rest: str, ref: Reference) -> set[str]:
-    """Bodies whose conference place (and year, if written) appear in the revision text."""
-    folded = normalise_key(rest)
-    years = set(re.findall(r"(?:19|20)\d\d", folded))
-    bodies: set[str] = set()
-    for conf in ref.conferences.itertuples(index=False):
-        if normalise_key(conf.place) in folded and (not years or conf.year in years):
-            bodies.add(conf.body)
-    return bodies
-
-
-def parse_resolution(text: object, ref: Reference) -> ResolutionRef:
-    """Parse one reference such as ``PP Res. 130 (Rev. Bucharest, 2022)`` to ``PP-130``.
-
-    The body comes from the text (PP, WTDC, WTSA) or, failing that, from the conference place
-    in the revision text (Kigali means WTDC); a number found in several bodies of the catalogue
-    with nothing to decide between them is ambiguous and reported with its candidates.
-    """
-    raw = " ".join(str(text).split())
-    m = _RES_PATTERN.match(raw)
-    catalogue = ref.resolutions
-    if not m:
-        # A misspelt word ("Resolutoin 45", "WTCD Res 45") still carries the number.
-        digits = re.search(r"(?<!\d)(\d{1,3})(?!\d)", raw)
-        if digits:
-            near = closest_resolutions(catalogue, _body_guess(raw), int(digits.group(1)))
-        else:
-            ids = dict(
-                zip(catalogue["resolution_id"].map(normalise_key), catalogue["resolution_id"])
-            )
-            near = suggest(raw, ids)
-        hint = Match(None, suggestions=near).hint()
-        return ResolutionRef(
-            raw,
-            Match(None, suggestions=near),
-            problem=f"'{raw}' is not a resolution reference.{hint} "
-            "Write e.g. 'PP-130' or 'WTDC Resolution 45 (Rev. Kigali, 2022)'.",
-        )
-    body = (m.group("body") or "").upper()
-    if body.startswith("PLENIPOTENTIARY"):
-        body = "PP"
-    number = int(m.group("num"))
-    rest = m.group("rest").strip()
-    revision = rest.strip(" ,;()[]")
-    candidates = catalogue[catalogue["number"] == number]
-    if body:
-        chosen = candidates[candidates["body"] == body]
-    else:
-        inferred = _infer_bodies(rest, ref)
-        chosen = candidates[candidates["body"].isin(inferred)] if inferred else candidates
-    ids = list(chosen["resolution_id"])
-    if len(ids) == 1:
-        rid = ids[0]
-        return ResolutionRef(raw, Match(rid, exact=raw == rid, via="parsed"), revision)
-    if len(ids) > 1:
-        return ResolutionRef(
-            raw,
-            Match(None, suggestions=tuple(ids)),
-            revision,
-            problem=f"'{raw}' is ambiguous: resolution {number} exists as {' and '.join(ids)}. "
-            f"Write the body, e.g. '{ids[0]}'.",
-        )
-    near = closest_resolutions(catalogue, body, number)
-    what = f"{body} Resolution {number}" if body else f"Resolution {number}"
-    return ResolutionRef(
-        raw,
-        Match(None, suggestions=near),
-        revision,
-        problem=f"'{raw}': {what} is not in the package's resolutions catalogue yet."
-        f"{Match(None, suggestions=near).hint()} Correct the reference if it is mistyped; "
-        "if it is right, the row waits for BDT to add the resolution.",
-        missing_id=f"{body}-{number}" if body else f"Resolution {number}",
-    )
-
-
-def _body_guess(text: str) -> str:
-    """The body a misspelt reference most likely names ("WTCD" is WTDC), or ''."""
-    words = re.findall(r"[A-Za-z]{2,}", text)
-    for word in words:
-        best = suggest(word, {"pp": "PP", "wtdc": "WTDC", "wtsa": "WTSA"}, n=1, cutoff=0.7)
-        if best:
-            return best[0]
-    return ""
-
-
-def closest_resolutions(
-    catalogue: pd.DataFrame, body: str, number: int, n: int = 3
-) -> tuple[str, ...]:
-    """Catalogue ids nearest to ``body`` + ``number``.
-
-    The same number in any body comes first, then the same body, then the number sharing most
-    digits, then the nearest number: ``PP 131`` suggests PP-130; ``Resolution 13`` suggests
-    PP-130 (shared digits); ``WTDC 46`` suggests WTDC-45 before WTDC-40.
-    """
-
-    def rank(row: tuple[str, str, int]) -> tuple[int, int, float, int, str]:
-        rid, rbody, rnum = row
-        digits = difflib.SequenceMatcher(None, str(number), str(rnum)).ratio()
-        other_body = 0 if not body or rbody == body else 1
-        return (int(rnum != number), other_body, -digits, abs(rnum - number), rid)
-
-    rows = zip(catalogue["resolution_id"], catalogue["body"], catalogue["number"], strict=True)
-    ranked = sorted(((r, b, int(k)) for r, b, k in rows), key=rank)
-    return tuple(r for r, _, _ in ranked[:n])
 
 
 # ----------------------------------------------------------------------------- vocabularies

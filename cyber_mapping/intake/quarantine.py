@@ -135,6 +135,7 @@ EMPTY_COLUMNS = {
         "position": "int64",
         "resolution_id": _TEXT,
         "revision_text": _TEXT,
+        "revision_written": _TEXT,
         "weight": "int64",
         "revision_in_force": _TEXT,
     },
@@ -221,7 +222,8 @@ def clean_tables(
             return frame
         return (
             frame[frame["activity_id"].isin(good_ids) & ~frame["_idx"].isin(bad["activities"])]
-            .drop(columns="_idx")
+            # The private columns (``_idx``, ``_revision_unknown``) stay in validation.
+            .drop(columns=[c for c in frame.columns if c.startswith("_")])
             .reset_index(drop=True)
         )
 

@@ -105,6 +105,28 @@ class ResultTable(_Located):
         return df["target"].notna() | df["achieved"].notna()
 
 
+class ActivityResolutionTable(pa.DataFrameModel):
+    """Stage 1: one resolution an activity cites, with the revision written and in force."""
+
+    activity_id: Series[str]
+    position: Series[int] = pa.Field(ge=0, description="Order in the Resolution references")
+    resolution_id: Series[str] = pa.Field(str_length={"min_value": 1})
+    revision_text: Series[str] = pa.Field(
+        description="The revision as the office wrote it ('Rev. Dubai, 2018', 'PP-18'), or ''"
+    )
+    revision_written: Series[str] = pa.Field(
+        description="That revision as the catalogue labels it ('' if none or not known)"
+    )
+    weight: Series[int] = pa.Field(ge=0, description="Explicit share, or 1 for equal shares")
+    revision_in_force: Series[str] = pa.Field(
+        description="Revision in force on the start date ('' if none known): the one mapped"
+    )
+
+    class Config:
+        coerce = True
+        unique = ["activity_id", "resolution_id"]
+
+
 class ActivityClauseTable(pa.DataFrameModel):
     """Stage 1: one clause an activity cites (its ``Clauses`` column), one row per clause."""
 

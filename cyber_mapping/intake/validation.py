@@ -31,7 +31,7 @@ from cyber_mapping.intake import (
 )
 from cyber_mapping.intake.log import FOR_BDT_COLUMNS, IssueLog, for_bdt_table, with_activity_ids
 from cyber_mapping.intake.reading import Intake, WorkbookInfo, read_folder
-from cyber_mapping.intake.schemas import ActivityClauseTable
+from cyber_mapping.intake.schemas import ActivityClauseTable, ActivityResolutionTable
 from cyber_mapping.reference import Reference, load_reference
 
 
@@ -96,6 +96,7 @@ def validate_intake(
     raw_r = intake.tables.get("results", raw_o.iloc[0:0])
     acts, res_links, place_links, impl_links = activities.validate_activities(raw_a, ref, log)
     clause_links = clauses.validate_clauses(raw_a, acts, res_links, ref, log)
+    clauses.revision_warnings(raw_a, acts, res_links, ref, log)
     joint_raw = coordination.validate_coordination(raw_a, acts, impl_links, ref, log)
     exp = expenditure.validate_expenditure(raw_e, ref, log, period)
     res = results.validate_results(raw_r, RESULTS, ref, log)
@@ -143,6 +144,7 @@ def _version_2(result, res, outs, clause_links, joint, dup, log, ref) -> Validat
         res_links = res_links.assign(
             revision_in_force=clauses.revisions_in_force(res_links, starts, ref)
         )
+        ActivityResolutionTable.validate(res_links, lazy=True)
     return replace(
         result,
         results=rows,
