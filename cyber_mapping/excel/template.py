@@ -84,10 +84,11 @@ _DATE_COLUMNS = {"start_date", "end_date", "as_of"}
 _TEXT_COLUMNS = {"activity_id", "period", "resolution_shares", "country_shares", "currency"}
 
 # The worked example, in the contract's headers. The round-trip test fills a template with
-# exactly these rows and expects validation to find nothing, so the example stays valid.
+# exactly these rows and expects validation to find nothing, so the example stays valid
+# (its revision is the one in force on its start date, 15 March 2021).
 EXAMPLE_ACTIVITY = {
     "Activity ID": "RO-AFR-2021-003",
-    "Resolution references": "PP-130; WTDC Resolution 69 (Rev. Kigali, 2022)",
+    "Resolution references": "PP-130; WTDC Resolution 69 (Rev. Buenos Aires, 2017)",
     "Resolution shares (%)": "60; 40",
     "Clause quoted": "to assist Member States in establishing national CIRTs",
     "Activity theme": "Incident response and CIRTs",
