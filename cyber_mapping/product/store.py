@@ -162,22 +162,39 @@ def write_validation_tables(
     """
     folder = Path(folder)
     names = [f"{t}.{ext}" for t in VALIDATION_TABLES for ext in ("csv", "parquet")]
-    if folder.is_dir() and not is_product(folder):
-        ours = validation_files(folder)
-        clash = [n for n in [*names, VALIDATION_NOTE] if (folder / n).exists() and n not in ours]
-        if clash:
-            raise UsageError(
-                f"--out {folder} holds {', '.join(clash)}, which cyber_mapping did not write; "
-                "not replacing it. Move it away or choose another folder (--out)."
-            )
+    product = is_product(folder)
+    clash = [] if product else foreign_files(folder, {*names, VALIDATION_NOTE})
+    if clash:
+        raise UsageError(
+            f"--out {folder} holds {_listed(clash)}, which cyber_mapping did not write; "
+            "not replacing it. Move it away or choose another folder (--out)."
+        )
     folder.mkdir(parents=True, exist_ok=True)
     write_table(issues, folder, "issues")
     write_table(quarantine, folder, "quarantine")
     # The "for BDT" list: reference data BDT must add (empty when none is missing).
     write_table(for_bdt if for_bdt is not None else pd.DataFrame(), folder, "for_bdt")
-    if not is_product(folder):
+    if not product:
         with atomic_path(folder / VALIDATION_NOTE) as tmp:
             tmp.write_text(json.dumps({"written_by": "cyber-mapping validate", "files": names}))
+
+
+def foreign_files(folder: Path, names: set[str] | frozenset[str]) -> list[str]:
+    """The entries of ``folder`` named as in ``names`` that the package did not write there.
+
+    What ``validate`` wrote (listed in its note) is the package's; call this only for a
+    folder that holds no data product (a product's files are all the package's).
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    ours = validation_files(folder)
+    return sorted(p.name for p in folder.iterdir() if p.name in names and p.name not in ours)
+
+
+def _listed(names: list[str], first: int = 5) -> str:
+    """The first few ``names`` for a message, and an ellipsis for the rest."""
+    return ", ".join(names[:first]) + (", ..." if len(names) > first else "")
 
 
 def is_product(folder: Path) -> bool:
@@ -212,24 +229,22 @@ def check_out_dir(out_dir: Path, raw_dir: Path, force: bool = False) -> None:
     check_writable_folder(out_dir.resolve().parent, "the data product (built beside it)")
     if not out_dir.is_dir() or is_product(out_dir):
         return
+    # --force writes beside the user's files, never over them: a file of a name the build
+    # writes, in a folder that holds no product, is not the package's to replace.
+    clash = foreign_files(out_dir, PRODUCT_FILES | {PREVIOUS_NAME})
+    if clash:
+        raise UsageError(
+            f"--out {out_dir} holds no data product (no manifest.json of cyber_mapping) but "
+            f"holds {_listed(clash)}, of the names the product writes; they are never "
+            "replaced, even with --force. Move them away, or choose an empty or new folder."
+        )
     ours = validation_files(out_dir)
     others = sorted(
         p.name for p in out_dir.iterdir() if p.name.lower() != "readme.md" and p.name not in ours
     )
-    # --force writes beside the user's files, never over them: a file of a name the build
-    # writes, in a folder that holds no product, is not the package's to replace.
-    clash = [name for name in others if name in PRODUCT_FILES or name == PREVIOUS_NAME]
-    if clash:
-        shown = ", ".join(clash[:5]) + (", ..." if len(clash) > 5 else "")
-        raise UsageError(
-            f"--out {out_dir} holds no data product (no manifest.json of cyber_mapping) but "
-            f"holds {shown}, of the names the product writes; they are never replaced, even "
-            "with --force. Move them away, or choose an empty or new folder."
-        )
     if others and not force:
-        shown = ", ".join(others[:5]) + (", ..." if len(others) > 5 else "")
         raise UsageError(
-            f"--out {out_dir} is not empty ({shown}) and holds no data product (no "
+            f"--out {out_dir} is not empty ({_listed(others)}) and holds no data product (no "
             "manifest.json of cyber_mapping). Choose an empty or new folder, or pass --force "
             "to write the product into it (its other files are kept)."
         )
