@@ -18,6 +18,7 @@ import pytest
 from cyber_mapping import money
 from cyber_mapping.analysis import clauses, need, offices, progress
 from cyber_mapping.report import (
+    annex_method,
     changes,
     coordination,
     cover,
@@ -588,3 +589,30 @@ def test_stale_statuses_are_listed_for_the_offices(full, ref):
     assert block.data["activity_id"].tolist() == ["A2", "A3", "A4"]
     assert "June 2023" in block and "completed, but starts after the as-of date" in block
     assert "Annex 2 lists them" in text(results.status_paragraph(report_of(full, ref)))
+
+
+def test_the_gross_reconciliation_sentence_by_hand(full, ref):
+    # +1 000 000.00 and -1 000 000.00 set aside beside 1 000.00 processed (in cents):
+    # gross read 1 000.00 + 2 000 000.00 = 2 001 000.00; the negative half said as a size.
+    cents = {
+        "read": 100_000,
+        "processed": 100_000,
+        "quarantined": 0,
+        "read_gross": 200_100_000,
+        "processed_gross": 100_000,
+        "quarantined_gross": 200_000_000,
+        "quarantined_negative": -100_000_000,
+    }
+    product = dataclasses.replace(full, manifest={**full.manifest, "chf_cents": cents})
+    sentence = annex_method.gross_sentence(report_of(product, ref))
+    nnbsp = "\u202f"
+    assert f"CHF read CHF 2{nnbsp}001{nnbsp}000.00 = processed CHF 1{nnbsp}000.00" in sentence
+    assert f"quarantined CHF 2{nnbsp}000{nnbsp}000.00." in sentence
+    assert f"CHF 1{nnbsp}000{nnbsp}000.00 were negative" in sentence
+    # No negative amount set aside: no second sentence; a product before gross totals: none.
+    cents_positive = {**cents, "quarantined_negative": 0}
+    product = dataclasses.replace(full, manifest={**full.manifest, "chf_cents": cents_positive})
+    assert "negative (corrections" not in annex_method.gross_sentence(report_of(product, ref))
+    net_only = {k: cents[k] for k in ("read", "processed", "quarantined")}
+    product = dataclasses.replace(full, manifest={**full.manifest, "chf_cents": net_only})
+    assert annex_method.gross_sentence(report_of(product, ref)) == ""

@@ -28,12 +28,15 @@ def gross_sentence(report: Report) -> str:
     cents = report.product.manifest["chf_cents"]
     if "read_gross" not in cents:
         return ""
-    return report.t["reconciliation_gross"].format(
+    text = report.t["reconciliation_gross"].format(
         read=chf_exact(cents["read_gross"]),
         processed=chf_exact(cents["processed_gross"]),
         quarantined=chf_exact(cents["quarantined_gross"]),
-        negative=chf_exact(cents["quarantined_negative"]),
     )
+    if cents["quarantined_negative"]:  # said as a size: "CHF 18 453.86 were negative"
+        negative = chf_exact(-int(cents["quarantined_negative"]))
+        text += report.t["reconciliation_gross_negative"].format(negative=negative)
+    return text
 
 
 def unconverted_sentence(report: Report) -> str:
